@@ -1,0 +1,32 @@
+package io.streamrl.core.env;
+
+/**
+ * Static description of an environment.
+ *
+ * @param id Gymnasium-style id, e.g. {@code Pendulum-v1}
+ * @param observationDim length of an observation
+ * @param actionSpace what {@link Env#step(double[])} accepts
+ * @param maxEpisodeSteps the time limit: {@code truncated} is set on the step whose 1-based
+ *     index reaches it
+ * @param solvedThreshold mean evaluation return at which the task counts as solved
+ *     ({@code Double.NaN} when the task has none)
+ */
+public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, int maxEpisodeSteps,
+                      double solvedThreshold) {
+
+    public EnvSpec {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("env id must not be blank");
+        }
+        if (observationDim < 1) {
+            throw new IllegalArgumentException("observationDim must be >= 1, got " + observationDim);
+        }
+        if (maxEpisodeSteps < 1) {
+            throw new IllegalArgumentException("maxEpisodeSteps must be >= 1, got " + maxEpisodeSteps);
+        }
+    }
+
+    public int actionDim() {
+        return actionSpace.dim();
+    }
+}
