@@ -1,0 +1,59 @@
+package io.streamrl.core.compute;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Creates compute backends by name and knows which ones this JVM can run. */
+public final class ComputeBackends {
+
+    public static final String VECTOR = "vector";
+    public static final String ND4J = "nd4j";
+    public static final List<String> NAMES = List.of(VECTOR, ND4J);
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_CLASS = "io.streamrl.core.compute.vector.VectorBackend";
+    private static final String ND4J_CLASS = "io.streamrl.core.compute.nd4j.Nd4jBackend";
+
+    private ComputeBackends() {
+    }
+
+    /** True when the JVM was started with {@code --add-modules jdk.incubator.vector}. */
+    public static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** {@code vector} when the Vector API module is present, else {@code nd4j}. */
+    public static String defaultName() {
+        return vectorApiAvailable() ? VECTOR : ND4J;
+    }
+
+    /**
+     * Creates the named backend. The classes are loaded reflectively so that a JVM without the
+     * incubator module never links against {@code jdk.incubator.vector}.
+     *
+     * @throws IllegalArgumentException for an unknown name, or {@code vector} without the module
+     */
+    public static ComputeBackend create(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return switch (key) {
+            case VECTOR -> {
+                if (!vectorApiAvailable()) {
+                    throw new IllegalArgumentException("backend 'vector' needs the JDK Vector API: start the JVM"
+                            + " with --add-modules " + VECTOR_MODULE + " (bin/streamrl does), or choose --backend "
+                            + ND4J);
+                }
+                yield instantiate(VECTOR_CLASS);
+            }
+            case ND4J -> instantiate(ND4J_CLASS);
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "', valid: " + NAMES);
+        };
+    }
+
+    private static ComputeBackend instantiate(String className) {
+        try {
+            return (ComputeBackend) Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create compute backend " + className + ": " + e, e);
+        }
+    }
+}
