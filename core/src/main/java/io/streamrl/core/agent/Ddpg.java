@@ -1,0 +1,274 @@
+package io.streamrl.core.agent;
+
+import io.streamrl.core.compute.Activation;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.compute.Matrix;
+import io.streamrl.core.nn.Adam;
+import io.streamrl.core.nn.Mlp;
+import io.streamrl.core.nn.NonFiniteUpdateException;
+import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.core.replay.Batch;
+import java.util.SplittableRandom;
+
+/**
+ * Deep Deterministic Policy Gradient (Lillicrap et al. 2015, "Continuous control with deep
+ * reinforcement learning", Algorithm 1) with the options of TD3 (Fujimoto et al. 2018,
+ * "Addressing Function Approximation Error in Actor-Critic Methods", Algorithm 1): twin
+ * critics, target policy smoothing and delayed actor updates.
+ *
+ * <p>Actions are in the normalised range [-1, 1] (tanh output); observations arrive already
+ * normalised. One {@link #update} is one critic step; every {@code policyDelay}-th update also
+ * takes an actor step and moves the target networks.
+ */
+public final class Ddpg {
+
+    private final DdpgConfig config;
+    private final ComputeBackend backend;
+    private final SplittableRandom random;
+    private final int obsDim;
+    private final int actDim;
+    private final Mlp actor;
+    private final Mlp actorTarget;
+    private final Mlp[] critics;
+    private final Mlp[] criticTargets;
+    private final Adam actorOptimizer;
+    private final Adam[] criticOptimizers;
+    private Workspace ws;
+    private Matrix single;
+    private long updates;
+
+    public Ddpg(DdpgConfig config, int observationDim, int actionDim, ComputeBackend backend, SplittableRandom random) {
+        this.config = config;
+        this.backend = backend;
+        this.random = random;
+        this.obsDim = observationDim;
+        this.actDim = actionDim;
+        actor = new Mlp(backend, layers(observationDim, config.actorHidden().stream().mapToInt(i -> i).toArray(),
+                actionDim), Activation.RELU, Activation.TANH, random.split());
+        actorTarget = new Mlp(backend, actor.sizes(), Activation.RELU, Activation.TANH, random.split());
+        actorTarget.copyFrom(actor);
+        int nCritics = config.twinCritics() ? 2 : 1;
+        critics = new Mlp[nCritics];
+        criticTargets = new Mlp[nCritics];
+        criticOptimizers = new Adam[nCritics];
+        int[] criticSizes = layers(observationDim + actionDim,
+                config.criticHidden().stream().mapToInt(i -> i).toArray(), 1);
+        for (int i = 0; i < nCritics; i++) {
+            critics[i] = new Mlp(backend, criticSizes, Activation.RELU, Activation.IDENTITY, random.split());
+            criticTargets[i] = new Mlp(backend, criticSizes, Activation.RELU, Activation.IDENTITY, random.split());
+            criticTargets[i].copyFrom(critics[i]);
+            criticOptimizers[i] = new Adam(nCritics == 1 ? "critic" : "critic " + (i + 1), critics[i],
+                    config.criticLr(), 0.9, 0.999, 1e-8, config.criticL2());
+        }
+        actorOptimizer = new Adam("actor", actor, config.actorLr(), 0.9, 0.999, 1e-8, 0.0);
+    }
+
+    /**
+     * One gradient update on {@code batch}.
+     *
+     * @throws NonFiniteUpdateException when a loss or gradient is not finite; the networks are
+     *     then left as they were before the failing step
+     */
+    public UpdateStats update(Batch batch) {
+        if (batch.observationDim() != obsDim || batch.actionDim() != actDim) {
+            throw new IllegalArgumentException("batch dimensions " + batch.observationDim() + "/" + batch.actionDim()
+                    + " do not match the agent's " + obsDim + "/" + actDim);
+        }
+        Workspace w = workspace(batch.size());
+        w.load(batch);
+        int n = batch.size();
+
+        // Critic target, Lillicrap Alg. 1: y = r + gamma (1 - terminated) Q'(s', mu'(s')).
+        // TD3 eq. 14-15: a' = clip(mu'(s') + clip(eps, -c, c), -1, 1) and y uses min_i Q'_i(s', a').
+        Matrix nextAction = actorTarget.forward(w.nextObs);
+        if (config.targetNoise() > 0) {
+            w.fillSmoothingNoise(random, (float) config.targetNoise(), (float) config.targetNoiseClip());
+            backend.addClamped(nextAction, w.noise, -1f, 1f);
+        }
+        backend.copyColumns(w.nextObs, 0, w.nextCriticIn, 0, obsDim);
+        backend.copyColumns(nextAction, 0, w.nextCriticIn, obsDim, actDim);
+        Matrix nextQ = criticTargets[0].forward(w.nextCriticIn);
+        for (int i = 1; i < critics.length; i++) {
+            backend.minimum(nextQ, criticTargets[i].forward(w.nextCriticIn), nextQ);
+        }
+        backend.bellmanTarget(w.reward, w.terminated, nextQ, (float) config.gamma(), w.target);
+
+        // Critic step: minimise L = 1/N sum (Q(s,a) - y)^2, so dL/dQ = 2 (Q - y) / N.
+        double criticLoss = Double.NaN;
+        double criticGradNorm = Double.NaN;
+        for (int i = 0; i < critics.length; i++) {
+            Matrix q = critics[i].forward(w.criticIn);
+            backend.scaledDifference(q, w.target, 2f / n, w.dq);
+            double loss = backend.sumOfSquares(w.dq) * n / 4.0;
+            if (!Double.isFinite(loss)) {
+                throw new NonFiniteUpdateException("critic loss is not finite (" + loss + "); update refused, "
+                        + "parameters unchanged");
+            }
+            critics[i].backward(w.dq, true, null);
+            double norm = criticOptimizers[i].step();
+            if (i == 0) {
+                criticLoss = loss;
+                criticGradNorm = norm;
+            }
+        }
+        updates++;
+
+        double actorLoss = Double.NaN;
+        double actorGradNorm = Double.NaN;
+        if (updates % config.policyDelay() == 0) {
+            // Actor step, Lillicrap eq. 6: grad J = 1/N sum grad_a Q(s, a)|a=mu(s) grad_theta mu(s),
+            // i.e. minimise -1/N sum Q(s, mu(s)). Only the critic's input gradient is needed.
+            Matrix action = actor.forward(w.obs);
+            backend.copyColumns(action, 0, w.criticIn, obsDim, actDim);
+            Matrix q = critics[0].forward(w.criticIn);
+            actorLoss = -columnMean(q, n);
+            backend.fill(w.dq, -1f / n);
+            critics[0].backward(w.dq, false, w.dCriticIn);
+            backend.copyColumns(w.dCriticIn, obsDim, w.dAction, 0, actDim);
+            actor.backward(w.dAction, true, null);
+            actorGradNorm = actorOptimizer.step();
+
+            // Soft target updates: theta' <- tau theta + (1 - tau) theta'.
+            float tau = (float) config.tau();
+            actorTarget.polyakFrom(actor, tau);
+            for (int i = 0; i < critics.length; i++) {
+                criticTargets[i].polyakFrom(critics[i], tau);
+            }
+        }
+        return new UpdateStats(criticLoss, actorLoss, criticGradNorm, actorGradNorm);
+    }
+
+    /** The deterministic action {@code mu(s)} in [-1, 1] for one normalised observation. */
+    public float[] act(float[] normalizedObservation) {
+        if (normalizedObservation.length != obsDim) {
+            throw new IllegalArgumentException("observation must have " + obsDim + " values, got "
+                    + normalizedObservation.length);
+        }
+        if (single == null) {
+            single = backend.allocate(1, obsDim);
+        }
+        single.write(normalizedObservation);
+        return actor.forward(single).toArray();
+    }
+
+    /** The actor as an immutable snapshot that actors can run. */
+    public PolicySnapshot snapshot(String name, long version, long createdAtMillis, ObservationNormalizer normalizer,
+                                   double[] actionLow, double[] actionHigh) {
+        return PolicySnapshot.create(name, config.algorithmName(), version, createdAtMillis, actor.sizes(),
+                actor.hiddenActivation(), actor.outputActivation(), normalizer, actionLow, actionHigh,
+                actor.parametersToArray());
+    }
+
+    public DdpgConfig config() {
+        return config;
+    }
+
+    /** Gradient updates (critic steps) taken so far. */
+    public long updates() {
+        return updates;
+    }
+
+    public Mlp actor() {
+        return actor;
+    }
+
+    /** The first critic (tests and diagnostics). */
+    public Mlp critic() {
+        return critics[0];
+    }
+
+    public int observationDim() {
+        return obsDim;
+    }
+
+    public int actionDim() {
+        return actDim;
+    }
+
+    /** The target actor's output for {@code observations}; for tests of the soft update. */
+    float[] targetActorOutput(Matrix observations) {
+        return actorTarget.forward(observations).toArray();
+    }
+
+    private double columnMean(Matrix q, int n) {
+        float[] values = q.toArray();
+        double s = 0;
+        for (float v : values) {
+            s += v;
+        }
+        return s / n;
+    }
+
+    private Workspace workspace(int batchSize) {
+        if (ws == null || ws.size != batchSize) {
+            ws = new Workspace(batchSize);
+        }
+        return ws;
+    }
+
+    private static int[] layers(int in, int[] hidden, int out) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = in;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = out;
+        return sizes;
+    }
+
+    /** Device-side copies of one batch and the intermediate products of an update. */
+    private final class Workspace {
+        final int size;
+        final Matrix obs;
+        final Matrix nextObs;
+        final Matrix criticIn;
+        final Matrix nextCriticIn;
+        final Matrix reward;
+        final Matrix terminated;
+        final Matrix target;
+        final Matrix dq;
+        final Matrix dCriticIn;
+        final Matrix dAction;
+        final Matrix noise;
+        final float[] criticInHost;
+        final float[] noiseHost;
+
+        Workspace(int size) {
+            this.size = size;
+            obs = backend.allocate(size, obsDim);
+            nextObs = backend.allocate(size, obsDim);
+            criticIn = backend.allocate(size, obsDim + actDim);
+            nextCriticIn = backend.allocate(size, obsDim + actDim);
+            reward = backend.allocate(size, 1);
+            terminated = backend.allocate(size, 1);
+            target = backend.allocate(size, 1);
+            dq = backend.allocate(size, 1);
+            dCriticIn = backend.allocate(size, obsDim + actDim);
+            dAction = backend.allocate(size, actDim);
+            noise = backend.allocate(size, actDim);
+            criticInHost = new float[size * (obsDim + actDim)];
+            noiseHost = new float[size * actDim];
+        }
+
+        void load(Batch batch) {
+            float[] o = batch.observations();
+            float[] a = batch.actions();
+            int width = obsDim + actDim;
+            for (int r = 0; r < size; r++) {
+                System.arraycopy(o, r * obsDim, criticInHost, r * width, obsDim);
+                System.arraycopy(a, r * actDim, criticInHost, r * width + obsDim, actDim);
+            }
+            obs.write(o);
+            nextObs.write(batch.nextObservations());
+            criticIn.write(criticInHost);
+            reward.write(batch.rewards());
+            terminated.write(batch.terminated());
+        }
+
+        void fillSmoothingNoise(SplittableRandom rnd, float sigma, float clip) {
+            for (int i = 0; i < noiseHost.length; i++) {
+                noiseHost[i] = Math.max(-clip, Math.min(clip, (float) (sigma * rnd.nextGaussian())));
+            }
+            noise.write(noiseHost);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.streamrl.core.agent;
+
+/** Exploration noise process for continuous actions. */
+public enum NoiseType {
+    /** Independent Gaussian noise per step. */
+    GAUSSIAN,
+    /** Ornstein–Uhlenbeck noise, correlated in time (DDPG's original choice). */
+    OU
+}

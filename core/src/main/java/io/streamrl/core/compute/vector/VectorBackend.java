@@ -1,0 +1,395 @@
+package io.streamrl.core.compute.vector;
+
+import io.streamrl.core.compute.Activation;
+import io.streamrl.core.compute.AdamStep;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.compute.Matrix;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The default CPU backend: row-major float arrays and the JDK Vector API.
+ *
+ * <p>Element-wise kernels are single fused loops over the arrays (one pass per operation,
+ * no temporaries); matrix products go to {@link Gemm}. Activations that are not piecewise
+ * linear ({@code tanh}) are applied with the scalar {@link Activation#apply} so that a policy
+ * evaluated by scalar code gives bit-identical actions.
+ */
+public final class VectorBackend implements ComputeBackend {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Below this many output columns a transposed-B product is computed as row dot products. */
+    private static final int DOT_PRODUCT_MAX_COLUMNS = 2 * L;
+
+    private float[] scratch = new float[0];
+
+    @Override
+    public String name() {
+        return ComputeBackends.VECTOR;
+    }
+
+    @Override
+    public Matrix allocate(int rows, int cols) {
+        return new ArrayMatrix(rows, cols);
+    }
+
+    @Override
+    public void matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB, Matrix c, boolean accumulate) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix y = cast(b);
+        ArrayMatrix z = cast(c);
+        int m = transposeA ? x.cols : x.rows;
+        int k = transposeA ? x.rows : x.cols;
+        int kb = transposeB ? y.cols : y.rows;
+        int n = transposeB ? y.rows : y.cols;
+        if (k != kb || z.rows != m || z.cols != n) {
+            throw new IllegalArgumentException("matmul shapes do not fit: op(a) " + m + "x" + k + ", op(b) " + kb
+                    + "x" + n + ", c " + z.rows + "x" + z.cols);
+        }
+        if (z == x || z == y) {
+            throw new IllegalArgumentException("matmul output must not alias an input");
+        }
+        int aRow = transposeA ? 1 : x.cols;
+        int aCol = transposeA ? x.cols : 1;
+        if (!transposeB) {
+            Gemm.multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
+        } else if (!transposeA && n < DOT_PRODUCT_MAX_COLUMNS) {
+            Gemm.multiplyTransposedB(x.data, x.cols, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
+        } else {
+            // Wide transposed-B products are rare (networks keep transposed weight copies):
+            // transpose once into scratch so that the tiled kernel applies.
+            float[] bt = scratch(k * n);
+            transposeArray(y.data, y.rows, y.cols, bt);
+            Gemm.multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
+        }
+    }
+
+    @Override
+    public void addBiasActivate(Matrix z, Matrix bias, Activation f, Matrix out) {
+        ArrayMatrix in = cast(z);
+        ArrayMatrix b = cast(bias);
+        ArrayMatrix o = cast(out);
+        requireSameShape(in, o, "addBiasActivate out");
+        if (b.rows != 1 || b.cols != in.cols) {
+            throw new IllegalArgumentException("bias must be 1x" + in.cols + ", got " + b.rows + "x" + b.cols);
+        }
+        int cols = in.cols;
+        int cv = cols - cols % L;
+        float[] src = in.data;
+        float[] dst = o.data;
+        float[] bd = b.data;
+        for (int r = 0; r < in.rows; r++) {
+            int base = r * cols;
+            switch (f) {
+                case RELU -> {
+                    int j = 0;
+                    for (; j < cv; j += L) {
+                        FloatVector v = FloatVector.fromArray(S, src, base + j).add(FloatVector.fromArray(S, bd, j));
+                        v.max(0f).intoArray(dst, base + j);
+                    }
+                    for (; j < cols; j++) {
+                        dst[base + j] = Activation.RELU.apply(src[base + j] + bd[j]);
+                    }
+                }
+                case IDENTITY -> {
+                    int j = 0;
+                    for (; j < cv; j += L) {
+                        FloatVector.fromArray(S, src, base + j).add(FloatVector.fromArray(S, bd, j))
+                                .intoArray(dst, base + j);
+                    }
+                    for (; j < cols; j++) {
+                        dst[base + j] = src[base + j] + bd[j];
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < cols; j++) {
+                        dst[base + j] = f.apply(src[base + j] + bd[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void activationBackward(Matrix y, Activation f, Matrix grad) {
+        ArrayMatrix out = cast(y);
+        ArrayMatrix g = cast(grad);
+        requireSameShape(out, g, "activationBackward grad");
+        float[] yd = out.data;
+        float[] gd = g.data;
+        int n = yd.length;
+        int nv = n - n % L;
+        switch (f) {
+            case IDENTITY -> {
+            }
+            case RELU -> {
+                int i = 0;
+                for (; i < nv; i += L) {
+                    FloatVector gv = FloatVector.fromArray(S, gd, i);
+                    gv.blend(0f, FloatVector.fromArray(S, yd, i).compare(VectorOperators.LE, 0f))
+                            .intoArray(gd, i);
+                }
+                for (; i < n; i++) {
+                    gd[i] *= Activation.RELU.derivativeFromOutput(yd[i]);
+                }
+            }
+            case TANH -> {
+                int i = 0;
+                for (; i < nv; i += L) {
+                    FloatVector yv = FloatVector.fromArray(S, yd, i);
+                    FloatVector.fromArray(S, gd, i).mul(yv.mul(yv).neg().add(1f)).intoArray(gd, i);
+                }
+                for (; i < n; i++) {
+                    gd[i] *= Activation.TANH.derivativeFromOutput(yd[i]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void columnSums(Matrix m, Matrix out, boolean accumulate) {
+        ArrayMatrix x = cast(m);
+        ArrayMatrix o = cast(out);
+        if (o.rows != 1 || o.cols != x.cols) {
+            throw new IllegalArgumentException("columnSums out must be 1x" + x.cols + ", got " + o.rows + "x" + o.cols);
+        }
+        int cols = x.cols;
+        int cv = cols - cols % L;
+        float[] xd = x.data;
+        float[] od = o.data;
+        if (!accumulate) {
+            java.util.Arrays.fill(od, 0f);
+        }
+        int j = 0;
+        for (; j < cv; j += L) {
+            FloatVector s = FloatVector.fromArray(S, od, j);
+            for (int r = 0; r < x.rows; r++) {
+                s = s.add(FloatVector.fromArray(S, xd, r * cols + j));
+            }
+            s.intoArray(od, j);
+        }
+        for (; j < cols; j++) {
+            float s = od[j];
+            for (int r = 0; r < x.rows; r++) {
+                s += xd[r * cols + j];
+            }
+            od[j] = s;
+        }
+    }
+
+    @Override
+    public void adam(Matrix param, Matrix grad, Matrix firstMoment, Matrix secondMoment, AdamStep step) {
+        ArrayMatrix p = cast(param);
+        ArrayMatrix g = cast(grad);
+        ArrayMatrix m1 = cast(firstMoment);
+        ArrayMatrix m2 = cast(secondMoment);
+        requireSameShape(p, g, "adam grad");
+        requireSameShape(p, m1, "adam first moment");
+        requireSameShape(p, m2, "adam second moment");
+        float[] pd = p.data;
+        float[] gd = g.data;
+        float[] md = m1.data;
+        float[] vd = m2.data;
+        float b1 = step.beta1();
+        float b2 = step.beta2();
+        float c1 = 1f - b1;
+        float c2 = 1f - b2;
+        float wd = step.weightDecay();
+        float eps = step.epsilon();
+        float lr = step.stepSize();
+        float invSqrtBc2 = 1f / step.sqrtBiasCorrection2();
+        int n = pd.length;
+        int nv = n - n % L;
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector pv = FloatVector.fromArray(S, pd, i);
+            FloatVector gv = FloatVector.fromArray(S, gd, i);
+            if (wd != 0f) {
+                gv = gv.add(pv.mul(wd));
+            }
+            FloatVector mv = FloatVector.fromArray(S, md, i).mul(b1).add(gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(S, vd, i).mul(b2).add(gv.mul(gv).mul(c2));
+            mv.intoArray(md, i);
+            vv.intoArray(vd, i);
+            FloatVector denom = vv.sqrt().mul(invSqrtBc2).add(eps);
+            pv.sub(mv.mul(lr).div(denom)).intoArray(pd, i);
+        }
+        for (; i < n; i++) {
+            float gi = wd != 0f ? gd[i] + pd[i] * wd : gd[i];
+            float mi = md[i] * b1 + gi * c1;
+            float vi = vd[i] * b2 + gi * gi * c2;
+            md[i] = mi;
+            vd[i] = vi;
+            pd[i] -= mi * lr / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
+    public void polyak(Matrix source, Matrix target, float tau) {
+        ArrayMatrix s = cast(source);
+        ArrayMatrix t = cast(target);
+        requireSameShape(s, t, "polyak target");
+        float[] sd = s.data;
+        float[] td = t.data;
+        float keep = 1f - tau;
+        int n = sd.length;
+        int nv = n - n % L;
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector.fromArray(S, td, i).mul(keep).add(FloatVector.fromArray(S, sd, i).mul(tau)).intoArray(td, i);
+        }
+        for (; i < n; i++) {
+            td[i] = td[i] * keep + sd[i] * tau;
+        }
+    }
+
+    @Override
+    public void copy(Matrix src, Matrix dst) {
+        ArrayMatrix s = cast(src);
+        ArrayMatrix d = cast(dst);
+        requireSameShape(s, d, "copy dst");
+        System.arraycopy(s.data, 0, d.data, 0, s.data.length);
+    }
+
+    @Override
+    public void transpose(Matrix src, Matrix dst) {
+        ArrayMatrix s = cast(src);
+        ArrayMatrix d = cast(dst);
+        if (d.rows != s.cols || d.cols != s.rows) {
+            throw new IllegalArgumentException("transpose of " + s.rows + "x" + s.cols + " needs a " + s.cols + "x"
+                    + s.rows + " destination, got " + d.rows + "x" + d.cols);
+        }
+        if (s == d) {
+            throw new IllegalArgumentException("transpose output must not alias its input");
+        }
+        transposeArray(s.data, s.rows, s.cols, d.data);
+    }
+
+    @Override
+    public void copyColumns(Matrix src, int srcCol, Matrix dst, int dstCol, int count) {
+        ArrayMatrix s = cast(src);
+        ArrayMatrix d = cast(dst);
+        if (s.rows != d.rows || srcCol < 0 || dstCol < 0 || count < 0 || srcCol + count > s.cols
+                || dstCol + count > d.cols) {
+            throw new IllegalArgumentException("copyColumns out of range: " + count + " columns from " + srcCol
+                    + " of " + s.rows + "x" + s.cols + " to " + dstCol + " of " + d.rows + "x" + d.cols);
+        }
+        for (int r = 0; r < s.rows; r++) {
+            System.arraycopy(s.data, r * s.cols + srcCol, d.data, r * d.cols + dstCol, count);
+        }
+    }
+
+    @Override
+    public void bellmanTarget(Matrix reward, Matrix terminated, Matrix nextValue, float gamma, Matrix out) {
+        ArrayMatrix r = cast(reward);
+        ArrayMatrix d = cast(terminated);
+        ArrayMatrix q = cast(nextValue);
+        ArrayMatrix o = cast(out);
+        requireSameShape(r, d, "bellmanTarget terminated");
+        requireSameShape(r, q, "bellmanTarget nextValue");
+        requireSameShape(r, o, "bellmanTarget out");
+        for (int i = 0; i < r.data.length; i++) {
+            o.data[i] = r.data[i] + gamma * (1f - d.data[i]) * q.data[i];
+        }
+    }
+
+    @Override
+    public void scaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix y = cast(b);
+        ArrayMatrix o = cast(out);
+        requireSameShape(x, y, "scaledDifference b");
+        requireSameShape(x, o, "scaledDifference out");
+        for (int i = 0; i < x.data.length; i++) {
+            o.data[i] = scale * (x.data[i] - y.data[i]);
+        }
+    }
+
+    @Override
+    public void fill(Matrix m, float value) {
+        java.util.Arrays.fill(cast(m).data, value);
+    }
+
+    @Override
+    public void minimum(Matrix a, Matrix b, Matrix out) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix y = cast(b);
+        ArrayMatrix o = cast(out);
+        requireSameShape(x, y, "minimum b");
+        requireSameShape(x, o, "minimum out");
+        for (int i = 0; i < x.data.length; i++) {
+            o.data[i] = Math.min(x.data[i], y.data[i]);
+        }
+    }
+
+    @Override
+    public void addClamped(Matrix a, Matrix noise, float lo, float hi) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix e = cast(noise);
+        requireSameShape(x, e, "addClamped noise");
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = Math.min(Math.max(x.data[i] + e.data[i], lo), hi);
+        }
+    }
+
+    @Override
+    public double sumOfSquares(Matrix m) {
+        float[] d = cast(m).data;
+        int n = d.length;
+        int nv = n - n % L;
+        // float lanes are fine for finiteness and loss reporting: per-lane partial sums of at
+        // most n / L terms, summed into a double.
+        FloatVector s = FloatVector.zero(S);
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector v = FloatVector.fromArray(S, d, i);
+            s = v.fma(v, s);
+        }
+        double total = 0;
+        for (int l = 0; l < L; l++) {
+            total += s.lane(l);
+        }
+        for (; i < n; i++) {
+            total += (double) d[i] * d[i];
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        scratch = new float[0];
+    }
+
+    private float[] scratch(int size) {
+        if (scratch.length < size) {
+            scratch = new float[size];
+        }
+        return scratch;
+    }
+
+    private static void transposeArray(float[] src, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[base + c];
+            }
+        }
+    }
+
+    private static ArrayMatrix cast(Matrix m) {
+        if (m instanceof ArrayMatrix a) {
+            return a;
+        }
+        throw new IllegalArgumentException("the vector backend cannot use a matrix from another backend: " + m);
+    }
+
+    private static void requireSameShape(ArrayMatrix expected, ArrayMatrix actual, String what) {
+        if (expected.rows != actual.rows || expected.cols != actual.cols) {
+            throw new IllegalArgumentException(what + " must be " + expected.rows + "x" + expected.cols + ", got "
+                    + actual.rows + "x" + actual.cols);
+        }
+    }
+}

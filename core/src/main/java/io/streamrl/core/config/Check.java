@@ -1,0 +1,55 @@
+package io.streamrl.core.config;
+
+/**
+ * Fail-fast validation for configuration records: every message names the key (as the user
+ * writes it, kebab-case) and the allowed range.
+ */
+public final class Check {
+
+    private Check() {
+    }
+
+    /** {@code lo < value <= hi}. */
+    public static double inOpenClosed(String key, double value, double lo, double hi) {
+        if (!(value > lo && value <= hi)) {
+            throw invalid(key, value, "(" + lo + ", " + hi + "]");
+        }
+        return value;
+    }
+
+    /** {@code lo <= value <= hi}. */
+    public static double inClosed(String key, double value, double lo, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw invalid(key, value, "[" + lo + ", " + hi + "]");
+        }
+        return value;
+    }
+
+    /** {@code lo <= value < hi}. */
+    public static double inClosedOpen(String key, double value, double lo, double hi) {
+        if (!(value >= lo && value < hi)) {
+            throw invalid(key, value, "[" + lo + ", " + hi + ")");
+        }
+        return value;
+    }
+
+    /** {@code lo <= value <= hi} for integers. */
+    public static long inClosed(String key, long value, long lo, long hi) {
+        if (value < lo || value > hi) {
+            throw invalid(key, value, "[" + lo + ", " + hi + "]");
+        }
+        return value;
+    }
+
+    /** A finite, strictly positive number. */
+    public static double positive(String key, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw invalid(key, value, "(0, inf)");
+        }
+        return value;
+    }
+
+    public static IllegalArgumentException invalid(String key, Object value, String range) {
+        return new IllegalArgumentException(key + " must be in " + range + ", got " + value);
+    }
+}

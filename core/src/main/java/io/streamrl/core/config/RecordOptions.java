@@ -1,0 +1,164 @@
+package io.streamrl.core.config;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and overrides the components of a flat configuration record by kebab-case key
+ * ({@code actorLr} is {@code actor-lr}), so that a command line, a file and a log line all
+ * speak the same names. Supported component types: int, long, double, boolean, String, enums
+ * and {@code List<Integer>} (written {@code 256,256}). Validation stays in the record's
+ * constructor, which the override goes through.
+ */
+public final class RecordOptions {
+
+    private RecordOptions() {
+    }
+
+    /** The kebab-case key of a component name. */
+    public static String key(String componentName) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : componentName.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                sb.append('-').append(Character.toLowerCase(ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Every component as key to value, in declaration order. */
+    public static Map<String, Object> describe(Record record) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent c : record.getClass().getRecordComponents()) {
+            out.put(key(c.getName()), read(record, c));
+        }
+        return out;
+    }
+
+    /** One line {@code key=value key=value ...} for a start-up log. */
+    public static String toLogLine(Record record) {
+        return describe(record).entrySet().stream()
+                .map(e -> e.getKey() + "=" + format(e.getValue()))
+                .collect(Collectors.joining(" "));
+    }
+
+    /**
+     * A copy of {@code base} with the given keys replaced by parsed values.
+     *
+     * @throws IllegalArgumentException for an unknown key (listing the valid ones), an
+     *     unparsable value, or a value the record's validation rejects
+     */
+    @SuppressWarnings("unchecked")
+    public static <R extends Record> R with(R base, Map<String, String> overrides) {
+        RecordComponent[] components = base.getClass().getRecordComponents();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < components.length; i++) {
+            index.put(key(components[i].getName()), i);
+        }
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            args[i] = read(base, components[i]);
+            types[i] = components[i].getType();
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String k = e.getKey().trim().toLowerCase(Locale.ROOT);
+            Integer i = index.get(k);
+            if (i == null) {
+                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' for "
+                        + base.getClass().getSimpleName() + ", valid: " + String.join(", ", index.keySet()));
+            }
+            args[i] = parse(k, e.getValue(), components[i]);
+        }
+        try {
+            Constructor<?> ctor = base.getClass().getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            return (R) ctor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot rebuild " + base.getClass().getName(), e);
+        }
+    }
+
+    private static Object read(Record record, RecordComponent c) {
+        try {
+            c.getAccessor().setAccessible(true);
+            return c.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + c.getName(), e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object parse(String key, String raw, RecordComponent c) {
+        String v = raw == null ? "" : raw.trim();
+        Class<?> t = c.getType();
+        try {
+            if (t == int.class) {
+                return Integer.parseInt(v.replace("_", ""));
+            } else if (t == long.class) {
+                return Long.parseLong(v.replace("_", ""));
+            } else if (t == double.class) {
+                return Double.parseDouble(v);
+            } else if (t == boolean.class) {
+                if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                    throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+                }
+                return Boolean.parseBoolean(v);
+            } else if (t == String.class) {
+                return v;
+            } else if (t.isEnum()) {
+                for (Object constant : t.getEnumConstants()) {
+                    if (((Enum) constant).name().equalsIgnoreCase(v)) {
+                        return constant;
+                    }
+                }
+                List<String> names = new ArrayList<>();
+                for (Object constant : t.getEnumConstants()) {
+                    names.add(((Enum) constant).name().toLowerCase(Locale.ROOT));
+                }
+                throw new IllegalArgumentException(key + " must be one of " + names + ", got '" + raw + "'");
+            } else if (t == List.class && isListOf(c.getGenericType(), Integer.class)) {
+                List<Integer> out = new ArrayList<>();
+                for (String part : v.split("[,x ]+")) {
+                    if (!part.isEmpty()) {
+                        out.add(Integer.parseInt(part));
+                    }
+                }
+                return List.copyOf(out);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " expects a " + t.getSimpleName() + ", got '" + raw + "'");
+        }
+        throw new IllegalStateException("unsupported setting type " + t + " for " + key);
+    }
+
+    private static boolean isListOf(Type type, Class<?> element) {
+        return type instanceof ParameterizedType p && p.getActualTypeArguments()[0] == element;
+    }
+
+    private static String format(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+        return String.valueOf(value);
+    }
+}

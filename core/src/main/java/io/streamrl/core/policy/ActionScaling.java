@@ -1,0 +1,30 @@
+package io.streamrl.core.policy;
+
+/**
+ * Maps between the normalised action range [-1, 1] that networks, noise and the replay buffer
+ * use and an environment's box bounds {@code [low, high]}.
+ */
+public final class ActionScaling {
+
+    private ActionScaling() {
+    }
+
+    /** {@code low + (a + 1) / 2 * (high - low)} per dimension. */
+    public static double[] toEnvironment(float[] normalized, double[] low, double[] high) {
+        double[] out = new double[normalized.length];
+        for (int i = 0; i < normalized.length; i++) {
+            out[i] = low[i] + (normalized[i] + 1.0) * 0.5 * (high[i] - low[i]);
+        }
+        return out;
+    }
+
+    /** The inverse map, clipped to [-1, 1] (an environment may have received a clipped value). */
+    public static float[] toNormalized(double[] action, double[] low, double[] high) {
+        float[] out = new float[action.length];
+        for (int i = 0; i < action.length; i++) {
+            double a = 2.0 * (action[i] - low[i]) / (high[i] - low[i]) - 1.0;
+            out[i] = (float) Math.max(-1.0, Math.min(1.0, a));
+        }
+        return out;
+    }
+}

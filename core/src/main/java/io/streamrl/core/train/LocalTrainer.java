@@ -1,0 +1,146 @@
+package io.streamrl.core.train;
+
+import io.streamrl.core.agent.Ddpg;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.env.ActionSpace;
+import io.streamrl.core.env.Env;
+import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.StepResult;
+import io.streamrl.core.noise.ExplorationNoise;
+import io.streamrl.core.noise.GaussianNoise;
+import io.streamrl.core.noise.OrnsteinUhlenbeckNoise;
+import io.streamrl.core.policy.ActionScaling;
+import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.replay.Batch;
+import io.streamrl.core.replay.ReplayBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Trains DDPG/TD3 on a simulated environment in one thread, without Kafka: act with noise,
+ * store, update at the configured replay ratio, and evaluate the deterministic policy every
+ * {@code evalEvery} steps on a separately seeded environment.
+ *
+ * <p>Every random stream (network initialisation, environments, exploration, replay sampling,
+ * target smoothing) is split from the one seed in a fixed order, and nothing depends on time,
+ * so the same seed and backend give the same learning curve.
+ */
+public final class LocalTrainer {
+
+    private final TrainConfig run;
+    private final DdpgConfig config;
+    private final Function<SplittableRandom, Env> envFactory;
+    private final ComputeBackend backend;
+    private final Clock clock;
+    private final ObservationNormalizer normalizer;
+
+    public LocalTrainer(TrainConfig run, DdpgConfig config, Function<SplittableRandom, Env> envFactory,
+                        ObservationNormalizer normalizer, ComputeBackend backend, Clock clock) {
+        this.run = run;
+        this.config = config;
+        this.envFactory = envFactory;
+        this.normalizer = normalizer;
+        this.backend = backend;
+        this.clock = clock;
+    }
+
+    public TrainResult run(TrainListener listener) {
+        SplittableRandom master = new SplittableRandom(run.seed());
+        Env env = envFactory.apply(master.split());
+        Env evalEnv = envFactory.apply(master.split());
+        EnvSpec spec = env.spec();
+        if (!(spec.actionSpace() instanceof ActionSpace.Box box)) {
+            throw new IllegalArgumentException(config.algorithmName() + " needs a continuous (Box) action space; "
+                    + spec.id() + " has " + spec.actionSpace());
+        }
+        if (normalizer.dim() != spec.observationDim()) {
+            throw new IllegalArgumentException("observation normaliser has " + normalizer.dim() + " entries, "
+                    + spec.id() + " observations have " + spec.observationDim());
+        }
+        double[] low = box.low();
+        double[] high = box.high();
+        int obsDim = spec.observationDim();
+        int actDim = box.dim();
+        Ddpg agent = new Ddpg(config, obsDim, actDim, backend, master.split());
+        SplittableRandom actionRandom = master.split();
+        SplittableRandom replayRandom = master.split();
+        ExplorationNoise noise = config.noise() == NoiseType.OU
+                ? new OrnsteinUhlenbeckNoise(actDim, config.ouTheta(), config.noiseSchedule(), master.split())
+                : new GaussianNoise(actDim, config.noiseSchedule(), master.split());
+        ReplayBuffer buffer = new ReplayBuffer((int) Math.min(config.bufferCapacity(), Math.max(run.steps(), 1)),
+                obsDim, actDim);
+        Batch batch = new Batch(config.batchSize(), obsDim, actDim);
+
+        long start = clock.millis();
+        List<CurvePoint> curve = new ArrayList<>();
+        Long solvedAt = null;
+        Double solvedWall = null;
+        long episode = 0;
+        double episodeReturn = 0;
+        double updateCredit = 0;
+        float[] obs = normalizer.apply(env.reset());
+        noise.reset(episode);
+        long step = 0;
+        while (step < run.steps()) {
+            step++;
+            float[] action;
+            if (step <= config.learningStarts()) {
+                action = new float[actDim];
+                for (int i = 0; i < actDim; i++) {
+                    action[i] = (float) actionRandom.nextDouble(-1.0, 1.0);
+                }
+            } else {
+                action = agent.act(obs);
+                noise.perturb(action);
+            }
+            StepResult result = env.step(ActionScaling.toEnvironment(action, low, high));
+            float[] nextObs = normalizer.apply(result.observation());
+            buffer.add(obs, action, result.reward(), nextObs, result.terminated());
+            episodeReturn += result.reward();
+            if (result.done()) {
+                listener.onEpisode(episode, episodeReturn, step);
+                episode++;
+                episodeReturn = 0;
+                noise.reset(episode);
+                obs = normalizer.apply(env.reset());
+            } else {
+                obs = nextObs;
+            }
+
+            if (step > config.learningStarts()) {
+                updateCredit += config.replayRatio();
+                while (updateCredit >= 1.0) {
+                    buffer.sample(batch, replayRandom);
+                    agent.update(batch);
+                    updateCredit -= 1.0;
+                }
+            }
+
+            if (step % run.evalEvery() == 0 || step == run.steps()) {
+                Evaluation e = Evaluation.run(evalEnv,
+                        o -> ActionScaling.toEnvironment(agent.act(normalizer.apply(o)), low, high),
+                        run.evalEpisodes());
+                double wall = (clock.millis() - start) / 1000.0;
+                CurvePoint point = new CurvePoint(step, wall, agent.updates(), e.meanReturn(), e.stdReturn());
+                curve.add(point);
+                listener.onEvaluation(point);
+                if (solvedAt == null && e.meanReturn() >= spec.solvedThreshold()) {
+                    solvedAt = step;
+                    solvedWall = wall;
+                    if (run.stopWhenSolved()) {
+                        break;
+                    }
+                }
+            }
+        }
+        double wall = (clock.millis() - start) / 1000.0;
+        double finalReturn = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).evalMeanReturn();
+        return new TrainResult(spec.id(), config.algorithmName(), run.seed(), backend.name(), solvedAt != null,
+                solvedAt, solvedWall, wall, step, agent.updates(), finalReturn, curve);
+    }
+}
