@@ -12,7 +12,12 @@ public interface Env {
     /** What the environment looks like from outside: dimensions, bounds, time limit. */
     EnvSpec spec();
 
-    /** Starts a new episode from a random state drawn from the environment's own generator. */
+    /**
+     * Starts a new episode from a random state drawn from the environment's own generator and
+     * zeroes the step counter of the time limit.
+     *
+     * @return the observation of the start state
+     */
     float[] reset();
 
     /**
@@ -20,8 +25,12 @@ public interface Env {
      * entries (raw values; the environment clips as Gymnasium does); for a
      * {@link ActionSpace.Discrete} it has one entry holding the integral action index.
      *
-     * @throws IllegalArgumentException when the action has the wrong length, is NaN, or names
-     *     a discrete action that does not exist
+     * <p>{@code truncated} is set on the step whose 1-based index since {@link #reset()} reaches
+     * {@code spec().maxEpisodeSteps()}; it may coincide with {@code terminated}. After either,
+     * the episode has ended.
+     *
+     * @throws IllegalArgumentException when the action is null, has the wrong length, is NaN or
+     *     infinite, or names a discrete action that does not exist
      * @throws IllegalStateException when called before {@link #reset()} or after the episode ended
      */
     StepResult step(double[] action);
@@ -31,7 +40,11 @@ public interface Env {
 
     /**
      * Replaces the internal state, as the golden-vector protocol does with
-     * {@code env.unwrapped.state = ...}. Does not touch the episode step counter.
+     * {@code env.unwrapped.state = ...}. Does not touch the episode step counter, and does not
+     * start or revive an episode: {@link #step(double[])} still needs a running one.
+     *
+     * @throws IllegalArgumentException when the state has the wrong length or a value that is
+     *     not finite (or outside the environment's documented range)
      */
     void setState(double[] state);
 

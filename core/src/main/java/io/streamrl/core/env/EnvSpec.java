@@ -8,8 +8,8 @@ package io.streamrl.core.env;
  * @param actionSpace what {@link Env#step(double[])} accepts
  * @param maxEpisodeSteps the time limit: {@code truncated} is set on the step whose 1-based
  *     index reaches it
- * @param solvedThreshold mean evaluation return at which the task counts as solved
- *     ({@code Double.NaN} when the task has none)
+ * @param solvedThreshold mean evaluation return at or above which the task counts as solved
+ *     ({@code Double.NaN} when the task has none); see {@link #isSolvedBy(double)}
  */
 public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, int maxEpisodeSteps,
                       double solvedThreshold) {
@@ -21,6 +21,9 @@ public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, in
         if (observationDim < 1) {
             throw new IllegalArgumentException("observationDim must be >= 1, got " + observationDim);
         }
+        if (actionSpace == null) {
+            throw new IllegalArgumentException("actionSpace must not be null");
+        }
         if (maxEpisodeSteps < 1) {
             throw new IllegalArgumentException("maxEpisodeSteps must be >= 1, got " + maxEpisodeSteps);
         }
@@ -28,5 +31,10 @@ public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, in
 
     public int actionDim() {
         return actionSpace.dim();
+    }
+
+    /** Whether a mean evaluation return meets {@link #solvedThreshold()}; always false without one. */
+    public boolean isSolvedBy(double meanReturn) {
+        return meanReturn >= solvedThreshold;
     }
 }
