@@ -1,0 +1,49 @@
+package io.streamrl.schemas;
+
+import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.EpisodeSummary;
+import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.Transition;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+/** Kafka (and Kafka Streams) serde for one generated record type. */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    private final RecordCodec<T> codec;
+
+    public AvroSerde(RecordCodec<T> codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    public static AvroSerde<Transition> transition() {
+        return new AvroSerde<>(RecordCodec.transition());
+    }
+
+    public static AvroSerde<PolicySnapshot> policySnapshot() {
+        return new AvroSerde<>(RecordCodec.policySnapshot());
+    }
+
+    public static AvroSerde<EpisodeSummary> episodeSummary() {
+        return new AvroSerde<>(RecordCodec.episodeSummary());
+    }
+
+    public static AvroSerde<DeadLetter> deadLetter() {
+        return new AvroSerde<>(RecordCodec.deadLetter());
+    }
+
+    public RecordCodec<T> codec() {
+        return codec;
+    }
+
+    @Override
+    public AvroSerializer<T> serializer() {
+        return new AvroSerializer<>(codec);
+    }
+
+    @Override
+    public AvroDeserializer<T> deserializer() {
+        return new AvroDeserializer<>(codec);
+    }
+}

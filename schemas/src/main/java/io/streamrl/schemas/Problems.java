@@ -1,0 +1,68 @@
+package io.streamrl.schemas;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects validation problems, each naming the field and what is allowed. */
+final class Problems {
+
+    private final List<String> found = new ArrayList<>();
+
+    void add(String problem) {
+        found.add(problem);
+    }
+
+    void requireText(String field, String value) {
+        if (value == null) {
+            found.add(field + " is missing; allowed: non-blank text");
+        } else if (value.isBlank()) {
+            found.add(field + " is blank; allowed: non-blank text");
+        }
+    }
+
+    void requirePresent(String field, Instant value) {
+        if (value == null) {
+            found.add(field + " is missing; allowed: a timestamp");
+        }
+    }
+
+    void requireAtLeast(String field, long value, long min) {
+        if (value < min) {
+            found.add(field + " is " + value + "; allowed: >= " + min);
+        }
+    }
+
+    void requireFinite(String field, double value) {
+        if (!Double.isFinite(value)) {
+            found.add(field + " is " + value + "; allowed: a finite number");
+        }
+    }
+
+    /**
+     * Requires a list of finite floats, non-empty unless {@code mayBeEmpty}. Returns its size,
+     * or -1 when it is missing, so callers can compare lengths only when both exist.
+     */
+    int requireFiniteVector(String field, List<Float> values, boolean mayBeEmpty) {
+        if (values == null) {
+            found.add(field + " is missing; allowed: a list of finite numbers");
+            return -1;
+        }
+        if (values.isEmpty() && !mayBeEmpty) {
+            found.add(field + " is empty; allowed: at least one finite number");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Float value = values.get(i);
+            if (value == null || !Float.isFinite(value)) {
+                found.add(field + "[" + i + "] is " + value + "; allowed: a finite number");
+                // One bad element is enough to reject; listing a thousand NaNs helps no one.
+                break;
+            }
+        }
+        return values.size();
+    }
+
+    List<String> list() {
+        return List.copyOf(found);
+    }
+}

@@ -1,0 +1,239 @@
+package io.streamrl.schemas;
+
+import io.streamrl.schemas.RecordDecodingException.Kind;
+import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.EpisodeSummary;
+import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.Transition;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * Encodes one generated record type with Avro single-object encoding (marker 0xC3 0x01, the
+ * 8-byte schema fingerprint, then the binary body) and decodes bytes written with any version
+ * in its {@link SchemaHistory}, resolved to the current generated class. No schema registry:
+ * the fingerprint alone picks the writer schema.
+ *
+ * <p>Thread-safe. {@link #decode(String, byte[])} either returns a complete record or throws
+ * {@link RecordDecodingException}; it never changes the bytes it was given.
+ */
+public final class RecordCodec<T extends SpecificRecord> {
+
+    private static final int HEADER_LENGTH = 10;
+    private static final byte MARKER_0 = (byte) 0xC3;
+    private static final byte MARKER_1 = (byte) 0x01;
+
+    private final String recordType;
+    private final List<SchemaVersion> versions;
+    private final Map<Long, SchemaVersion> versionsByFingerprint;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    RecordCodec(Class<T> type, List<SchemaVersion> versions) {
+        Schema current = SpecificData.getForClass(type).getSchema(type);
+        GeneratedRecordData model = new GeneratedRecordData(type, current);
+        this.recordType = current.getFullName();
+        this.versions = List.copyOf(versions);
+        requireCurrentIsNewest(current, this.versions);
+        Map<Long, SchemaVersion> byFingerprint = new HashMap<>();
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        for (SchemaVersion version : this.versions) {
+            requireReadable(current, version);
+            SchemaVersion same = byFingerprint.putIfAbsent(version.fingerprint(), version);
+            if (same != null) {
+                throw new IllegalStateException(recordType + " versions v" + same.version() + " and v"
+                        + version.version() + " have the same wire layout; keep one of them");
+            }
+            store.addSchema(version.schema());
+        }
+        this.versionsByFingerprint = Map.copyOf(byFingerprint);
+        this.encoder = new BinaryMessageEncoder<>(model, current);
+        this.decoder = new BinaryMessageDecoder<>(model, current, store);
+    }
+
+    public static RecordCodec<Transition> transition() {
+        return forGenerated(Transition.class);
+    }
+
+    public static RecordCodec<PolicySnapshot> policySnapshot() {
+        return forGenerated(PolicySnapshot.class);
+    }
+
+    public static RecordCodec<EpisodeSummary> episodeSummary() {
+        return forGenerated(EpisodeSummary.class);
+    }
+
+    public static RecordCodec<DeadLetter> deadLetter() {
+        return forGenerated(DeadLetter.class);
+    }
+
+    private static <T extends SpecificRecord> RecordCodec<T> forGenerated(Class<T> type) {
+        return new RecordCodec<>(type, SchemaHistory.versions(type.getSimpleName()));
+    }
+
+    /** Full name of the record type, e.g. {@code io.streamrl.schemas.avro.Transition}. */
+    public String recordType() {
+        return recordType;
+    }
+
+    /** Every version this codec reads, oldest first; the last one is the version it writes. */
+    public List<SchemaVersion> versions() {
+        return versions;
+    }
+
+    /** Single-object encoding of the record with the current schema. */
+    public byte[] encode(T record) {
+        return encode(null, record);
+    }
+
+    /**
+     * As {@link #encode(Object)}; {@code topic} (nullable) only names the destination in the
+     * error message.
+     *
+     * @throws SerializationException when the record is null or a required field is null or
+     *     of the wrong type (records built with {@code newBuilder()} cannot be)
+     */
+    public byte[] encode(String topic, T record) {
+        String destination = topic == null ? "" : " for topic '" + topic + "'";
+        if (record == null) {
+            throw new SerializationException("Cannot encode a null " + recordType + destination
+                    + ": a null value is a tombstone; send it without this codec");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try {
+            encoder.encode(record, out);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot encode " + recordType + destination + ": " + e.getMessage()
+                    + " (a required field is null or has the wrong type; build records with newBuilder(),"
+                    + " which checks every field)", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** As {@link #decode(String, byte[])} when the source topic is unknown. */
+    public T decode(byte[] bytes) {
+        return decode(null, bytes);
+    }
+
+    /**
+     * Decodes a record written with any known version of this type.
+     *
+     * @param topic the topic the bytes came from (nullable), named in the error message
+     * @throws RecordDecodingException when the bytes are not exactly one complete record
+     */
+    public T decode(String topic, byte[] bytes) {
+        if (bytes == null) {
+            throw failure(topic, Kind.TRUNCATED, "the value is null (a tombstone?): there are no bytes to decode", null);
+        }
+        if (bytes.length < HEADER_LENGTH) {
+            throw failure(topic, Kind.TRUNCATED, "only " + bytes.length + " bytes, but single-object encoding needs a "
+                    + HEADER_LENGTH + "-byte header (2 marker bytes, 8 fingerprint bytes) before the body", null);
+        }
+        if (bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
+            throw failure(topic, Kind.BAD_MAGIC, String.format("the bytes start with 0x%02X 0x%02X instead of the "
+                    + "single-object marker 0xC3 0x01, so they were not written by this project's Avro serializer "
+                    + "(another format or serializer wrote to this topic)", bytes[0], bytes[1]), null);
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        SchemaVersion writer = versionsByFingerprint.get(fingerprint);
+        if (writer == null) {
+            throw failure(topic, Kind.UNKNOWN_FINGERPRINT, String.format("schema fingerprint %s is not a known version "
+                    + "of this record (known: %s); the bytes are another record type, or were written with a newer "
+                    + "schema: upgrade this reader, or add the writer's schema to the "
+                    + "history resources (%s)", hex(fingerprint), knownVersions(),
+                    SchemaHistory.RESOURCE_DIRECTORY.substring(1)), null);
+        }
+        int leftOver;
+        try {
+            // Check the body's shape before Avro builds anything from it (see BodyScanner).
+            leftOver = BodyScanner.bytesLeftAfterDatum(writer.schema(), bytes, HEADER_LENGTH);
+        } catch (IOException | RuntimeException e) {
+            throw bodyFailure(topic, writer, bytes, e);
+        }
+        if (leftOver > 0) {
+            throw failure(topic, Kind.MALFORMED, leftOver + " of " + bytes.length + " bytes are left over after a "
+                    + "complete version " + writer.version() + " record: the bytes are corrupt or hold more than "
+                    + "one record", null);
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw bodyFailure(topic, writer, bytes, e);
+        }
+    }
+
+    private RecordDecodingException bodyFailure(String topic, SchemaVersion writer, byte[] bytes, Exception e) {
+        if (causedByEndOfInput(e)) {
+            return failure(topic, Kind.TRUNCATED, "the body ends early (" + bytes.length + " bytes in all) while "
+                    + "reading version " + writer.version() + ": " + describe(e, "the bytes ran out mid-value"), e);
+        }
+        return failure(topic, Kind.MALFORMED, "the body is not a version " + writer.version() + " record: "
+                + describe(e, e.getClass().getName()), e);
+    }
+
+    private RecordDecodingException failure(String topic, Kind kind, String detail, Throwable cause) {
+        return new RecordDecodingException(topic, recordType, kind, detail, cause);
+    }
+
+    private String knownVersions() {
+        return versions.stream()
+                .map(v -> "v" + v.version() + " " + hex(v.fingerprint()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String hex(long fingerprint) {
+        return String.format("0x%016X", fingerprint);
+    }
+
+    private static String describe(Exception e, String whenSilent) {
+        return e.getMessage() == null ? whenSilent : e.getMessage();
+    }
+
+    private static boolean causedByEndOfInput(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireCurrentIsNewest(Schema current, List<SchemaVersion> versions) {
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("versions of " + current.getFullName() + " is empty; allowed: "
+                    + "every version ever written, oldest first, ending with the current schema");
+        }
+        SchemaVersion newest = versions.get(versions.size() - 1);
+        if (!newest.sameWireLayoutAs(current)) {
+            throw new IllegalStateException("The current schema of " + current.getFullName() + " differs from its "
+                    + "newest recorded version v" + newest.version() + ": copy the current .avsc to "
+                    + SchemaHistory.resourcePath(current.getName(), newest.version() + 1)
+                    + " so records written with it stay readable after the next change");
+        }
+    }
+
+    private static void requireReadable(Schema current, SchemaVersion version) {
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(current, version.schema());
+        if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new IllegalStateException("The current schema of " + current.getFullName() + " cannot read its "
+                    + "version v" + version.version() + ": " + result.getDescription()
+                    + "; add fields with defaults instead of renaming or retyping them");
+        }
+    }
+}

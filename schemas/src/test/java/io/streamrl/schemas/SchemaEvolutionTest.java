@@ -1,0 +1,152 @@
+package io.streamrl.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.EpisodeSummary;
+import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.Transition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+class SchemaEvolutionTest {
+
+    private static final String TOPIC = "streamrl.transitions";
+
+    @Test
+    void transitionHasTwoVersionsAndTheNewestIsTheGeneratedClass() {
+        List<SchemaVersion> versions = RecordCodec.transition().versions();
+
+        assertThat(versions).extracting(SchemaVersion::version).containsExactly(1, 2);
+        assertThat(versions.get(0).schema().getField("decision_id")).isNull();
+        assertThat(versions.get(1).sameWireLayoutAs(Transition.getClassSchema())).isTrue();
+        assertThat(versions.get(0).fingerprint()).isNotEqualTo(versions.get(1).fingerprint());
+    }
+
+    @Test
+    void everyRecordTypeHasAHistoryEndingInItsCurrentSchema() {
+        assertThat(RecordCodec.policySnapshot().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(PolicySnapshot.getClassSchema()));
+        assertThat(RecordCodec.episodeSummary().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(EpisodeSummary.getClassSchema()));
+        assertThat(RecordCodec.deadLetter().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(DeadLetter.getClassSchema()));
+    }
+
+    @Test
+    void aVersionOneRecordReadsAsTheCurrentClassWithDecisionIdAtItsDefault() throws IOException {
+        Schema v1 = SchemaHistory.versions("Transition").get(0).schema();
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("actor_id", "actor-3");
+        old.put("env_id", "MountainCarContinuous-v0");
+        old.put("episode", 4L);
+        old.put("step", 999);
+        old.put("observation", List.of(-0.5f, 0.01f));
+        old.put("action", List.of(0.75f));
+        old.put("reward", -0.05625);
+        old.put("next_observation", List.of(-0.49f, 0.02f));
+        old.put("terminated", false);
+        old.put("truncated", true);
+        old.put("policy_version", -1L);
+        old.put("exploration_noise", List.of());
+        old.put("event_time", SampleRecords.TIME.toEpochMilli());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+
+        Transition read = RecordCodec.transition().decode(TOPIC, out.toByteArray());
+
+        assertThat(read.getDecisionId()).isNull();
+        assertThat(read.getActorId()).isEqualTo("actor-3");
+        assertThat(read.getEnvId()).isEqualTo("MountainCarContinuous-v0");
+        assertThat(read.getEpisode()).isEqualTo(4L);
+        assertThat(read.getStep()).isEqualTo(999);
+        assertThat(read.getObservation()).containsExactly(-0.5f, 0.01f);
+        assertThat(read.getAction()).containsExactly(0.75f);
+        assertThat(read.getReward()).isEqualTo(-0.05625);
+        assertThat(read.getNextObservation()).containsExactly(-0.49f, 0.02f);
+        assertThat(read.getTerminated()).isFalse();
+        assertThat(read.getTruncated()).isTrue();
+        assertThat(read.getPolicyVersion()).isEqualTo(-1L);
+        assertThat(read.getExplorationNoise()).isEmpty();
+        assertThat(read.getEventTime()).isEqualTo(SampleRecords.TIME);
+    }
+
+    @Test
+    void aCurrentRecordIsReadableByReadersThatKnowOnlyTheCurrentSchema() throws IOException {
+        Transition sent = SampleRecords.transition();
+        byte[] encoded = RecordCodec.transition().encode(sent);
+        Schema current = parseResource("/io/streamrl/schemas/history/Transition-v2.avsc");
+        RecordCodec<Transition> currentOnly = new RecordCodec<>(Transition.class,
+                List.of(SchemaHistory.versions("Transition").get(1)));
+
+        GenericRecord generic = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), current).decode(encoded);
+
+        assertThat(generic.get("decision_id")).hasToString("decision-99");
+        assertThat(generic.get("actor_id")).hasToString("actor-7");
+        assertThat(generic.get("step")).isEqualTo(3);
+        assertThat(generic.get("event_time")).isEqualTo(SampleRecords.TIME.toEpochMilli());
+        assertThat(currentOnly.decode(encoded)).isEqualTo(sent);
+    }
+
+    @Test
+    void aCodecRefusesToStartWhenTheCurrentSchemaIsMissingFromItsHistory() {
+        List<SchemaVersion> onlyVersionOne = List.of(SchemaHistory.versions("Transition").get(0));
+
+        assertThatThrownBy(() -> new RecordCodec<>(Transition.class, onlyVersionOne))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("newest recorded version v1")
+                .hasMessageContaining("history/Transition-v2.avsc");
+    }
+
+    @Test
+    void aCodecRefusesAHistoryVersionTheCurrentSchemaCannotRead() throws IOException {
+        String v1Json = resourceText("/io/streamrl/schemas/history/Transition-v1.avsc");
+        String retyped = v1Json.replace("{\"name\": \"step\", \"type\": \"int\"", "{\"name\": \"step\", \"type\": \"string\"");
+        assertThat(retyped).isNotEqualTo(v1Json);
+        List<SchemaVersion> history = List.of(new SchemaVersion(1, new Schema.Parser().parse(retyped)),
+                SchemaHistory.versions("Transition").get(1));
+
+        assertThatThrownBy(() -> new RecordCodec<>(Transition.class, history))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot read its version v1")
+                .hasMessageContaining("step");
+    }
+
+    @Test
+    void aCodecRefusesTwoVersionsWithTheSameWireLayout() {
+        SchemaVersion v2 = SchemaHistory.versions("Transition").get(1);
+        List<SchemaVersion> history = List.of(new SchemaVersion(1, v2.schema()), new SchemaVersion(2, v2.schema()));
+
+        assertThatThrownBy(() -> new RecordCodec<>(Transition.class, history))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("v1 and v2 have the same wire layout");
+    }
+
+    @Test
+    void aMissingHistoryNamesTheResourceToAdd() {
+        assertThatThrownBy(() -> SchemaHistory.versions("Decision"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("io/streamrl/schemas/history/Decision-v1.avsc");
+    }
+
+    private static Schema parseResource(String path) throws IOException {
+        return new Schema.Parser().parse(resourceText(path));
+    }
+
+    private static String resourceText(String path) throws IOException {
+        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

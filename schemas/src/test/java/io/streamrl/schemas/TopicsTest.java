@@ -1,0 +1,141 @@
+package io.streamrl.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrl.schemas.avro.Transition;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicsTest {
+
+    @Test
+    void defaultNamesUseTheStreamrlNamespace() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.transitions().name()).isEqualTo("streamrl.transitions");
+        assertThat(topics.policy().name()).isEqualTo("streamrl.policy");
+        assertThat(topics.episodes().name()).isEqualTo("streamrl.episodes");
+        assertThat(topics.deadLetter().name()).isEqualTo("streamrl.dead-letter");
+        assertThat(topics.name(Topics.DECISIONS)).isEqualTo("streamrl.decisions");
+        assertThat(topics.name(Topics.REWARDS)).isEqualTo("streamrl.rewards");
+        assertThat(topics.name(Topics.ROLLOUTS)).isEqualTo("streamrl.rollouts");
+    }
+
+    @Test
+    void aNamespaceSeparatesExperiments() {
+        Topics topics = Topics.of("exp-42_pendulum.v2");
+
+        assertThat(topics.all()).extracting(TopicSpec::name).containsExactly(
+                "exp-42_pendulum.v2.transitions", "exp-42_pendulum.v2.policy",
+                "exp-42_pendulum.v2.episodes", "exp-42_pendulum.v2.dead-letter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "two words", "a/b", "naïve", "ns:1", "tab\t"})
+    void illegalNamespacesAreRejected(String namespace) {
+        assertThatThrownBy(() -> Topics.of(namespace))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace")
+                .hasMessageContaining("[a-zA-Z0-9._-]");
+    }
+
+    @Test
+    void aNullNamespaceIsRejected() {
+        assertThatThrownBy(() -> Topics.of(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace is empty");
+    }
+
+    @Test
+    void theNamespaceMustLeaveRoomForTheLongestTopicName() {
+        String longest = "n".repeat(Topics.MAX_NAMESPACE_LENGTH);
+
+        assertThat(Topics.of(longest).deadLetter().name()).hasSize(249);
+        assertThatThrownBy(() -> Topics.of(longest + "n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to " + Topics.MAX_NAMESPACE_LENGTH);
+    }
+
+    @Test
+    void partitionCountsAreConfigurableAndRangeChecked() {
+        Topics topics = new Topics("ns", 12, 1, 3, 2);
+
+        assertThat(topics.transitions().partitions()).isEqualTo(12);
+        assertThat(topics.policy().partitions()).isEqualTo(1);
+        assertThat(topics.episodes().partitions()).isEqualTo(3);
+        assertThat(topics.deadLetter().partitions()).isEqualTo(2);
+        assertThatThrownBy(() -> new Topics("ns", 0, 1, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transitionPartitions is 0; allowed: 1 to 1000");
+        assertThatThrownBy(() -> new Topics("ns", 4, 1001, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("policyPartitions is 1001; allowed: 1 to 1000");
+    }
+
+    @Test
+    void defaultsGiveTransitionsMorePartitionsThanThePolicy() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.policy().partitions()).isEqualTo(1);
+        assertThat(topics.transitions().partitions()).isGreaterThan(1);
+    }
+
+    @Test
+    void thePolicyTopicIsCompactedSoonEnoughForADemo() {
+        Map<String, String> configs = Topics.defaults().policy().configs();
+
+        assertThat(configs).containsEntry("cleanup.policy", "compact")
+                .containsEntry("min.compaction.lag.ms", "0")
+                .containsEntry("segment.ms", "60000")
+                .containsEntry("max.message.bytes", Integer.toString(8 * 1024 * 1024));
+    }
+
+    @Test
+    void logTopicsAreNotCompacted() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.transitions().configs()).containsEntry("cleanup.policy", "delete");
+        assertThat(topics.episodes().configs()).containsEntry("cleanup.policy", "delete");
+        assertThat(topics.deadLetter().configs()).containsEntry("cleanup.policy", "delete");
+    }
+
+    @Test
+    void newTopicCarriesPartitionsAndConfigs() {
+        NewTopic policy = Topics.of("demo").policy().newTopic();
+
+        assertThat(policy.name()).isEqualTo("demo.policy");
+        assertThat(policy.numPartitions()).isEqualTo(1);
+        assertThat(policy.configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void specsCarryWorkingSerdesForKeysAndValues() {
+        TopicSpec<String, Transition> spec = Topics.defaults().transitions();
+        Transition transition = SampleRecords.transition();
+
+        byte[] key = spec.keySerde().serializer().serialize(spec.name(), "actor-7");
+        byte[] value = spec.valueSerde().serializer().serialize(spec.name(), transition);
+
+        assertThat(spec.keySerde().deserializer().deserialize(spec.name(), key)).isEqualTo("actor-7");
+        assertThat(spec.decodeValue(value)).isEqualTo(transition);
+        assertThat(Topics.defaults().deadLetter().keySerde().serializer().serialize("t", new byte[] {(byte) 0xFF}))
+                .containsExactly(0xFF);
+    }
+
+    @Test
+    void decodeValueNamesTheSpecsTopic() {
+        assertThatThrownBy(() -> Topics.of("demo").policy().decodeValue(new byte[] {1, 2}))
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("'demo.policy'")
+                .hasMessageContaining("io.streamrl.schemas.avro.PolicySnapshot");
+    }
+
+    @Test
+    void illegalSuffixesAreRejected() {
+        assertThatThrownBy(() -> Topics.defaults().name("bad suffix"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("suffix");
+    }
+}
