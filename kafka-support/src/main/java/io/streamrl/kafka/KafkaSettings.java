@@ -1,0 +1,95 @@
+package io.streamrl.kafka;
+
+import io.streamrl.schemas.Topics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * How a streamrl service reaches Kafka: the cluster, the topic namespace, and how long to keep
+ * retrying a broker that is not up yet. Builds the client properties every service uses, so
+ * that durability settings are the same everywhere.
+ *
+ * @param bootstrapServers {@code host:port[,host:port...]}
+ * @param topics the experiment's topics (namespace and partition counts)
+ * @param connectTimeout how long start-up waits for an unreachable broker before giving up
+ */
+public record KafkaSettings(String bootstrapServers, Topics topics, Duration connectTimeout) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
+
+    public KafkaSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap-server must be host:port, got '" + bootstrapServers + "'");
+        }
+        for (String server : bootstrapServers.split(",")) {
+            int colon = server.lastIndexOf(':');
+            if (colon <= 0 || colon == server.length() - 1 || !server.substring(colon + 1).trim().matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("bootstrap-server must be host:port[,host:port...], got '"
+                        + bootstrapServers + "'");
+            }
+        }
+        Objects.requireNonNull(topics, "topics");
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connect-timeout must be positive, got " + connectTimeout);
+        }
+    }
+
+    public static KafkaSettings of(String bootstrapServers, String namespace) {
+        return new KafkaSettings(bootstrapServers, Topics.of(namespace), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * A durable producer of raw bytes: idempotent, {@code acks=all}, so every acknowledged
+     * record is written once and in order per partition; a short linger batches the stream of
+     * small transitions.
+     */
+    public Properties producer(String clientId) {
+        Properties p = common(clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.POLICY_MAX_MESSAGE_BYTES));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /**
+     * A consumer of raw bytes (values are decoded by the caller, so that undecodable records can
+     * be dead-lettered with their bytes). Without a group the caller assigns partitions itself.
+     */
+    public Properties consumer(String clientId, String groupId) {
+        Properties p = common(clientId);
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.POLICY_MAX_MESSAGE_BYTES));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    public Properties admin(String clientId) {
+        return common(clientId);
+    }
+
+    private Properties common(String clientId) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        // Fail individual calls fast; start-up retries on its own schedule with a clear message.
+        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+        return p;
+    }
+}

@@ -1,0 +1,159 @@
+package io.streamrl.kafka;
+
+import io.streamrl.schemas.TopicSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up against Kafka: wait for the cluster (retrying with a log line per attempt rather than
+ * a stack trace), then create the experiment's topics if they do not exist yet. Existing topics
+ * are kept; an existing policy topic that is not compacted is reported, because actors would
+ * then replay every old snapshot.
+ */
+public final class TopicBootstrap {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    private TopicBootstrap() {
+    }
+
+    /**
+     * Waits until the cluster answers, then ensures {@code specs} exist.
+     *
+     * @throws BrokerUnavailableException when the cluster does not answer within the settings' timeout
+     */
+    public static void ensureTopics(KafkaSettings settings, Collection<TopicSpec<?, ?>> specs, Clock clock) {
+        Admin admin = Admin.create(settings.admin("streamrl-bootstrap"));
+        try {
+            awaitCluster(admin, settings, clock);
+            createMissing(admin, specs);
+            warnIfNotCompacted(admin, settings.topics().policy().name());
+        } finally {
+            // A plain close() waits for abandoned calls to time out (a minute by default).
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** Waits for the cluster only (services that create no topics). */
+    public static void awaitCluster(KafkaSettings settings, Clock clock) {
+        Admin admin = Admin.create(settings.admin("streamrl-probe"));
+        try {
+            awaitCluster(admin, settings, clock);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static void awaitCluster(Admin admin, KafkaSettings settings, Clock clock) {
+        long deadline = clock.millis() + settings.connectTimeout().toMillis();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                int nodes = admin.describeCluster().nodes().get(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+                if (attempt > 1) {
+                    log.info("Kafka at {} is reachable ({} broker(s))", settings.bootstrapServers(), nodes);
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrokerUnavailableException("interrupted while waiting for Kafka at "
+                        + settings.bootstrapServers(), e);
+            } catch (ExecutionException | TimeoutException e) {
+                if (clock.millis() >= deadline) {
+                    throw new BrokerUnavailableException("cannot reach Kafka at " + settings.bootstrapServers()
+                            + " after " + settings.connectTimeout().toSeconds() + " s (" + attempt + " attempts): "
+                            + rootMessage(e) + ". Is the broker running? Start one with 'bin/streamrl broker', or"
+                            + " pass --bootstrap-server HOST:PORT of your cluster.", e);
+                }
+                log.warn("Kafka at {} is not reachable yet (attempt {}: {}); retrying until {} s have passed",
+                        settings.bootstrapServers(), attempt, rootMessage(e), settings.connectTimeout().toSeconds());
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private static void createMissing(Admin admin, Collection<TopicSpec<?, ?>> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec<?, ?> spec : specs) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(spec.newTopic());
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e :
+                    admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get();
+                    log.info("created topic {}", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + e.getKey() + ": "
+                                + rootMessage(ex), ex);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void warnIfNotCompacted(Admin admin, String policyTopic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, policyTopic);
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            String cleanup = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            if (!cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                log.warn("policy topic {} has cleanup.policy={}, not compact: actors will read every old snapshot"
+                        + " at start-up. Fix it with kafka-configs --alter --add-config cleanup.policy=compact",
+                        policyTopic, cleanup);
+            }
+        } catch (ExecutionException e) {
+            log.warn("cannot check the configuration of {}: {}", policyTopic, rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while waiting for Kafka", e);
+        }
+    }
+}
