@@ -34,6 +34,19 @@ public final class ComputeBackends {
      * @throws IllegalArgumentException for an unknown name, or {@code vector} without the module
      */
     public static ComputeBackend create(String name) {
+        return create(name, 1);
+    }
+
+    /**
+     * Creates the named backend using up to {@code threads} threads for large products.
+     *
+     * @throws IllegalArgumentException for an unknown name, {@code vector} without the module,
+     *     or a thread count outside [1, 256]
+     */
+    public static ComputeBackend create(String name, int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
+        }
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case VECTOR -> {
@@ -42,16 +55,21 @@ public final class ComputeBackends {
                             + " with --add-modules " + VECTOR_MODULE + " (bin/streamrl does), or choose --backend "
                             + ND4J);
                 }
-                yield instantiate(VECTOR_CLASS);
+                yield instantiate(VECTOR_CLASS, threads);
             }
-            case ND4J -> instantiate(ND4J_CLASS);
+            case ND4J -> instantiate(ND4J_CLASS, threads);
             default -> throw new IllegalArgumentException("unknown backend '" + name + "', valid: " + NAMES);
         };
     }
 
-    private static ComputeBackend instantiate(String className) {
+    private static ComputeBackend instantiate(String className, int threads) {
         try {
-            return (ComputeBackend) Class.forName(className).getDeclaredConstructor().newInstance();
+            return (ComputeBackend) Class.forName(className).getDeclaredConstructor(int.class).newInstance(threads);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("cannot create compute backend " + className + ": " + e.getCause(), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create compute backend " + className + ": " + e, e);
         }

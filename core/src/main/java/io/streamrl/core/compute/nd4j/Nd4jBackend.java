@@ -59,13 +59,25 @@ public final class Nd4jBackend implements ComputeBackend {
      * ND4J's start-up banner is silenced, leaving a single line about the CPU instruction set.
      */
     public Nd4jBackend() {
+        this(1);
+    }
+
+    /**
+     * @param threads threads for ND4J's element-wise loops and OpenBLAS; more than one pays off
+     *     only for large products (the default two busy-waiting OpenMP threads made small updates
+     *     4-20x slower on a 2-core machine)
+     */
+    public Nd4jBackend(int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
+        }
         if (System.getProperty(ND4JSystemProperties.LOG_INITIALIZATION) == null) {
             System.setProperty(ND4JSystemProperties.LOG_INITIALIZATION, "false");
         }
         // Environment.setMaxThreads is a no-op in ND4J 1.0.0-M2.1; the master-thread limit is what
         // bounds its element-wise loops, and the BLAS limit bounds OpenBLAS.
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
         this.executioner = Nd4j.getExecutioner();
         this.blas = Nd4j.getBlasWrapper().level1();
     }

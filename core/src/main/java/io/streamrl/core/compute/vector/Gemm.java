@@ -30,7 +30,13 @@ final class Gemm {
 
     static void multiply(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc,
                          int m, int n, int k, boolean accumulate) {
-        int j = 0;
+        multiplyColumns(a, aRow, aCol, b, ldb, c, ldc, m, 0, n, k, accumulate);
+    }
+
+    /** The columns {@code j0 .. n-1} of the product; column blocks are independent, so threads can share them. */
+    static void multiplyColumns(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc,
+                                int m, int j0, int n, int k, boolean accumulate) {
+        int j = j0;
         for (; j + TILE_COLS <= n; j += TILE_COLS) {
             int i = 0;
             for (; i + 6 <= m; i += 6) {
@@ -307,6 +313,11 @@ final class Gemm {
                 c[ci] = accumulate ? c[ci] + sum : sum;
             }
         }
+    }
+
+    /** Width of the column blocks of the register tiles; parallel splits are multiples of it. */
+    static int tileColumns() {
+        return TILE_COLS;
     }
 
     private static FloatVector init(float[] c, int offset, boolean accumulate) {

@@ -5,8 +5,16 @@ import io.streamrl.core.compute.AdamStep;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.compute.Matrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,11 +28,44 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorBackend implements ComputeBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Doubles with half the lanes of {@link #S}: one float vector widens into two of these. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(S.vectorBitSize()));
     private static final int L = S.length();
     /** Below this many output columns a transposed-B product is computed as row dot products. */
     private static final int DOT_PRODUCT_MAX_COLUMNS = 2 * L;
 
+    /** Products below this many multiply-adds run on the calling thread: a fork costs microseconds. */
+    private static final long PARALLEL_MIN_MACS = 1L << 20;
+
+    private final int threads;
+    private final ExecutorService pool;
     private float[] scratch = new float[0];
+
+    /** A single-threaded backend. */
+    public VectorBackend() {
+        this(1);
+    }
+
+    /**
+     * A backend that splits large matrix products by column blocks over {@code threads} threads
+     * (the caller and {@code threads - 1} workers). Every entry is still one sequential FMA
+     * chain, so results do not depend on the thread count.
+     */
+    public VectorBackend(int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "vector-backend-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int threads() {
+        return threads;
+    }
 
     @Override
     public String name() {
@@ -55,7 +96,7 @@ public final class VectorBackend implements ComputeBackend {
         int aRow = transposeA ? 1 : x.cols;
         int aCol = transposeA ? x.cols : 1;
         if (!transposeB) {
-            Gemm.multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
+            multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else if (!transposeA && n < DOT_PRODUCT_MAX_COLUMNS) {
             Gemm.multiplyTransposedB(x.data, x.cols, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else {
@@ -63,7 +104,42 @@ public final class VectorBackend implements ComputeBackend {
             // transpose once into scratch so that the tiled kernel applies.
             float[] bt = scratch(k * n);
             transposeArray(y.data, y.rows, y.cols, bt);
-            Gemm.multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
+            multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
+        }
+    }
+
+    private void multiply(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, int m, int n, int k,
+                          boolean accumulate) {
+        int tile = Gemm.tileColumns();
+        int blocks = n / tile;
+        if (pool == null || (long) m * n * k < PARALLEL_MIN_MACS || blocks < 2) {
+            Gemm.multiply(a, aRow, aCol, b, ldb, c, ldc, m, n, k, accumulate);
+            return;
+        }
+        int parts = Math.min(threads, blocks);
+        List<Future<?>> futures = new ArrayList<>(parts - 1);
+        int start = 0;
+        for (int p = 0; p < parts; p++) {
+            int end = p == parts - 1 ? n : start + (blocks / parts + (p < blocks % parts ? 1 : 0)) * tile;
+            int j0 = start;
+            int j1 = end;
+            if (p == parts - 1) {
+                Gemm.multiplyColumns(a, aRow, aCol, b, ldb, c, ldc, m, j0, j1, k, accumulate);
+            } else {
+                futures.add(pool.submit(() -> Gemm.multiplyColumns(a, aRow, aCol, b, ldb, c, ldc, m, j0, j1, k,
+                        accumulate)));
+            }
+            start = end;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a matrix product", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("matrix product failed on a worker thread", e.getCause());
+            }
         }
     }
 
@@ -340,18 +416,18 @@ public final class VectorBackend implements ComputeBackend {
         float[] d = cast(m).data;
         int n = d.length;
         int nv = n - n % L;
-        // float lanes are fine for finiteness and loss reporting: per-lane partial sums of at
-        // most n / L terms, summed into a double.
-        FloatVector s = FloatVector.zero(S);
+        // Widen to double before squaring (the contract: no float32 overflow or lost small terms).
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
         int i = 0;
         for (; i < nv; i += L) {
             FloatVector v = FloatVector.fromArray(S, d, i);
-            s = v.fma(v, s);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+            s0 = lo.fma(lo, s0);
+            s1 = hi.fma(hi, s1);
         }
-        double total = 0;
-        for (int l = 0; l < L; l++) {
-            total += s.lane(l);
-        }
+        double total = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             total += (double) d[i] * d[i];
         }
@@ -361,6 +437,9 @@ public final class VectorBackend implements ComputeBackend {
     @Override
     public void close() {
         scratch = new float[0];
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     private float[] scratch(int size) {

@@ -1,0 +1,53 @@
+package io.streamrl.core.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrl.core.compute.vector.VectorBackend;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class VectorBackendTest extends ComputeBackendContractTest {
+
+    @Override
+    protected ComputeBackend newBackend() {
+        return new VectorBackend();
+    }
+
+    /** The whole contract again with products split over threads. */
+    @Nested
+    class TwoThreads extends ComputeBackendContractTest {
+        @Override
+        protected ComputeBackend newBackend() {
+            return new VectorBackend(2);
+        }
+    }
+
+    @Test
+    void splittingProductsOverThreadsChangesNoBit() {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] a = new float[300 * 200];
+        float[] b = new float[200 * 272];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) r.nextDouble(-1, 1);
+        }
+        try (VectorBackend one = new VectorBackend(1); VectorBackend three = new VectorBackend(3)) {
+            for (boolean transposeA : new boolean[] {false, true}) {
+                int m = 300;
+                int k = 200;
+                Matrix a1 = one.fromArray(transposeA ? k : m, transposeA ? m : k, a);
+                Matrix b1 = one.fromArray(k, 272, b);
+                Matrix c1 = one.allocate(m, 272);
+                Matrix a3 = three.fromArray(transposeA ? k : m, transposeA ? m : k, a);
+                Matrix b3 = three.fromArray(k, 272, b);
+                Matrix c3 = three.allocate(m, 272);
+                one.matmul(a1, transposeA, b1, false, c1, false);
+                three.matmul(a3, transposeA, b3, false, c3, false);
+                assertThat(c3.toArray()).isEqualTo(c1.toArray());
+            }
+        }
+    }
+}
