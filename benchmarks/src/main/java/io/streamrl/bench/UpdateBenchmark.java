@@ -1,0 +1,113 @@
+package io.streamrl.bench;
+
+import io.streamrl.core.agent.Ddpg;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.replay.Batch;
+import io.streamrl.core.replay.ReplayBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * Throughput of the full DDPG update (critic step, actor step and soft target update every
+ * call) on Pendulum-shaped data (observation 3, action 1), measured the way the PyTorch peer in
+ * {@code shared/peer} measures itself: 16 pre-sampled batches cycled (replay sampling is not
+ * timed), warm-up, a calibrated count per repeat, median of the repeats.
+ */
+public final class UpdateBenchmark {
+
+    private static final int OBS = 3;
+    private static final int ACT = 1;
+    private static final int BATCHES = 16;
+
+    /**
+     * @param backend {@code vector} or {@code nd4j}
+     * @param hidden width of both hidden layers of actor and critic
+     * @param batch minibatch size
+     * @param threads threads the backend may use
+     * @param secondsPerRepeat target duration of one timed repeat
+     * @param repeats timed repeats (the median is reported)
+     * @param warmup untimed updates first (JIT compilation)
+     */
+    public record Settings(String backend, int hidden, int batch, int threads, double secondsPerRepeat, int repeats,
+                           int warmup) {
+        public Settings {
+            if (hidden < 1 || batch < 1 || threads < 1 || repeats < 1 || warmup < 0 || !(secondsPerRepeat > 0)) {
+                throw new IllegalArgumentException("hidden, batch, threads and repeats must be >= 1, warmup >= 0 and"
+                        + " seconds > 0, got " + this);
+            }
+        }
+    }
+
+    /** One configuration's figures; {@code flopsPerUpdate} counts matrix-product FLOPs. */
+    public record Result(String backend, int hidden, int batch, int threads, double updatesPerSecond,
+                         double bestUpdatesPerSecond, double msPerUpdate, long flopsPerUpdate, double gflops,
+                         int updatesPerRepeat, int repeats) {
+    }
+
+    private UpdateBenchmark() {
+    }
+
+    public static Result run(Settings s, LongSupplier nanoTime) {
+        DdpgConfig config = DdpgConfig.ddpg().with(Map.of(
+                "actor-hidden", s.hidden() + "," + s.hidden(),
+                "critic-hidden", s.hidden() + "," + s.hidden(),
+                "batch-size", Integer.toString(s.batch()),
+                "policy-delay", "1"));
+        Batch[] batches = batches(s.batch());
+        long flops;
+        try (FlopCountingBackend counter = new FlopCountingBackend(ComputeBackends.create(s.backend(), 1))) {
+            Ddpg probe = new Ddpg(config, OBS, ACT, counter, new SplittableRandom(0));
+            probe.update(batches[0]);
+            flops = counter.matmulFlops();
+        }
+        try (ComputeBackend backend = ComputeBackends.create(s.backend(), s.threads())) {
+            Ddpg agent = new Ddpg(config, OBS, ACT, backend, new SplittableRandom(0));
+            for (int i = 0; i < s.warmup(); i++) {
+                agent.update(batches[i % BATCHES]);
+            }
+            long t0 = nanoTime.getAsLong();
+            int calibration = 0;
+            while (nanoTime.getAsLong() - t0 < 250_000_000L) {
+                agent.update(batches[calibration++ % BATCHES]);
+            }
+            double perUpdate = (nanoTime.getAsLong() - t0) / 1e9 / calibration;
+            int count = (int) Math.max(50, s.secondsPerRepeat() / perUpdate);
+            double[] rates = new double[s.repeats()];
+            for (int r = 0; r < s.repeats(); r++) {
+                long start = nanoTime.getAsLong();
+                for (int i = 0; i < count; i++) {
+                    agent.update(batches[i % BATCHES]);
+                }
+                rates[r] = count / ((nanoTime.getAsLong() - start) / 1e9);
+            }
+            Arrays.sort(rates);
+            double median = rates.length % 2 == 1 ? rates[rates.length / 2]
+                    : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+            return new Result(backend.name(), s.hidden(), s.batch(), s.threads(), median, rates[rates.length - 1],
+                    1e3 / median, flops, flops * median / 1e9, count, s.repeats());
+        }
+    }
+
+    /** Pendulum-like random transitions, as the peer draws them. */
+    private static Batch[] batches(int size) {
+        SplittableRandom r = new SplittableRandom(0);
+        ReplayBuffer buffer = new ReplayBuffer(BATCHES * size, OBS, ACT);
+        for (int i = 0; i < BATCHES * size; i++) {
+            double th = r.nextDouble(-Math.PI, Math.PI);
+            float[] o = {(float) Math.cos(th), (float) Math.sin(th), (float) r.nextDouble(-8, 8)};
+            float[] n = {o[0] + (float) (0.01 * r.nextGaussian()), o[1] + (float) (0.01 * r.nextGaussian()),
+                o[2] + (float) (0.01 * r.nextGaussian())};
+            buffer.add(o, new float[] {(float) r.nextDouble(-1, 1)}, -r.nextDouble(0, 16), n, false);
+        }
+        Batch[] out = new Batch[BATCHES];
+        for (int b = 0; b < BATCHES; b++) {
+            out[b] = new Batch(size, OBS, ACT);
+            buffer.sample(out[b], r);
+        }
+        return out;
+    }
+}
