@@ -1,0 +1,241 @@
+package io.streamrl.actor;
+
+import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.config.Check;
+import io.streamrl.core.config.RecordOptions;
+import io.streamrl.core.env.ActionSpace;
+import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.Envs;
+import io.streamrl.core.noise.NoiseSchedule;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Everything one simulation actor needs, validated on construction; every message names the
+ * kebab-case option ({@code max-policy-lag}) the command line uses.
+ *
+ * @param actorId id of this actor: the Kafka key of its transitions and episodes, part of its
+ *     client ids and the {@code actor} tag of its metrics; 1 to 128 characters from
+ *     {@code [A-Za-z0-9._-]}
+ * @param env environment, stored as its Gymnasium id (a short name such as {@code pendulum}
+ *     is accepted by the builder and canonicalised); needs a continuous action space
+ * @param seed the one seed every random stream of the actor is split from
+ * @param policyName name of the policy to follow on the policy topic (its Kafka key)
+ * @param noise exploration noise process
+ * @param noiseSigma exploration scale in episode 0, in normalised action units
+ * @param noiseSigmaMin floor of the per-episode decayed scale
+ * @param noiseDecay per-episode decay factor of the scale
+ * @param ouTheta mean reversion of the Ornstein–Uhlenbeck process (unused for Gaussian noise)
+ * @param maxPolicyLag steps the actor takes on one policy version before it waits for a newer
+ *     one; 0 turns flow control off (the production default)
+ * @param policyWait longest wait for a newer policy once {@code maxPolicyLag} is reached
+ * @param maxSteps steps after which the actor stops; 0 runs until closed
+ * @param metricsHost address the Prometheus endpoint binds to
+ * @param metricsPort port of the Prometheus endpoint; -1 serves none, 0 picks a free port
+ */
+public record ActorConfig(
+        String actorId,
+        String env,
+        long seed,
+        String policyName,
+        NoiseType noise,
+        double noiseSigma,
+        double noiseSigmaMin,
+        double noiseDecay,
+        double ouTheta,
+        long maxPolicyLag,
+        Duration policyWait,
+        long maxSteps,
+        String metricsHost,
+        int metricsPort) {
+
+    /** Gaussian noise with a constant scale of 0.1, as {@code DdpgConfig.ddpg()}. */
+    public static final NoiseType DEFAULT_NOISE = NoiseType.GAUSSIAN;
+    public static final double DEFAULT_NOISE_SIGMA = 0.1;
+    public static final double DEFAULT_NOISE_SIGMA_MIN = 0.1;
+    public static final double DEFAULT_NOISE_DECAY = 1.0;
+    public static final double DEFAULT_OU_THETA = 0.15;
+    public static final Duration DEFAULT_POLICY_WAIT = Duration.ofSeconds(1);
+    public static final Duration MAX_POLICY_WAIT = Duration.ofHours(1);
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+    public static final int NO_METRICS = -1;
+    public static final int MAX_ID_LENGTH = 128;
+
+    // Kafka's topic-name characters: safe as a record key, a client.id and a metric tag.
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_ID_LENGTH + "}");
+    private static final String ID_RANGE = "1 to " + MAX_ID_LENGTH + " characters from [A-Za-z0-9._-]";
+
+    public ActorConfig {
+        requireId("actor-id", actorId);
+        env = continuousEnvId(env);
+        requireId("policy-name", policyName);
+        if (noise == null) {
+            throw Check.invalid("noise", null, "{gaussian, ou}");
+        }
+        new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
+        Check.inOpenClosed("ou-theta", ouTheta, 0.0, 1.0);
+        Check.inClosed("max-policy-lag", maxPolicyLag, 0, Long.MAX_VALUE);
+        if (policyWait == null || policyWait.isNegative() || policyWait.isZero()
+                || policyWait.compareTo(MAX_POLICY_WAIT) > 0) {
+            throw Check.invalid("policy-wait", policyWait, "(0 s, " + MAX_POLICY_WAIT.toMinutes() + " min]");
+        }
+        Check.inClosed("max-steps", maxSteps, 0, Long.MAX_VALUE);
+        if (metricsHost == null || metricsHost.isBlank()) {
+            throw new IllegalArgumentException("metrics-host must be a host name or address, e.g. "
+                    + DEFAULT_METRICS_HOST + " (local only) or 0.0.0.0 (every interface), got '" + metricsHost + "'");
+        }
+        Check.inClosed("metrics-port", metricsPort, NO_METRICS, 65_535);
+    }
+
+    /**
+     * A builder with the defaults: policy named after the environment's Gymnasium id, Gaussian
+     * noise 0.1 without decay, no flow control, 1 s policy wait, no step limit, no metrics.
+     */
+    public static Builder builder(String actorId, String env, long seed) {
+        return new Builder(actorId, env, seed);
+    }
+
+    public NoiseSchedule noiseSchedule() {
+        return new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
+    }
+
+    /** {@code key=value ...} for the start-up log. */
+    public String toLogLine() {
+        return RecordOptions.toLogLine(this);
+    }
+
+    /** The environment's description (observation and action dimensions, bounds, time limit). */
+    public EnvSpec envSpec() {
+        return specOf(env);
+    }
+
+    private static void requireId(String key, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " must be " + ID_RANGE + ", got "
+                    + (value == null ? null : "'" + value + "'"));
+        }
+    }
+
+    private static String continuousEnvId(String name) {
+        EnvSpec spec;
+        try {
+            spec = specOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("env: " + e.getMessage(), e);
+        }
+        if (!(spec.actionSpace() instanceof ActionSpace.Box)) {
+            throw new IllegalArgumentException("env must have a continuous action space, got " + spec.id()
+                    + " with " + spec.actionSpace() + "; the simulation actor runs DDPG/TD3 policies (choose e.g. "
+                    + "pendulum, mountaincar or pricing)");
+        }
+        return spec.id();
+    }
+
+    private static EnvSpec specOf(String name) {
+        // The generator is never drawn from: only the static description is read.
+        return Envs.make(name, new SplittableRandom(0)).spec();
+    }
+
+    /** Builds an {@link ActorConfig}; values not set keep the defaults listed on {@link #builder}. */
+    public static final class Builder {
+
+        private final String actorId;
+        private final String env;
+        private final long seed;
+        private String policyName;
+        private NoiseType noise = DEFAULT_NOISE;
+        private double noiseSigma = DEFAULT_NOISE_SIGMA;
+        private Double noiseSigmaMin;
+        private double noiseDecay = DEFAULT_NOISE_DECAY;
+        private double ouTheta = DEFAULT_OU_THETA;
+        private long maxPolicyLag;
+        private Duration policyWait = DEFAULT_POLICY_WAIT;
+        private long maxSteps;
+        private String metricsHost = DEFAULT_METRICS_HOST;
+        private int metricsPort = NO_METRICS;
+
+        private Builder(String actorId, String env, long seed) {
+            this.actorId = actorId;
+            this.env = env;
+            this.seed = seed;
+        }
+
+        public Builder policyName(String value) {
+            policyName = value;
+            return this;
+        }
+
+        public Builder noise(NoiseType value) {
+            noise = value;
+            return this;
+        }
+
+        /**
+         * The scale of episode 0. Unless {@link #noiseSigmaMin} is set, the floor is the smaller
+         * of this and {@link #DEFAULT_NOISE_SIGMA_MIN}, so that a decay alone takes effect and a
+         * small scale alone is never below its floor.
+         */
+        public Builder noiseSigma(double value) {
+            noiseSigma = value;
+            return this;
+        }
+
+        public Builder noiseSigmaMin(double value) {
+            noiseSigmaMin = value;
+            return this;
+        }
+
+        public Builder noiseDecay(double value) {
+            noiseDecay = value;
+            return this;
+        }
+
+        public Builder ouTheta(double value) {
+            ouTheta = value;
+            return this;
+        }
+
+        public Builder maxPolicyLag(long value) {
+            maxPolicyLag = value;
+            return this;
+        }
+
+        public Builder policyWait(Duration value) {
+            policyWait = value;
+            return this;
+        }
+
+        public Builder maxSteps(long value) {
+            maxSteps = value;
+            return this;
+        }
+
+        public Builder metricsHost(String value) {
+            metricsHost = value;
+            return this;
+        }
+
+        public Builder metricsPort(int value) {
+            metricsPort = value;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the option and its allowed range
+         */
+        public ActorConfig build() {
+            String policy = policyName;
+            if (policy == null) {
+                try {
+                    policy = specOf(env).id();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("env: " + e.getMessage(), e);
+                }
+            }
+            double sigmaMin = noiseSigmaMin == null ? Math.min(noiseSigma, DEFAULT_NOISE_SIGMA_MIN) : noiseSigmaMin;
+            return new ActorConfig(actorId, env, seed, policy, noise, noiseSigma, sigmaMin, noiseDecay, ouTheta,
+                    maxPolicyLag, policyWait, maxSteps, metricsHost, metricsPort);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.streamrl.actor;
+
+import io.streamrl.core.policy.InvalidSnapshotException;
+import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.PolicyEnvelopes;
+import io.streamrl.schemas.RecordDecodingException;
+import io.streamrl.schemas.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one policy name on the compacted policy topic and holds its newest valid snapshot.
+ *
+ * <p>Every partition is assigned by hand and read from the beginning, without a consumer group,
+ * so that every actor sees every snapshot (a group would split them between actors). A record
+ * is accepted only when its version is above the held one, both checksums pass and its shapes
+ * {@link PolicyFit fit} the actor; anything else for this name is logged once with the reason
+ * and counted. Records of other policy names are skipped.
+ *
+ * <p>The poll loop runs on its own daemon thread; {@link #close()} wakes it and waits for it.
+ * Readers never block: {@link #current()} is one volatile read.
+ */
+public final class PolicySubscriber implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PolicySubscriber.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic;
+    private final String policyName;
+    private final byte[] policyKey;
+    private final PolicyFit fit;
+    private final Clock clock;
+    private final PolicyListener listener;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+
+    private final AtomicReference<PolicySnapshot> held = new AtomicReference<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong swaps = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean readToEnd;
+    private Map<TopicPartition, Long> startEndOffsets;
+
+    private PolicySubscriber(KafkaSettings settings, String clientId, String policyName, PolicyFit fit, Clock clock,
+                             PolicyListener listener) {
+        this.topic = settings.topics().policy();
+        this.policyName = Objects.requireNonNull(policyName, "policyName");
+        this.policyKey = policyName.getBytes(StandardCharsets.UTF_8);
+        this.fit = Objects.requireNonNull(fit, "fit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        Properties props = settings.consumer(clientId, null);
+        // A consumer that auto-created a missing policy topic would create it without compaction.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this::pollLoop, "policy-subscriber-" + clientId);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts following {@code policyName} on the settings' policy topic.
+     *
+     * @param clientId Kafka client id of the consumer, e.g. {@code streamrl-actor-7f3a-policy}
+     * @param fit the shapes a policy must have to be accepted
+     * @param listener told about every accepted and refused snapshot, on the subscriber thread
+     */
+    public static PolicySubscriber start(KafkaSettings settings, String clientId, String policyName, PolicyFit fit,
+                                         Clock clock, PolicyListener listener) {
+        PolicySubscriber subscriber = new PolicySubscriber(settings, clientId, policyName, fit, clock, listener);
+        subscriber.thread.start();
+        return subscriber;
+    }
+
+    /** The newest accepted snapshot; empty until one arrives. Never blocks. */
+    public Optional<PolicySnapshot> current() {
+        return Optional.ofNullable(held.get());
+    }
+
+    /**
+     * Waits until a snapshot newer than {@code version} is held, at most {@code timeout}.
+     *
+     * @return the held snapshot when it is newer than {@code version}; empty when the timeout
+     *     passed or the subscriber was closed first
+     */
+    public Optional<PolicySnapshot> awaitNewerThan(long version, Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                PolicySnapshot snapshot = held.get();
+                if (snapshot != null && snapshot.version() > version) {
+                    return Optional.of(snapshot);
+                }
+                if (remaining <= 0 || closed) {
+                    return Optional.empty();
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the subscriber has read the policy topic up to where it ended when the
+     * subscriber started, so that a restarted actor begins with the newest policy.
+     *
+     * @return whether it caught up within {@code timeout}; false at once when the subscriber
+     *     stopped before that
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && readToEnd;
+    }
+
+    /** Snapshots accepted so far. */
+    public long swaps() {
+        return swaps.get();
+    }
+
+    /** Snapshots of this policy name refused so far (stale, corrupt or not fitting). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    public String policyName() {
+        return policyName;
+    }
+
+    /** Stops the poll loop and waits for it; callers of {@link #awaitNewerThan} return at once. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closing.countDown();
+        consumer.wakeup();
+        signalChange();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(CLOSE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn("policy subscriber for {} did not stop within {} s", policyName, CLOSE_TIMEOUT.toSeconds());
+            }
+        }
+    }
+
+    private void pollLoop() {
+        try {
+            List<TopicPartition> partitions = assignWhenTopicExists();
+            if (partitions != null) {
+                // An empty topic is read to its end before the first poll, which would wait for its timeout.
+                checkCaughtUp(partitions);
+            }
+            while (partitions != null && !closed) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                }
+                checkCaughtUp(partitions);
+            }
+        } catch (WakeupException e) {
+            // close() woke the loop; nothing else calls wakeup().
+        } catch (RuntimeException e) {
+            log.error("policy subscriber for {} on {} stopped: {}. The actor keeps acting with {}; restart it once "
+                    + "the cause is fixed", policyName, topic.name(), e.toString(), describe(held.get()), e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            caughtUp.countDown();
+            signalChange();
+        }
+    }
+
+    /** Assigns every partition of the policy topic from its beginning; null when closed first. */
+    private List<TopicPartition> assignWhenTopicExists() {
+        boolean warned = false;
+        while (!closed) {
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic.name(), METADATA_TIMEOUT);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                infos = List.of();
+            }
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> partitions = infos.stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition()))
+                        .toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                startEndOffsets = consumer.endOffsets(partitions);
+                log.info("following policy {} on {} ({} partition(s))", policyName, topic.name(), partitions.size());
+                return partitions;
+            }
+            if (!warned) {
+                log.warn("policy topic {} does not exist (or the broker does not answer) yet; acting without a "
+                        + "policy until the learner creates it", topic.name());
+                warned = true;
+            }
+            try {
+                // Waiting on the close latch (not a sleep) so close() ends the wait at once.
+                closing.await(MISSING_TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void checkCaughtUp(List<TopicPartition> partitions) {
+        if (caughtUp.getCount() == 0) {
+            return;
+        }
+        for (TopicPartition partition : partitions) {
+            if (consumer.position(partition) < startEndOffsets.getOrDefault(partition, 0L)) {
+                return;
+            }
+        }
+        readToEnd = true;
+        caughtUp.countDown();
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        byte[] key = record.key();
+        if ((key != null && !Arrays.equals(key, policyKey)) || record.value() == null) {
+            // Another policy, or a tombstone: deleting a policy from the topic does not take it from actors.
+            return;
+        }
+        io.streamrl.schemas.avro.PolicySnapshot envelope;
+        try {
+            envelope = topic.decodeValue(record.value());
+        } catch (RecordDecodingException e) {
+            reject(record, -1, "it cannot be decoded: " + e.getMessage());
+            return;
+        }
+        if (!policyName.equals(envelope.getName())) {
+            if (key != null) {
+                reject(record, envelope.getVersion(), "its envelope names policy '" + envelope.getName()
+                        + "' under the key '" + policyName + "'");
+            }
+            return;
+        }
+        long version = envelope.getVersion();
+        PolicySnapshot current = held.get();
+        if (current != null && version <= current.version()) {
+            reject(record, version, "version " + version + " is not newer than the held version " + current.version()
+                    + " (a learner restarted without its checkpoint? restart the actors to follow it)");
+            return;
+        }
+        PolicySnapshot snapshot;
+        try {
+            snapshot = PolicyEnvelopes.open(envelope);
+        } catch (InvalidSnapshotException e) {
+            reject(record, version, e.getMessage());
+            return;
+        }
+        Optional<String> misfit = fit.mismatch(snapshot);
+        if (misfit.isPresent()) {
+            reject(record, version, "it does not fit this actor: " + misfit.get());
+            return;
+        }
+        accept(record, envelope, snapshot);
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record, io.streamrl.schemas.avro.PolicySnapshot envelope,
+                        PolicySnapshot snapshot) {
+        PolicySnapshot previous = held.getAndSet(snapshot);
+        long acceptedAtNanos = System.nanoTime();
+        swaps.incrementAndGet();
+        signalChange();
+        log.debug("policy {} version {} replaces {}", policyName, snapshot.version(), describe(previous));
+        PolicySwap swap = new PolicySwap(snapshot, envelope.getCreatedAt(), Instant.ofEpochMilli(record.timestamp()),
+                clock.instant(), acceptedAtNanos);
+        try {
+            listener.onSwap(swap);
+        } catch (RuntimeException e) {
+            log.warn("policy listener failed on {}: {}", snapshot, e.toString(), e);
+        }
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> record, long version, String reason) {
+        rejected.incrementAndGet();
+        log.warn("refused policy {} version {} ({}-{} offset {}): {}", policyName, version, record.topic(),
+                record.partition(), record.offset(), reason);
+        try {
+            listener.onRejected(new PolicyRejection(version, reason, record.partition(), record.offset()));
+        } catch (RuntimeException e) {
+            log.warn("policy listener failed on a rejection: {}", e.toString(), e);
+        }
+    }
+
+    private void signalChange() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String describe(PolicySnapshot snapshot) {
+        return snapshot == null ? "random actions (no policy yet)" : "version " + snapshot.version();
+    }
+}
