@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             BenchCommand.class,
             BrokerCommand.class,
+            ActorCommand.class,
         })
 final class StreamrlCommand {
 }

@@ -1,0 +1,106 @@
+package io.streamrl.app;
+
+import io.streamrl.actor.ActorConfig;
+import io.streamrl.actor.ActorService;
+import io.streamrl.actor.ActorStats;
+import io.streamrl.core.agent.NoiseType;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "actor", mixinStandardHelpOptions = true,
+        description = {"Run a simulation actor: act in an environment with the newest policy from the policy topic",
+            "plus exploration noise, and publish every transition and episode summary. Start as many as you like,",
+            "each with its own --id. Stops after --max-steps, or on Ctrl-C / SIGTERM."})
+final class ActorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--env", required = true, description = "Environment: ${COMPLETION-CANDIDATES}",
+            completionCandidates = EnvNames.class)
+    String env;
+
+    @Option(names = "--id", description = "Actor id, also the Kafka key of its transitions (default: actor-<pid>).")
+    String id;
+
+    @Option(names = "--seed", description = "Seed of the environment and the noise (default: derived from --id, so"
+            + " that actors differ and a restarted actor repeats itself).")
+    Long seed;
+
+    @Option(names = "--policy", description = "Policy name to follow (default: the env's Gymnasium id).")
+    String policy;
+
+    @Option(names = "--noise", description = "Exploration noise: gaussian or ou (default: gaussian).")
+    NoiseType noise = ActorConfig.DEFAULT_NOISE;
+
+    @Option(names = "--noise-sigma", description = "Noise scale in the first episode, in units of the normalised"
+            + " action range [-1, 1] (default: " + ActorConfig.DEFAULT_NOISE_SIGMA + ").")
+    double noiseSigma = ActorConfig.DEFAULT_NOISE_SIGMA;
+
+    @Option(names = "--noise-sigma-min", description = "Floor of the decayed scale (default: min(sigma, 0.1)).")
+    Double noiseSigmaMin;
+
+    @Option(names = "--noise-decay", description = "Per-episode decay of the scale (default: "
+            + ActorConfig.DEFAULT_NOISE_DECAY + ", none).")
+    double noiseDecay = ActorConfig.DEFAULT_NOISE_DECAY;
+
+    @Option(names = "--ou-theta", description = "Mean reversion of OU noise (default: " + ActorConfig.DEFAULT_OU_THETA
+            + ").")
+    double ouTheta = ActorConfig.DEFAULT_OU_THETA;
+
+    @Option(names = "--max-policy-lag", defaultValue = "0", description = "Steps on one policy version before waiting"
+            + " for a newer one, so simulated actors do not outrun the learner; 0 = never wait (default).")
+    long maxPolicyLag;
+
+    @Option(names = "--policy-wait-ms", defaultValue = "1000",
+            description = "Longest wait for a newer policy (default: ${DEFAULT-VALUE} ms).")
+    long policyWaitMs;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps; 0 = run until stopped.")
+    long maxSteps;
+
+    @Option(names = "--metrics-port", defaultValue = "-1",
+            description = "Serve Prometheus metrics on /metrics at this port; 0 = any free port, -1 = off (default).")
+    int metricsPort;
+
+    @Override
+    public Integer call() {
+        String actorId = id != null ? id : "actor-" + ProcessHandle.current().pid();
+        ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
+                .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
+                .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
+                .metricsPort(metricsPort);
+        if (policy != null) {
+            builder.policyName(policy);
+        }
+        if (noiseSigmaMin != null) {
+            builder.noiseSigmaMin(noiseSigmaMin);
+        }
+        ActorConfig config = builder.build();
+        PrintWriter out = spec.commandLine().getOut();
+        try (ActorService service = ActorService.start(config, kafka.settings(), Clock.systemUTC())) {
+            Thread hook = new Thread(service::close, "actor-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            service.metricsPort().ifPresent(p -> out.printf("metrics: http://127.0.0.1:%d/metrics%n", p));
+            out.printf("actor %s on %s, policy %s, Kafka %s%n", actorId, config.envSpec().id(), config.policyName(),
+                    kafka.bootstrapServer);
+            out.flush();
+            service.run();
+            ActorStats s = service.stats();
+            out.printf("actor %s stopped: %,d steps, %,d transitions acknowledged, %,d failed, %,d episodes,"
+                    + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
+                    s.episodes(), s.policyVersion());
+            return s.transitionsFailed() == 0 ? 0 : 1;
+        }
+    }
+}
