@@ -1,0 +1,129 @@
+package io.streamrl.learner;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest thread: reads every partition of the transitions topic (manual assignment, no
+ * consumer group, so one learner sees every actor), converts each record, hands good ones to
+ * the training thread through the {@link ExperienceInbox} and dead-letters the rest. Never
+ * waits for training. The standard poll loop: {@link #shutdown()} sets a flag and wakes the
+ * consumer, which this thread then closes.
+ */
+final class IngestLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final StartPosition start;
+    private final Duration metadataTimeout;
+    private final TransitionConverter converter;
+    private final DeadLetterPublisher deadLetters;
+    private final ExperienceInbox inbox;
+    private final LearnerMetrics metrics;
+    private final Runnable onPositioned;
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+
+    /**
+     * @param onPositioned called once every partition is assigned and positioned, before the first poll
+     */
+    IngestLoop(Consumer<byte[], byte[]> consumer, String topic, StartPosition start, Duration metadataTimeout,
+               TransitionConverter converter, DeadLetterPublisher deadLetters, ExperienceInbox inbox,
+               LearnerMetrics metrics, Runnable onPositioned) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.start = start;
+        this.metadataTimeout = metadataTimeout;
+        this.converter = converter;
+        this.deadLetters = deadLetters;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.onPositioned = onPositioned;
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = assignAll();
+            log.info("reading {} partition(s) of {} from the {}", partitions.size(), topic,
+                    start == StartPosition.EARLIEST ? "beginning" : "end");
+            onPositioned.run();
+            while (!stopping) {
+                ingest(consumer.poll(POLL_TIMEOUT));
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                failure = e;
+                log.error("ingest from {} was woken up without a shutdown request", topic, e);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            log.error("ingest from {} failed: {}", topic, e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Makes {@link #run()} return soon; callable from any thread. */
+    void shutdown() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    /** Why ingest ended other than by {@link #shutdown()}. */
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    private List<TopicPartition> assignAll() {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, metadataTimeout);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions; create it (the learner does so"
+                    + " at start-up) or check the namespace");
+        }
+        List<TopicPartition> partitions = infos.stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        if (start == StartPosition.EARLIEST) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
+        // Seeks are lazy; resolving the positions now fixes "the end" at start-up, not at the first poll.
+        partitions.forEach(p -> consumer.position(p, metadataTimeout));
+        return partitions;
+    }
+
+    private void ingest(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Experience> accepted = new ArrayList<>(records.count());
+        int rejected = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                accepted.add(converter.convert(record.value()));
+            } catch (SerializationException e) { // RecordDecodingException or RecordValidationException
+                deadLetters.publish(record, e);
+                rejected++;
+            }
+        }
+        inbox.offerAll(accepted);
+        metrics.ingested(records.count(), rejected);
+    }
+}

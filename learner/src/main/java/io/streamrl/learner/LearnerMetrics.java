@@ -1,0 +1,124 @@
+package io.streamrl.learner;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The learner's numbers, kept exactly in atomics (Micrometer counters are doubles and
+ * step-based) and exposed both as {@code learner.*} meters and as a {@link LearnerStats}
+ * snapshot. Written by the ingest thread (transition counts), the training thread (buffer,
+ * updates, losses, evaluations) and the producer's I/O thread (publication acknowledgements).
+ */
+final class LearnerMetrics {
+
+    static final String RECEIVED = "learner.transitions.received";
+    static final String DEAD_LETTERED = "learner.transitions.dead_lettered";
+    static final String BUFFER_SIZE = "learner.buffer.size";
+    static final String BUFFER_FILL = "learner.buffer.fill";
+    static final String UPDATES = "learner.updates";
+    static final String UPDATES_PER_SECOND = "learner.updates_per_second";
+    static final String POLICY_VERSION = "learner.policy.version";
+    static final String POLICY_PUBLISHED = "learner.policy.published";
+    static final String CRITIC_LOSS = "learner.critic.loss";
+    static final String EVAL_MEAN_RETURN = "learner.eval.mean_return";
+    static final String UPDATE_FAILURES = "learner.update.failures";
+
+    private final int bufferCapacity;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicInteger bufferSize = new AtomicInteger();
+    private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong policyVersion = new AtomicLong(-1);
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong updateFailures = new AtomicLong();
+    private volatile double updatesPerSecond;
+    private volatile double criticLoss = Double.NaN;
+    private volatile double evalMeanReturn = Double.NaN;
+    private volatile LearnerPhase phase = LearnerPhase.NEW;
+
+    /** Registers the meters, tagged with the policy name so several learners can share a registry. */
+    LearnerMetrics(MeterRegistry registry, String policyName, int bufferCapacity) {
+        this.bufferCapacity = bufferCapacity;
+        Tags tags = Tags.of("policy", policyName);
+        counter(registry, RECEIVED, tags, received, "Records read from the transitions topic, valid or not");
+        counter(registry, DEAD_LETTERED, tags, deadLettered, "Records sent to the dead-letter topic");
+        counter(registry, UPDATES, tags, updates, "Gradient updates taken");
+        counter(registry, POLICY_PUBLISHED, tags, published, "Policy snapshots acknowledged by the broker");
+        counter(registry, UPDATE_FAILURES, tags, updateFailures, "Updates refused for a non-finite loss or gradient");
+        Gauge.builder(BUFFER_SIZE, bufferSize, AtomicInteger::doubleValue).tags(tags).strongReference(true)
+                .description("Transitions in the replay buffer").register(registry);
+        Gauge.builder(BUFFER_FILL, this, m -> m.bufferFill()).tags(tags).strongReference(true)
+                .description("Share of the replay buffer capacity in use").register(registry);
+        Gauge.builder(UPDATES_PER_SECOND, this, m -> m.updatesPerSecond).tags(tags).strongReference(true)
+                .description("Gradient updates per second over the last progress interval").register(registry);
+        Gauge.builder(POLICY_VERSION, policyVersion, AtomicLong::doubleValue).tags(tags).strongReference(true)
+                .description("Version of the last acknowledged policy snapshot; -1 before the first")
+                .register(registry);
+        Gauge.builder(CRITIC_LOSS, this, m -> m.criticLoss).tags(tags).strongReference(true)
+                .description("Critic loss of the last update").register(registry);
+        Gauge.builder(EVAL_MEAN_RETURN, this, m -> m.evalMeanReturn).tags(tags).strongReference(true)
+                .description("Mean return of the last evaluation of the deterministic policy").register(registry);
+    }
+
+    private static void counter(MeterRegistry registry, String name, Tags tags, AtomicLong value, String description) {
+        FunctionCounter.builder(name, value, AtomicLong::doubleValue).tags(tags).description(description)
+                .register(registry);
+    }
+
+    /** One poll's worth: received first, so a snapshot never sees more dead letters than records. */
+    void ingested(int records, int rejected) {
+        received.addAndGet(records);
+        deadLettered.addAndGet(rejected);
+    }
+
+    void bufferSize(int size) {
+        bufferSize.set(size);
+    }
+
+    void updated(long totalUpdates, double loss) {
+        criticLoss = loss;
+        updates.set(totalUpdates);
+    }
+
+    void updatesPerSecond(double rate) {
+        updatesPerSecond = rate;
+    }
+
+    void updateFailed() {
+        updateFailures.incrementAndGet();
+    }
+
+    void published(long version) {
+        policyVersion.accumulateAndGet(version, Math::max);
+        published.incrementAndGet();
+    }
+
+    void evaluated(double meanReturn) {
+        evalMeanReturn = meanReturn;
+    }
+
+    void phase(LearnerPhase value) {
+        phase = value;
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    private double bufferFill() {
+        return (double) bufferSize.get() / bufferCapacity;
+    }
+
+    LearnerStats snapshot() {
+        // Dead letters before records (the reverse of the writes), so accepted is never negative.
+        long rejected = deadLettered.get();
+        long records = received.get();
+        return new LearnerStats(phase, records, rejected, bufferSize.get(), bufferFill(), updates.get(),
+                updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
+                updateFailures.get());
+    }
+}

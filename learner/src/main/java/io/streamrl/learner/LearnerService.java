@@ -1,0 +1,316 @@
+package io.streamrl.learner;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrl.core.agent.Ddpg;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.env.ActionSpace;
+import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.Envs;
+import io.streamrl.core.replay.ReplayBuffer;
+import io.streamrl.core.train.TrainListener;
+import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.MetricsServer;
+import io.streamrl.kafka.TopicBootstrap;
+import io.streamrl.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner service: Kafka transitions in, DDPG/TD3 training, policy snapshots out.
+ *
+ * <pre>{@code
+ * LearnerService learner = new LearnerService(kafka, config, Clock.systemUTC(), TrainListener.NONE);
+ * Runtime.getRuntime().addShutdownHook(new Thread(learner::close));
+ * LearnerResult result = learner.run();   // blocks until close() or a failure
+ * }</pre>
+ *
+ * <p>{@link #run()} waits for the broker and creates the topics, finds the newest version of
+ * the policy already published, then runs two threads: ingest ({@link IngestLoop}) and
+ * training ({@link TrainingLoop}), joined by an {@link ExperienceInbox}. When either ends, both
+ * stop; {@code run()} then flushes and closes the producers, releases the compute backend and
+ * returns why it ended. Every resource is made and released by the thread calling {@code run()}.
+ */
+public final class LearnerService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
+    /** Prometheus scrapes from another host, so the endpoint listens on every interface. */
+    static final String METRICS_HOST = "0.0.0.0";
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final KafkaSettings kafka;
+    private final LearnerConfig config;
+    private final Clock clock;
+    private final TrainListener listener;
+    private final PrometheusMeterRegistry registry;
+    private final LearnerMetrics metrics;
+    private final AtomicBoolean runCalled = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile IngestLoop ingest;
+    private volatile TrainingLoop training;
+    private volatile Set<Thread> workers = Set.of();
+    private volatile MetricsServer metricsServer;
+
+    /** A learner with a registry of its own (served on {@code metrics-port} when one is set). */
+    public LearnerService(KafkaSettings kafka, LearnerConfig config, Clock clock, TrainListener listener) {
+        this(kafka, config, clock, listener, MetricsServer.newRegistry());
+    }
+
+    /**
+     * @param listener receives each evaluation point, on the training thread; it may call {@link #close()}
+     *     (e.g. to stop once the task is solved)
+     * @param registry where the {@code learner.*} meters are registered (shared, e.g., with actors in a demo)
+     */
+    public LearnerService(KafkaSettings kafka, LearnerConfig config, Clock clock, TrainListener listener,
+                          PrometheusMeterRegistry registry) {
+        this.kafka = Objects.requireNonNull(kafka, "kafka");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.metrics = new LearnerMetrics(registry, config.policyName(), config.algorithm().bufferCapacity());
+    }
+
+    /**
+     * Runs the learner until {@link #close()} or a failure. Call once.
+     *
+     * @return why it ended, with the final counters; a failed update or ingest is reported here
+     * @throws io.streamrl.kafka.BrokerUnavailableException when Kafka cannot be reached at start-up
+     *     (retriable: start again once the broker is up)
+     * @throws IllegalStateException when start-up fails otherwise (topics, metrics port, policy topic),
+     *     or when called a second time
+     */
+    public LearnerResult run() {
+        if (!runCalled.compareAndSet(false, true)) {
+            throw new IllegalStateException("run() was already called; create a new LearnerService to run again");
+        }
+        metrics.phase(LearnerPhase.STARTING);
+        try {
+            return runToEnd();
+        } finally {
+            metrics.phase(LearnerPhase.STOPPED);
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Stops the learner: wakes the consumer, stops training between updates, and waits (up to 30 s)
+     * until {@link #run()} has flushed the producers and released the backend. Idempotent, callable
+     * from any thread, including a shutdown hook; called from the evaluation listener it only
+     * requests the stop, which {@code run()} then completes.
+     */
+    @Override
+    public void close() {
+        requestStop();
+        if (workers.contains(Thread.currentThread()) || !runCalled.get()) {
+            return;
+        }
+        try {
+            if (!finished.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("learner {} did not stop within {} s", config.policyName(), CLOSE_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The counters now; safe from any thread at any time. */
+    public LearnerStats stats() {
+        return metrics.snapshot();
+    }
+
+    /** The port {@code /metrics} is served on, once {@link #run()} has started serving it. */
+    public OptionalInt metricsPort() {
+        MetricsServer server = metricsServer;
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
+    }
+
+    public LearnerConfig config() {
+        return config;
+    }
+
+    private LearnerResult runToEnd() {
+        log.info("learner starting: {}", config.toLogLine());
+        log.info("{} hyperparameters: {}", config.algorithm().algorithmName(), config.algorithm().toLogLine());
+        if (stopRequested) {
+            return result(LearnerResult.Outcome.STOPPED, "closed before it started");
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        TrainingLoop.Failure failure;
+        try {
+            if (config.metricsPort() != LearnerConfig.NO_METRICS_PORT) {
+                MetricsServer server = MetricsServer.start(registry, METRICS_HOST, config.metricsPort());
+                resources.add(server);
+                metricsServer = server;
+                log.info("serving metrics on port {} at /metrics", server.port());
+            }
+            TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
+            if (stopRequested) {
+                return result(LearnerResult.Outcome.STOPPED, "stopped during start-up");
+            }
+            failure = startAndJoinWorkers(resources);
+        } finally {
+            closeAll(resources);
+        }
+        if (failure != null) {
+            return result(failure.outcome(), failure.reason());
+        }
+        return result(LearnerResult.Outcome.STOPPED, "stopped on request after " + metrics.snapshot().updates()
+                + " updates");
+    }
+
+    /** Builds the engine and the Kafka clients, runs both threads to their end; null when nothing failed. */
+    private TrainingLoop.Failure startAndJoinWorkers(List<AutoCloseable> resources) {
+        Topics topics = kafka.topics();
+        long firstVersion = firstVersion(topics);
+        log.info("publishing {} from version {} every {} updates to {}", config.policyName(), firstVersion,
+                config.publishEvery(), topics.policy().name());
+
+        EnvSpec spec = config.envSpec();
+        ActionSpace.Box box = config.actionBox();
+        ComputeBackend backend = ComputeBackends.create(config.backend());
+        resources.add(backend);
+        SplittableRandom master = new SplittableRandom(config.seed());
+        Ddpg agent = new Ddpg(config.algorithm(), spec.observationDim(), box.dim(), backend, master.split());
+        SplittableRandom replayRandom = master.split();
+        PolicyEvaluator evaluator = config.evalEvery() > 0
+                ? new PolicyEvaluator(Envs.make(config.env(), master.split()), config.evalEpisodes(),
+                        config.observationNormalizer())
+                : null;
+        ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());
+
+        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(kafka.producer(clientId("policy")));
+        resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
+        Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
+        resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
+        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(clientId("ingest"), null));
+        // The ingest thread closes it; this covers a start-up that fails before that thread runs.
+        resources.add(() -> consumer.close(CONSUMER_CLOSE_TIMEOUT));
+
+        ExperienceInbox inbox = new ExperienceInbox();
+        TransitionConverter converter = new TransitionConverter(topics.transitions(), spec,
+                config.observationNormalizer());
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(), clock);
+        IngestLoop ingestLoop = new IngestLoop(consumer, topics.transitions().name(), config.startPosition(),
+                kafka.connectTimeout(), converter, deadLetters, inbox, metrics,
+                () -> metrics.phase(LearnerPhase.RUNNING));
+        KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
+                firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
+        TrainingLoop trainingLoop = new TrainingLoop(agent, buffer, replayRandom, inbox, config.publishEvery(),
+                publisher, config.evalEvery(), evaluator, listener, metrics,
+                new ProgressLog(config.policyName(), buffer.capacity(), metrics, clock.millis()), clock,
+                config.progressInterval());
+
+        Thread ingestThread = worker(ingestLoop, "learner-ingest-" + config.policyName());
+        Thread trainingThread = worker(trainingLoop, "learner-train-" + config.policyName());
+        workers = Set.of(ingestThread, trainingThread);
+        ingest = ingestLoop;
+        training = trainingLoop;
+        if (stopRequested) { // close() came while the loops were being built and could not reach them
+            requestStop();
+        }
+        ingestThread.start();
+        trainingThread.start();
+        joinAll(ingestThread, trainingThread);
+
+        if (trainingLoop.failure().isPresent()) {
+            return trainingLoop.failure().get();
+        }
+        return ingestLoop.failure()
+                .map(e -> new TrainingLoop.Failure(LearnerResult.Outcome.INGEST_FAILED,
+                        "reading " + topics.transitions().name() + " failed: " + e))
+                .orElse(null);
+    }
+
+    private long firstVersion(Topics topics) {
+        try (Consumer<byte[], byte[]> scan = new KafkaConsumer<>(kafka.consumer(clientId("policy-scan"), null))) {
+            return PolicyVersions.highest(scan, topics.policy(), config.policyName(), kafka.connectTimeout(), clock)
+                    .orElse(-1) + 1;
+        }
+    }
+
+    private Thread worker(Runnable loop, String name) {
+        // Whichever loop ends first, for whatever reason, takes the other one down with it.
+        return new Thread(() -> {
+            try {
+                loop.run();
+            } finally {
+                requestStop();
+            }
+        }, name);
+    }
+
+    private void requestStop() {
+        stopRequested = true;
+        IngestLoop i = ingest;
+        if (i != null) {
+            i.shutdown();
+        }
+        TrainingLoop t = training;
+        if (t != null) {
+            t.shutdown();
+        }
+    }
+
+    private void joinAll(Thread... threads) {
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    requestStop();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes in reverse order of creation: producers flush before the metrics endpoint goes away. */
+    private void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while shutting down the learner: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    private LearnerResult result(LearnerResult.Outcome outcome, String reason) {
+        metrics.phase(LearnerPhase.STOPPED);
+        LearnerStats stats = metrics.snapshot();
+        if (outcome == LearnerResult.Outcome.STOPPED) {
+            log.info("learner {} stopped: {}", config.policyName(), reason);
+        } else {
+            log.error("learner {} ended with {}: {}", config.policyName(), outcome, reason);
+        }
+        return new LearnerResult(outcome, reason, stats);
+    }
+
+    private String clientId(String purpose) {
+        return "streamrl-learner-" + purpose + "-" + config.policyName().replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,27 @@
+package io.streamrl.learner;
+
+/**
+ * The learner's counters at one moment, the same numbers as its {@code learner.*} meters.
+ *
+ * @param phase where the service is in its life
+ * @param transitionsReceived records read from the transitions topic, valid or not, each counted once
+ * @param transitionsDeadLettered of those, records sent to the dead-letter topic
+ * @param bufferSize transitions in the replay buffer
+ * @param bufferFill {@code bufferSize / buffer-capacity}, 0..1
+ * @param updates gradient updates taken
+ * @param updatesPerSecond gradient updates per second over the last progress interval
+ * @param policyVersion version of the last snapshot the broker acknowledged; -1 before the first
+ * @param policiesPublished snapshots the broker acknowledged
+ * @param criticLoss critic loss of the last update; NaN before the first
+ * @param evalMeanReturn mean return of the last evaluation; NaN before the first (or when off)
+ * @param updateFailures updates refused because a loss or gradient was not finite
+ */
+public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsDeadLettered, int bufferSize,
+                           double bufferFill, long updates, double updatesPerSecond, long policyVersion,
+                           long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures) {
+
+    /** Records received that passed decoding and validation. */
+    public long transitionsAccepted() {
+        return transitionsReceived - transitionsDeadLettered;
+    }
+}

@@ -1,0 +1,84 @@
+package io.streamrl.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.policy.ObservationNormalizer;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class LearnerConfigTest {
+
+    @Test
+    void defaultsNameThePolicyAfterTheGymnasiumIdAndTurnOptionalPartsOff() {
+        LearnerConfig c = LearnerConfig.builder("pendulum").build();
+        assertThat(c.policyName()).isEqualTo("Pendulum-v1");
+        assertThat(c.algorithm()).isEqualTo(DdpgConfig.ddpg());
+        assertThat(c.publishEvery()).isEqualTo(100);
+        assertThat(c.backend()).isEqualTo(ComputeBackends.defaultName());
+        assertThat(c.evalEvery()).isZero();
+        assertThat(c.evalEpisodes()).isEqualTo(10);
+        assertThat(c.startPosition()).isEqualTo(StartPosition.EARLIEST);
+        assertThat(c.metricsPort()).isEqualTo(-1);
+        assertThat(c.progressInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.observationNormalizer()).isEqualTo(ObservationNormalizer.identity(3));
+        assertThat(c.envSpec().id()).isEqualTo("Pendulum-v1");
+        assertThat(c.actionBox().low()).containsExactly(-2.0);
+    }
+
+    @Test
+    void keepsWhatTheBuilderWasGiven() {
+        DdpgConfig td3 = DdpgConfig.td3();
+        ObservationNormalizer n = new ObservationNormalizer(new float[] {0f, 0f}, new float[] {1f, 10f});
+        LearnerConfig c = LearnerConfig.builder("MountainCarContinuous-v0").algorithm(td3).seed(42)
+                .policyName("car").publishEvery(7).backend(" ND4J ").evalEvery(500).evalEpisodes(3)
+                .startPosition(StartPosition.LATEST).metricsPort(0).progressInterval(Duration.ofMillis(250))
+                .observationNormalizer(n).build();
+        assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
+                StartPosition.LATEST, 0, Duration.ofMillis(250), n));
+        assertThat(c.toLogLine()).contains("policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
+                "start-position=latest", "progress-interval=250ms");
+    }
+
+    @Test
+    void rejectsUnknownAndDiscreteEnvironments() {
+        assertThatThrownBy(() -> LearnerConfig.builder("acrobot").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("env: unknown environment 'acrobot'")
+                .hasMessageContaining("pendulum");
+        assertThatThrownBy(() -> LearnerConfig.builder("cartpole").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("env is CartPole-v1")
+                .hasMessageContaining("continuous (Box) action space");
+    }
+
+    @Test
+    void everyBadValueNamesItsOption() {
+        assertRejected(b -> b.algorithm(null), "algorithm must be set");
+        assertRejected(b -> b.policyName(" "), "policy-name must be 1 to 200 characters");
+        assertRejected(b -> b.policyName(" padded"), "policy-name");
+        assertRejected(b -> b.policyName("p".repeat(201)), "policy-name");
+        assertRejected(b -> b.publishEvery(0), "publish-every must be in [1, 1000000000], got 0");
+        assertRejected(b -> b.backend("gpu"), "backend must be one of [vector, nd4j], got 'gpu'");
+        assertRejected(b -> b.backend(null), "backend must be one of");
+        assertRejected(b -> b.evalEvery(-1), "eval-every must be in [0, 1000000000], got -1");
+        assertRejected(b -> b.evalEpisodes(0), "eval-episodes must be in [1, 10000], got 0");
+        assertRejected(b -> b.startPosition(null), "start-position must be one of [EARLIEST, LATEST]");
+        assertRejected(b -> b.metricsPort(-2), "metrics-port must be in [-1, 65535], got -2");
+        assertRejected(b -> b.metricsPort(65_536), "metrics-port must be in [-1, 65535], got 65536");
+        assertRejected(b -> b.progressInterval(Duration.ofMillis(99)), "progress-interval must be in");
+        assertRejected(b -> b.progressInterval(Duration.ofHours(2)), "progress-interval must be in");
+        assertRejected(b -> b.progressInterval(null), "progress-interval must be in");
+        assertRejected(b -> b.observationNormalizer(ObservationNormalizer.identity(2)),
+                "observation-normalizer must have 3 entries (the observation size of Pendulum-v1), got 2");
+    }
+
+    private static void assertRejected(UnaryOperator<LearnerConfig.Builder> change, String message) {
+        assertThatThrownBy(() -> change.apply(LearnerConfig.builder("pendulum")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+}

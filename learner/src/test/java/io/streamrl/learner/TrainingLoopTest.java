@@ -1,0 +1,192 @@
+package io.streamrl.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrl.core.agent.Ddpg;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.compute.ComputeBackend;
+import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.env.Envs;
+import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.replay.ReplayBuffer;
+import io.streamrl.core.train.CurvePoint;
+import io.streamrl.core.train.TrainListener;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The training thread on its own, fed through the inbox as the ingest thread would. */
+class TrainingLoopTest {
+
+    private static final int OBS = 3;
+    private static final int ACT = 1;
+
+    private final SplittableRandom data = new SplittableRandom(3);
+    private final ComputeBackend backend = ComputeBackends.create(ComputeBackends.defaultName());
+    private final List<Long> publishedAtUpdate = new CopyOnWriteArrayList<>();
+    private final List<CurvePoint> curve = new CopyOnWriteArrayList<>();
+    private TrainingLoop loop;
+    private Thread thread;
+    private ExperienceInbox inbox;
+    private LearnerMetrics metrics;
+    private Ddpg agent;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (loop != null) {
+            loop.shutdown();
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+        backend.close();
+    }
+
+    @Test
+    void theReplayRatioBoundsUpdatesAndTrainingWaitsForDataWithoutSpinning() throws Exception {
+        start(0.5, 100, Long.MAX_VALUE, 0, null);
+
+        offer(99);
+        awaitBufferSize(99);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> metrics.snapshot().updates() == 0);
+        offer(1); // learning-starts reached, but no transition after it yet
+        awaitBufferSize(100);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .until(() -> metrics.snapshot().updates() == 0);
+
+        for (int fed = 0; fed < 400; fed += 8) {
+            offer(8);
+            // Updates first, then the buffer: the bound can only have grown in between.
+            long updates = metrics.snapshot().updates();
+            int size = metrics.snapshot().bufferSize();
+            assertThat(updates).isLessThanOrEqualTo((long) Math.floor(0.5 * (size - 100)));
+        }
+        awaitBufferSize(500);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updates() == 200);
+
+        // Data has stopped: the thread must sleep in its wait, not spin, and take no further update.
+        await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(thread.getId());
+        long wallBefore = System.nanoTime();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> metrics.snapshot().updates() == 200);
+        long cpu = threads.getThreadCpuTime(thread.getId()) - cpuBefore;
+        long wall = System.nanoTime() - wallBefore;
+        assertThat(cpu).as("CPU ns used by the idle training thread in %d ns", wall)
+                .isLessThan(Duration.ofMillis(100).toNanos());
+
+        offer(1); // 401 after learning-starts: floor(200.5) = 200, still no update allowed
+        awaitBufferSize(501);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> metrics.snapshot().updates() == 200);
+        offer(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.snapshot().updates() == 201);
+        assertThat(agent.updates()).isEqualTo(201);
+        assertThat(loop.failure()).isEmpty();
+    }
+
+    @Test
+    void publishesEveryPublishEveryUpdates() {
+        start(1.0, 50, 25, 0, null);
+        offer(150);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updates() == 100);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .until(() -> metrics.snapshot().updates() == 100);
+        assertThat(publishedAtUpdate).containsExactly(25L, 50L, 75L, 100L);
+    }
+
+    @Test
+    void evaluatesTheDeterministicPolicyEveryEvalEveryUpdates() {
+        PolicyEvaluator evaluator = new PolicyEvaluator(Envs.make("pendulum", new SplittableRandom(5)), 2,
+                ObservationNormalizer.identity(OBS));
+        start(1.0, 50, Long.MAX_VALUE, 30, evaluator);
+        metrics.ingested(110, 0);
+        offer(110);
+        await().atMost(Duration.ofSeconds(30)).until(() -> curve.size() == 2);
+        assertThat(curve).extracting(CurvePoint::updates).containsExactly(30L, 60L);
+        assertThat(curve).extracting(CurvePoint::envSteps).containsExactly(110L, 110L);
+        // Pendulum's reward per step is in [-16.27, 0] and an episode has 200 steps.
+        assertThat(curve).allSatisfy(p -> assertThat(p.evalMeanReturn()).isBetween(-16.3 * 200, 0.0));
+        assertThat(metrics.snapshot().evalMeanReturn()).isEqualTo(curve.get(1).evalMeanReturn());
+    }
+
+    @Test
+    void aNonFiniteUpdateStopsTrainingWithTheReason() {
+        start(1.0, 50, 10, 0, null);
+        // Valid by the schema, but squared TD errors of 1e30-sized values overflow float32 gradients.
+        List<Experience> extreme = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            float[] huge = new float[OBS];
+            Arrays.fill(huge, 1e30f);
+            extreme.add(new Experience(huge, new float[] {0.5f}, 1e30, huge.clone(), false));
+        }
+        inbox.offerAll(extreme);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !thread.isAlive());
+        assertThat(loop.failure()).hasValueSatisfying(f -> {
+            assertThat(f.outcome()).isEqualTo(LearnerResult.Outcome.UPDATE_FAILED);
+            assertThat(f.reason()).contains("was refused").contains("not finite").contains("Training stopped");
+        });
+        LearnerStats stats = metrics.snapshot();
+        assertThat(stats.updateFailures()).isEqualTo(1);
+        assertThat(stats.updates()).isEqualTo(agent.updates()).isLessThan(150);
+        assertThat(publishedAtUpdate).allMatch(u -> u <= agent.updates());
+    }
+
+    @Test
+    void shutdownWakesAWaitingTrainingThread() {
+        start(1.0, 50, 10, 0, null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+        loop.shutdown();
+        // The progress interval is 5 s: ending well before it shows the wait was woken, not timed out.
+        await().atMost(Duration.ofSeconds(2)).until(() -> !thread.isAlive());
+        assertThat(loop.failure()).isEmpty();
+    }
+
+    private void start(double replayRatio, int learningStarts, long publishEvery, long evalEvery,
+                       PolicyEvaluator evaluator) {
+        DdpgConfig config = DdpgConfig.ddpg().with(Map.of("actor-hidden", "16,16", "critic-hidden", "16,16",
+                "batch-size", "16", "buffer-capacity", "10000", "learning-starts", Integer.toString(learningStarts),
+                "replay-ratio", Double.toString(replayRatio)));
+        agent = new Ddpg(config, OBS, ACT, backend, new SplittableRandom(1));
+        inbox = new ExperienceInbox();
+        metrics = new LearnerMetrics(new SimpleMeterRegistry(), "test", config.bufferCapacity());
+        TrainListener listener = curve::add;
+        loop = new TrainingLoop(agent, new ReplayBuffer(config.bufferCapacity(), OBS, ACT), new SplittableRandom(2),
+                inbox, publishEvery, a -> publishedAtUpdate.add(a.updates()), evalEvery, evaluator, listener, metrics,
+                new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
+                Clock.systemUTC(), Duration.ofSeconds(5));
+        thread = new Thread(loop, "test-train");
+        thread.start();
+    }
+
+    private void offer(int count) {
+        List<Experience> batch = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batch.add(new Experience(vector(OBS), vector(ACT), -data.nextDouble(), vector(OBS), false));
+        }
+        inbox.offerAll(batch);
+    }
+
+    private float[] vector(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) data.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
+    private void awaitBufferSize(int size) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.snapshot().bufferSize() == size);
+    }
+}
