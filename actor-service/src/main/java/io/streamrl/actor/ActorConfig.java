@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param ouTheta mean reversion of the Ornstein–Uhlenbeck process (unused for Gaussian noise)
  * @param maxPolicyLag steps the actor takes on one policy version before it waits for a newer
  *     one; 0 turns flow control off (the production default)
+ * @param warmupSteps with flow control on, random steps an actor may take before the first policy
+ *     arrives, when that should differ from {@code maxPolicyLag} (a learner needs its
+ *     {@code learning-starts} transitions before it can publish anything); 0 means
+ *     {@code maxPolicyLag}
  * @param policyWait longest wait for a newer policy once {@code maxPolicyLag} is reached
  * @param maxSteps steps after which the actor stops; 0 runs until closed
  * @param metricsHost address the Prometheus endpoint binds to
@@ -45,6 +49,7 @@ public record ActorConfig(
         double noiseDecay,
         double ouTheta,
         long maxPolicyLag,
+        long warmupSteps,
         Duration policyWait,
         long maxSteps,
         String metricsHost,
@@ -76,6 +81,7 @@ public record ActorConfig(
         new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
         Check.inOpenClosed("ou-theta", ouTheta, 0.0, 1.0);
         Check.inClosed("max-policy-lag", maxPolicyLag, 0, Long.MAX_VALUE);
+        Check.inClosed("warmup-steps", warmupSteps, 0, Long.MAX_VALUE);
         if (policyWait == null || policyWait.isNegative() || policyWait.isZero()
                 || policyWait.compareTo(MAX_POLICY_WAIT) > 0) {
             throw Check.invalid("policy-wait", policyWait, "(0 s, " + MAX_POLICY_WAIT.toMinutes() + " min]");
@@ -94,6 +100,14 @@ public record ActorConfig(
      */
     public static Builder builder(String actorId, String env, long seed) {
         return new Builder(actorId, env, seed);
+    }
+
+    /** Steps allowed on {@code version} before flow control waits for a newer one (0 = unlimited). */
+    public long stepAllowance(long version) {
+        if (maxPolicyLag == 0) {
+            return 0;
+        }
+        return version < 0 && warmupSteps > 0 ? warmupSteps : maxPolicyLag;
     }
 
     public NoiseSchedule noiseSchedule() {
@@ -150,6 +164,7 @@ public record ActorConfig(
         private double noiseDecay = DEFAULT_NOISE_DECAY;
         private double ouTheta = DEFAULT_OU_THETA;
         private long maxPolicyLag;
+        private long warmupSteps;
         private Duration policyWait = DEFAULT_POLICY_WAIT;
         private long maxSteps;
         private String metricsHost = DEFAULT_METRICS_HOST;
@@ -201,6 +216,11 @@ public record ActorConfig(
             return this;
         }
 
+        public Builder warmupSteps(long value) {
+            warmupSteps = value;
+            return this;
+        }
+
         public Builder policyWait(Duration value) {
             policyWait = value;
             return this;
@@ -235,7 +255,7 @@ public record ActorConfig(
             }
             double sigmaMin = noiseSigmaMin == null ? Math.min(noiseSigma, DEFAULT_NOISE_SIGMA_MIN) : noiseSigmaMin;
             return new ActorConfig(actorId, env, seed, policy, noise, noiseSigma, sigmaMin, noiseDecay, ouTheta,
-                    maxPolicyLag, policyWait, maxSteps, metricsHost, metricsPort);
+                    maxPolicyLag, warmupSteps, policyWait, maxSteps, metricsHost, metricsPort);
         }
     }
 }

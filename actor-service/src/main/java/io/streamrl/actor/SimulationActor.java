@@ -214,8 +214,8 @@ public final class SimulationActor implements Runnable, AutoCloseable {
      * @return false when the actor is to stop instead of stepping
      */
     private boolean awaitFreshEnoughPolicy() {
-        if (config.maxPolicyLag() == 0 || stepsOnVersion < config.maxPolicyLag()
-                || currentVersion() != lagVersion) {
+        long allowance = config.stepAllowance(lagVersion);
+        if (allowance == 0 || stepsOnVersion < allowance || currentVersion() != lagVersion) {
             return true;
         }
         Optional<PolicySnapshot> newer;
@@ -237,7 +237,7 @@ public final class SimulationActor implements Runnable, AutoCloseable {
             if (!waitTimedOut) {
                 log.warn("actor {}: no policy newer than version {} within {} ms after {} steps on it; going on "
                         + "(is the learner running?)", config.actorId(), lagVersion, config.policyWait().toMillis(),
-                        config.maxPolicyLag());
+                        allowance);
                 waitTimedOut = true;
             }
         }

@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Online reinforcement learning on Apache Kafka.",
         subcommands = {
+            DemoCommand.class,
             TrainCommand.class,
-            BenchCommand.class,
-            BrokerCommand.class,
+            LearnerCommand.class,
             ActorCommand.class,
+            BrokerCommand.class,
+            BenchCommand.class,
         })
 final class StreamrlCommand {
 }

@@ -1,0 +1,143 @@
+package io.streamrl.app;
+
+import io.streamrl.actor.ActorStats;
+import io.streamrl.broker.EmbeddedBrokerConfig;
+import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.Envs;
+import io.streamrl.core.train.TrainResult;
+import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors,",
+            "until the policy solves the environment or the step budget runs out. Writes OUT/curve.csv,",
+            "OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--env", defaultValue = "pendulum", description = "Environment (default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Mixin
+    AgentOptions agent;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Master seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--actors", defaultValue = "2", description = "Simulation actors (default: ${DEFAULT-VALUE}).")
+    int actors;
+
+    @Option(names = "--max-steps", defaultValue = "20000",
+            description = "Environment step budget over all actors (default: ${DEFAULT-VALUE}).")
+    long maxSteps;
+
+    @Option(names = "--publish-every", defaultValue = "100",
+            description = "Learner publishes a snapshot every N updates (default: ${DEFAULT-VALUE}).")
+    long publishEvery;
+
+    @Option(names = "--eval-every", defaultValue = "1000",
+            description = "Learner evaluates the policy every N updates (default: ${DEFAULT-VALUE}).")
+    long evalEvery;
+
+    @Option(names = "--max-policy-lag", description = "Steps an actor takes on one policy version before it waits"
+            + " for the learner (default: publish-every / (actors x replay-ratio), which keeps the learner at its"
+            + " replay ratio).")
+    Long maxPolicyLag;
+
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of starting one in-process.")
+    String bootstrapServer;
+
+    @Option(names = "--namespace", description = "Topic prefix (default: streamrl on the in-process broker,"
+            + " streamrl-demo-<time> on an existing cluster so that old data is never mixed in).")
+    String namespace;
+
+    @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EnvSpec envSpec = Envs.make(env, new SplittableRandom(0)).spec();
+        DdpgConfig config = agent.config();
+        long lag = maxPolicyLag != null ? maxPolicyLag
+                : Math.max(1, Math.round(publishEvery / (actors * config.replayRatio())));
+        Demo.Settings settings = new Demo.Settings(env, config, seed, actors, maxSteps, publishEvery, evalEvery, lag,
+                agent.backendName());
+        PrintWriter console = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        EmbeddedKafkaBroker broker = null;
+        try (RunOutput output = new RunOutput(out)) {
+            String bootstrap = bootstrapServer;
+            if (bootstrap == null) {
+                console.println("starting an in-process Kafka broker ...");
+                console.flush();
+                broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start();
+                bootstrap = broker.bootstrapServers();
+            }
+            String ns = namespace != null ? namespace
+                    : bootstrapServer == null ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
+            KafkaSettings kafka = KafkaSettings.of(bootstrap, ns);
+            log.info("demo: {} with {} on Kafka {} (namespace {}), {} actors, budget {} steps; {}", envSpec.id(),
+                    config.algorithmName(), bootstrap, ns, actors, maxSteps, config.toLogLine());
+            ProgressLine progress = new ProgressLine(console, System.console() != null);
+            Demo.Outcome outcome = new Demo(kafka, settings, clock).run(output::append, p -> progress.show(
+                    String.format(Locale.ROOT, "steps %,7d/%,d | %,6.0f transitions/s | %,6.0f updates/s | policy v%d |"
+                                    + " last eval %s | %.1f s", p.envSteps(), maxSteps, p.transitionsPerSecond(),
+                            p.updatesPerSecond(), p.policyVersion(), Double.isNaN(p.lastEvalReturn()) ? "-"
+                                    : String.format(Locale.ROOT, "%.1f", p.lastEvalReturn()), p.wallSeconds())),
+                    Duration.ofSeconds(1));
+            progress.end();
+            TrainResult result = new TrainResult(envSpec.id(), config.algorithmName(), seed, agent.backendName(),
+                    outcome.solved(), outcome.envStepsToSolve(), outcome.wallSecondsToSolve(), outcome.wallSeconds(),
+                    outcome.envSteps(), outcome.learner().updates(), outcome.finalEvalMeanReturn(), outcome.curve());
+            Map<String, Object> summary = TrainCommand.summary(result, config);
+            summary.put("transitions_received", outcome.learner().transitionsReceived());
+            summary.put("transitions_acknowledged", outcome.actors().stream().mapToLong(ActorStats::transitionsAcked).sum());
+            summary.put("policy_versions_published", outcome.learner().policiesPublished());
+            summary.put("actors", actors);
+            summary.put("bootstrap_server", bootstrapServer == null ? "in-process" : bootstrapServer);
+            summary.put("namespace", ns);
+            output.writeSummary(summary);
+            output.writePlot(envSpec.id() + " " + config.algorithmName() + " through Kafka, " + actors + " actors",
+                    outcome.curve(), envSpec.solvedThreshold());
+            if (outcome.learnerResult().failed()) {
+                console.printf("learner failed: %s%n", outcome.learnerResult().reason());
+            }
+            console.printf("%s %s: %s; %,d environment steps, %,d transitions received, %,d updates, %,d policies"
+                            + " published, final eval %.1f, %.1f s. Output: %s%n", envSpec.id(), config.algorithmName(),
+                    outcome.solved() ? "SOLVED at " + String.format(Locale.ROOT, "%,d", outcome.envStepsToSolve())
+                            + " steps (" + String.format(Locale.ROOT, "%.1f", outcome.wallSecondsToSolve()) + " s)"
+                            : "not solved within the budget",
+                    outcome.envSteps(), outcome.learner().transitionsReceived(), outcome.learner().updates(),
+                    outcome.learner().policiesPublished(), outcome.finalEvalMeanReturn(), outcome.wallSeconds(),
+                    output.dir());
+            console.flush();
+            return outcome.solved() ? 0 : 1;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}
