@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "actor", mixinStandardHelpOptions = true,
-        description = {"Run a simulation actor: act in an environment with the newest policy from the policy topic",
-            "plus exploration noise, and publish every transition and episode summary. Start as many as you like,",
-            "each with its own --id. Stops after --max-steps, or on Ctrl-C / SIGTERM."})
+        description = "Run a simulation actor: act in an environment with the newest policy from the policy topic plus "
+                + "exploration noise, and publish every transition and episode summary. Start as many as you like, each"
+                + " with its own --id. Stops after --max-steps, or on Ctrl-C / SIGTERM.")
 final class ActorCommand implements Callable<Integer> {
 
     @Spec

@@ -20,10 +20,9 @@ import picocli.CommandLine.Spec;
 final class BenchCommand {
 
     @Command(name = "updates", mixinStandardHelpOptions = true,
-            description = {"Full DDPG update throughput (critic + actor + soft update per step),"
-                + " observation 3, action 1, as the PyTorch peer measures it.",
-                "Fields: backend, hidden, batch, threads, updates_per_s (median), best_updates_per_s,"
-                    + " ms_per_update, flops_per_update, gflops."})
+            description = "Full DDPG update throughput (critic + actor + soft update per step), observation 3, action 1, as the"
+                    + " PyTorch peer measures it. Fields: backend, hidden, batch, threads, updates_per_s (median), "
+                    + "best_updates_per_s, ms_per_update, flops_per_update, gflops.")
     static final class Updates implements Callable<Integer> {
 
         @Spec

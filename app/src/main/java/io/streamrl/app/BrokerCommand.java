@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Run the embedded single-node Kafka (KRaft) broker on its own and print its bootstrap address,",
-            "so that a learner and several actors can run as separate processes without Docker. Stop with Ctrl-C."})
+        description = "Run the embedded single-node Kafka (KRaft) broker on its own and print its bootstrap address, so "
+                + "that a learner and several actors can run as separate processes without Docker. Stop with Ctrl-C.")
 final class BrokerCommand implements Callable<Integer> {
 
     @Spec

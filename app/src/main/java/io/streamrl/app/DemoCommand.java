@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors,",
-            "until the policy solves the environment or the step budget runs out. Writes OUT/curve.csv,",
-            "OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out."})
+        description = "The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors, "
+                + "until the policy solves the environment or the step budget runs out. Writes OUT/curve.csv, "
+                + "OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);

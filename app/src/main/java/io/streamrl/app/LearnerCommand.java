@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "learner", mixinStandardHelpOptions = true,
-        description = {"Run the learner: consume transitions into the replay buffer, train DDPG/TD3 at the configured",
-            "replay ratio, and publish the policy to the compacted policy topic every --publish-every updates.",
-            "Runs until Ctrl-C / SIGTERM."})
+        description = "Run the learner: consume transitions into the replay buffer, train DDPG/TD3 at the configured replay"
+                + " ratio, and publish the policy to the compacted policy topic every --publish-every updates. Runs "
+                + "until Ctrl-C / SIGTERM.")
 final class LearnerCommand implements Callable<Integer> {
 
     @Spec

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train locally on a simulated environment, without Kafka.",
-            "Writes OUT/curve.csv while it runs, then OUT/summary.json and OUT/curve.png."})
+        description = "Train locally on a simulated environment, without Kafka. Writes OUT/curve.csv while it runs, then "
+                + "OUT/summary.json and OUT/curve.png.")
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
