@@ -1,5 +1,6 @@
 package io.streamrl.app;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "streamrl",
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
             ActorCommand.class,
             BrokerCommand.class,
             BenchCommand.class,
+            CommandLine.HelpCommand.class,
         })
 final class StreamrlCommand {
 }

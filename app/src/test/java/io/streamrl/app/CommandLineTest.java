@@ -1,0 +1,115 @@
+package io.streamrl.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a script sees it: exit codes, messages, files and JSON lines. */
+class CommandLineTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUnknownEnvironmentListsTheValidOnes() {
+        Run r = run("train", "--env", "acrobot", "--out", tmp.toString());
+        assertThat(r.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err).contains("unknown environment 'acrobot'").contains("pendulum").contains("Pricing-v0");
+        assertThat(r.err).doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnknownAlgorithmOrSettingListsTheValidOnes() {
+        Run algo = run("train", "--env", "pendulum", "--algo", "sac", "--out", tmp.toString());
+        assertThat(algo.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(algo.err).contains("unknown algorithm 'sac', valid: ddpg, td3");
+        Run key = run("train", "--env", "pendulum", "--set", "learning-rate=1", "--out", tmp.toString());
+        assertThat(key.err).contains("unknown setting 'learning-rate'").contains("actor-lr");
+        Run range = run("train", "--env", "pendulum", "--set", "gamma=2", "--out", tmp.toString());
+        assertThat(range.err).contains("gamma must be in [0.0, 1.0], got 2.0");
+    }
+
+    @Test
+    void trainWritesTheCurveAndTheSummary() throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = run("train", "--env", "pendulum", "--seed", "3", "--steps", "1200", "--eval-every", "600",
+                "--eval-episodes", "2", "--set", "learning-starts=500", "--set", "batch-size=32", "--out",
+                out.toString());
+        assertThat(r.exitCode).as(r.err).isZero();
+        List<String> curve = Files.readAllLines(out.resolve("curve.csv"));
+        assertThat(curve.get(0)).isEqualTo("env_steps,wall_s,updates,eval_mean_return,eval_std_return");
+        assertThat(curve).hasSize(3);
+        assertThat(curve.get(2)).startsWith("1200,");
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.get("env").asText()).isEqualTo("Pendulum-v1");
+        assertThat(summary.get("algo").asText()).isEqualTo("ddpg");
+        assertThat(summary.get("seed").asLong()).isEqualTo(3);
+        assertThat(summary.get("solved").isBoolean()).isTrue();
+        assertThat(summary.has("env_steps_to_solve")).isTrue();
+        assertThat(summary.get("wall_s").isNumber()).isTrue();
+        assertThat(summary.get("final_eval_mean_return").asDouble())
+                .isEqualTo(Double.parseDouble(curve.get(2).split(",")[3]));
+        assertThat(summary.get("hyperparameters").get("batch-size").asInt()).isEqualTo(32);
+        assertThat(Files.size(out.resolve("curve.png"))).isPositive();
+        assertThat(r.out).contains("steps 1,200/1,200");
+    }
+
+    @Test
+    void benchUpdatesPrintsOneJsonObjectPerConfiguration() throws Exception {
+        Run r = run("bench", "updates", "--hidden", "8,16", "--batch", "4", "--backend", "vector", "--seconds", "0.05",
+                "--repeats", "1", "--warmup", "1");
+        assertThat(r.exitCode).as(r.err).isZero();
+        String[] lines = r.out.strip().split("\n");
+        assertThat(lines).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 2; i++) {
+            JsonNode node = json.readTree(lines[i]);
+            assertThat(node.get("backend").asText()).isEqualTo("vector");
+            assertThat(node.get("hidden").asInt()).isEqualTo(i == 0 ? 8 : 16);
+            assertThat(node.get("batch").asInt()).isEqualTo(4);
+            assertThat(node.get("threads").asInt()).isEqualTo(1);
+            assertThat(node.get("updates_per_s").asDouble()).isPositive();
+            // Matrix-product FLOPs of one full update at hidden 8, batch 4, counted by hand below.
+            if (i == 0) {
+                assertThat(node.get("flops_per_update").asLong()).isEqualTo(expectedFlops(8, 4));
+            }
+        }
+    }
+
+    /**
+     * 2 M N K over the products of one full update (obs 3, action 1, hidden h, batch b): five
+     * forward passes (target actor, target critic, critic, actor, critic), the critic's backward
+     * with weight gradients, its input-only backward, and the actor's backward.
+     */
+    private static long expectedFlops(int h, int b) {
+        long actorForward = (long) b * (3 * h + h * h + h);
+        long criticForward = (long) b * (4 * h + h * h + h);
+        long criticWeights = (long) b * (h + h * h + 4 * h);
+        long criticDeltas = (long) b * (h + h * h);
+        long criticInput = criticDeltas + (long) b * h * 4;
+        long actorBackward = (long) b * (h + h * h + 3 * h) + (long) b * (h + h * h);
+        return 2 * (2 * actorForward + 3 * criticForward + criticWeights + criticDeltas + criticInput + actorBackward);
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+}
