@@ -13,7 +13,6 @@ import java.util.List;
 public final class Adam {
 
     private final String name;
-    private final Mlp network;
     private final ComputeBackend backend;
     private final double lr;
     private final double beta1;
@@ -31,7 +30,6 @@ public final class Adam {
      */
     public Adam(String name, Mlp network, double lr, double beta1, double beta2, double epsilon, double weightDecay) {
         this.name = name;
-        this.network = network;
         this.backend = network.backend();
         this.lr = lr;
         this.beta1 = beta1;
@@ -71,7 +69,6 @@ public final class Adam {
         for (int i = 0; i < params.size(); i++) {
             backend.adam(params.get(i), grads.get(i), firstMoments[i], secondMoments[i], s);
         }
-        network.parametersChanged();
         return Math.sqrt(squares);
     }
 

@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * the batch size, so a network can serve a batch of 256 and a single observation in turn. A
  * backward pass always refers to the most recent forward pass.
  *
- * <p>Backward products {@code delta W^T} use a transposed copy of each weight matrix beyond
- * the first, refreshed lazily after the parameters change: every product then has the shape
- * the matrix kernels are fastest at.
+ * <p>Backward products {@code delta W^T} pass the transpose as a flag: the backends absorb it
+ * (the {@code vector} backend while packing the operand, ND4J in BLAS), so no transposed
+ * copies of the weights need to be kept in step with them.
  */
 public final class Mlp {
 
@@ -33,8 +33,6 @@ public final class Mlp {
     private final Matrix[] biases;
     private final Matrix[] weightGrads;
     private final Matrix[] biasGrads;
-    private final Matrix[] transposed;
-    private boolean transposesStale = true;
     private final Map<Integer, Workspace> workspaces = new HashMap<>();
     private Workspace last;
 
@@ -61,7 +59,6 @@ public final class Mlp {
         biases = new Matrix[layers];
         weightGrads = new Matrix[layers];
         biasGrads = new Matrix[layers];
-        transposed = new Matrix[layers];
         for (int l = 0; l < layers; l++) {
             int in = sizes[l];
             int out = sizes[l + 1];
@@ -70,9 +67,6 @@ public final class Mlp {
             biases[l] = backend.fromArray(1, out, uniform(out, bound, random));
             weightGrads[l] = backend.allocate(in, out);
             biasGrads[l] = backend.allocate(1, out);
-            if (l > 0) {
-                transposed[l] = backend.allocate(out, in);
-            }
         }
     }
 
@@ -138,7 +132,6 @@ public final class Mlp {
             throw new IllegalStateException("backward needs a preceding forward pass with the same batch; gradient is "
                     + outputGrad.rows() + "x" + outputGrad.cols());
         }
-        refreshTransposes();
         int top = weights.length - 1;
         Matrix delta = ws.deltas[top];
         backend.copy(outputGrad, delta);
@@ -151,7 +144,7 @@ public final class Mlp {
             }
             if (l > 0) {
                 Matrix below = ws.deltas[l - 1];
-                backend.matmul(delta, false, transposed[l], false, below, false);
+                backend.matmul(delta, false, weights[l], true, below, false);
                 backend.activationBackward(ws.activations[l - 1], hidden, below);
                 delta = below;
             } else if (inputGrad != null) {
@@ -189,11 +182,6 @@ public final class Mlp {
         return n;
     }
 
-    /** Must be called after anything outside this class changed the parameter matrices. */
-    public void parametersChanged() {
-        transposesStale = true;
-    }
-
     /** Copies every parameter of {@code source} (same architecture) into this network. */
     public void copyFrom(Mlp source) {
         requireSameArchitecture(source);
@@ -201,7 +189,6 @@ public final class Mlp {
             backend.copy(source.weights[l], weights[l]);
             backend.copy(source.biases[l], biases[l]);
         }
-        transposesStale = true;
     }
 
     /** Soft update {@code theta' = tau * theta + (1 - tau) * theta'} from {@code source}. */
@@ -211,7 +198,6 @@ public final class Mlp {
             backend.polyak(source.weights[l], weights[l], tau);
             backend.polyak(source.biases[l], biases[l], tau);
         }
-        transposesStale = true;
     }
 
     /** All parameters flattened in {@link #parameters()} order (row-major each). */
@@ -240,16 +226,6 @@ public final class Mlp {
         for (Matrix p : parameters()) {
             p.write(Arrays.copyOfRange(values, offset, offset + p.size()));
             offset += p.size();
-        }
-        transposesStale = true;
-    }
-
-    private void refreshTransposes() {
-        if (transposesStale) {
-            for (int l = 1; l < weights.length; l++) {
-                backend.transpose(weights[l], transposed[l]);
-            }
-            transposesStale = false;
         }
     }
 

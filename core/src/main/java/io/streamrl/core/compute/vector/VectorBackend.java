@@ -40,6 +40,9 @@ public final class VectorBackend implements ComputeBackend {
     private final int threads;
     private final ExecutorService pool;
     private float[] scratch = new float[0];
+    private float[] packedA = new float[0];
+    /** One packed-B strip per thread that can work on a product. */
+    private final float[][] strips;
 
     /** A single-threaded backend. */
     public VectorBackend() {
@@ -56,6 +59,7 @@ public final class VectorBackend implements ComputeBackend {
             throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
         }
         this.threads = threads;
+        this.strips = new float[threads][0];
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "vector-backend-worker");
             t.setDaemon(true);
@@ -95,42 +99,62 @@ public final class VectorBackend implements ComputeBackend {
         }
         int aRow = transposeA ? 1 : x.cols;
         int aCol = transposeA ? x.cols : 1;
-        if (!transposeB) {
-            multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
+        int bRow = transposeB ? 1 : y.cols;
+        int bCol = transposeB ? y.cols : 1;
+        if (m >= PackedGemm.PANEL_ROWS && n >= L) {
+            packedProduct(x.data, aRow, aCol, y.data, bRow, bCol, z.data, m, n, k, accumulate);
+        } else if (!transposeB) {
+            Gemm.multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else if (!transposeA && n < DOT_PRODUCT_MAX_COLUMNS) {
             Gemm.multiplyTransposedB(x.data, x.cols, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else {
-            // Wide transposed-B products are rare (networks keep transposed weight copies):
-            // transpose once into scratch so that the tiled kernel applies.
             float[] bt = scratch(k * n);
             transposeArray(y.data, y.rows, y.cols, bt);
-            multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
+            Gemm.multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
         }
     }
 
-    private void multiply(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, int m, int n, int k,
-                          boolean accumulate) {
-        int tile = Gemm.tileColumns();
-        int blocks = n / tile;
-        if (pool == null || (long) m * n * k < PARALLEL_MIN_MACS || blocks < 2) {
-            Gemm.multiply(a, aRow, aCol, b, ldb, c, ldc, m, n, k, accumulate);
-            return;
+    /**
+     * Packs A once, then hands out blocks of B's columns: to the calling thread alone for small
+     * products, split over the workers for large ones (each with its own strip of packed B).
+     */
+    private void packedProduct(float[] a, int aRow, int aCol, float[] b, int bRow, int bCol, float[] c, int m, int n,
+                               int k, boolean accumulate) {
+        packedA = ensure(packedA, PackedGemm.packedASize(m, k));
+        PackedGemm.packA(a, aRow, aCol, m, k, packedA);
+        int blockCols = PackedGemm.BLOCK_COLS;
+        int blocks = n / blockCols;
+        int wideEnd = blocks * blockCols;
+        int parts = pool == null || (long) m * n * k < PARALLEL_MIN_MACS ? 1 : Math.min(threads, blocks);
+        for (int t = 0; t < Math.max(parts, 1); t++) {
+            strips[t] = ensure(strips[t], PackedGemm.packedBSize(k));
         }
-        int parts = Math.min(threads, blocks);
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        int start = 0;
-        for (int p = 0; p < parts; p++) {
-            int end = p == parts - 1 ? n : start + (blocks / parts + (p < blocks % parts ? 1 : 0)) * tile;
-            int j0 = start;
-            int j1 = end;
-            if (p == parts - 1) {
-                Gemm.multiplyColumns(a, aRow, aCol, b, ldb, c, ldc, m, j0, j1, k, accumulate);
-            } else {
-                futures.add(pool.submit(() -> Gemm.multiplyColumns(a, aRow, aCol, b, ldb, c, ldc, m, j0, j1, k,
-                        accumulate)));
+        float[] pa = packedA;
+        if (parts <= 1) {
+            PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, 0, wideEnd, accumulate, strips[0]);
+        } else {
+            List<Future<?>> futures = new ArrayList<>(parts - 1);
+            int start = 0;
+            for (int t = 0; t < parts; t++) {
+                int end = start + (blocks / parts + (t < blocks % parts ? 1 : 0)) * blockCols;
+                int j0 = start;
+                float[] strip = strips[t];
+                if (t == parts - 1) {
+                    PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, j0, end, accumulate, strip);
+                } else {
+                    futures.add(pool.submit(() -> PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, j0, end,
+                            accumulate, strip)));
+                }
+                start = end;
             }
-            start = end;
+            awaitAll(futures);
         }
+        if (wideEnd < n) {
+            PackedGemm.multiplyNarrowBlock(pa, m, k, b, bRow, bCol, c, n, wideEnd, n - wideEnd, accumulate, strips[0]);
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> futures) {
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -443,10 +467,12 @@ public final class VectorBackend implements ComputeBackend {
     }
 
     private float[] scratch(int size) {
-        if (scratch.length < size) {
-            scratch = new float[size];
-        }
+        scratch = ensure(scratch, size);
         return scratch;
+    }
+
+    private static float[] ensure(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[size];
     }
 
     private static void transposeArray(float[] src, int rows, int cols, float[] dst) {

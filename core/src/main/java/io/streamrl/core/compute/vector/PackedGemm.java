@@ -1,0 +1,209 @@
+package io.streamrl.core.compute.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast path of the matrix product: both operands are first copied ("packed") into the
+ * order the inner kernel reads them, as in Goto and van de Geijn's GotoBLAS design.
+ *
+ * <ul>
+ *   <li>A is packed into panels of {@link #PANEL_ROWS} rows stored k-major, so the six scalars
+ *       the kernel broadcasts for one {@code k} are adjacent (the last panel is zero-padded);</li>
+ *   <li>B is packed one block of {@code 2L} columns at a time into a contiguous {@code K x 2L}
+ *       strip. Unpacked, consecutive rows of a 256-wide B lie 1 KiB apart and map to a handful
+ *       of L1 sets, so the strip thrashed L1; packed, it stays there while every panel of A
+ *       streams past it.</li>
+ * </ul>
+ *
+ * Packing also absorbs transposes: any operand layout becomes the same kernel. The kernel is a
+ * 6 x 2-vector block of C in 12 accumulators (with two B vectors and a broadcast, 15 of the 16
+ * AVX2 registers), one sequential FMA chain per entry of C, so results are bit-identical to the
+ * unpacked kernels and to scalar {@link Math#fma} loops.
+ */
+final class PackedGemm {
+
+    static final int PANEL_ROWS = 6;
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int BLOCK_COLS = 2 * L;
+
+    private PackedGemm() {
+    }
+
+    /** Floats needed to pack an {@code m x k} A. */
+    static int packedASize(int m, int k) {
+        return ceilDiv(m, PANEL_ROWS) * PANEL_ROWS * k;
+    }
+
+    /** Floats needed for one packed strip of B. */
+    static int packedBSize(int k) {
+        return k * BLOCK_COLS;
+    }
+
+    /** Packs {@code A(i,p) = a[i*aRow + p*aCol]} into k-major panels of six rows. */
+    static void packA(float[] a, int aRow, int aCol, int m, int k, float[] packed) {
+        int panels = ceilDiv(m, PANEL_ROWS);
+        for (int t = 0; t < panels; t++) {
+            int base = t * PANEL_ROWS * k;
+            int rows = Math.min(PANEL_ROWS, m - t * PANEL_ROWS);
+            for (int r = 0; r < PANEL_ROWS; r++) {
+                int src = (t * PANEL_ROWS + r) * aRow;
+                int dst = base + r;
+                if (r < rows) {
+                    for (int p = 0; p < k; p++) {
+                        packed[dst + p * PANEL_ROWS] = a[src + p * aCol];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        packed[dst + p * PANEL_ROWS] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Computes the column blocks {@code [j0, j1)} of {@code C (+)= A B} (both multiples of
+     * {@link #BLOCK_COLS} apart) from a packed A, with {@code B(p,j) = b[p*bRow + j*bCol]}.
+     * Disjoint column ranges can run on different threads, each with its own strip buffer.
+     */
+    static void multiplyBlocks(float[] packedA, int m, int k, float[] b, int bRow, int bCol, float[] c, int ldc,
+                               int j0, int j1, boolean accumulate, float[] strip) {
+        int panels = ceilDiv(m, PANEL_ROWS);
+        for (int j = j0; j < j1; j += BLOCK_COLS) {
+            packB(b, bRow, bCol, k, j, BLOCK_COLS, strip);
+            for (int t = 0; t < panels; t++) {
+                kernel(packedA, t * PANEL_ROWS * k, strip, c, t * PANEL_ROWS * ldc + j, ldc, k,
+                        Math.min(PANEL_ROWS, m - t * PANEL_ROWS), accumulate);
+            }
+        }
+    }
+
+    /** One block of {@code width} (at most {@link #BLOCK_COLS}) columns starting at {@code j}. */
+    static void multiplyNarrowBlock(float[] packedA, int m, int k, float[] b, int bRow, int bCol, float[] c, int ldc,
+                                    int j, int width, boolean accumulate, float[] strip) {
+        packB(b, bRow, bCol, k, j, width, strip);
+        int panels = ceilDiv(m, PANEL_ROWS);
+        for (int t = 0; t < panels; t++) {
+            int rows = Math.min(PANEL_ROWS, m - t * PANEL_ROWS);
+            int a0 = t * PANEL_ROWS * k;
+            for (int r = 0; r < rows; r++) {
+                int ci = (t * PANEL_ROWS + r) * ldc + j;
+                for (int jj = 0; jj < width; jj++) {
+                    float s = accumulate ? c[ci + jj] : 0f;
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(packedA[a0 + p * PANEL_ROWS + r], strip[p * BLOCK_COLS + jj], s);
+                    }
+                    c[ci + jj] = s;
+                }
+            }
+        }
+    }
+
+    /** Copies columns {@code j .. j+width-1} of B into a {@code k x BLOCK_COLS} strip (zero beyond width). */
+    private static void packB(float[] b, int bRow, int bCol, int k, int j, int width, float[] strip) {
+        if (bCol == 1 && width == BLOCK_COLS) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, p * bRow + j, strip, p * BLOCK_COLS, BLOCK_COLS);
+            }
+            return;
+        }
+        for (int p = 0; p < k; p++) {
+            int dst = p * BLOCK_COLS;
+            int src = p * bRow + j * bCol;
+            for (int jj = 0; jj < width; jj++) {
+                strip[dst + jj] = b[src + jj * bCol];
+            }
+            for (int jj = width; jj < BLOCK_COLS; jj++) {
+                strip[dst + jj] = 0f;
+            }
+        }
+    }
+
+    private static void kernel(float[] pa, int ao, float[] pb, float[] c, int co, int ldc, int k, int rows,
+                               boolean acc) {
+        int c1 = co + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector r00 = init(c, co, acc);
+        FloatVector r01 = init(c, co + L, acc);
+        FloatVector r10 = init(c, c1, acc && rows > 1);
+        FloatVector r11 = init(c, c1 + L, acc && rows > 1);
+        FloatVector r20 = init(c, c2, acc && rows > 2);
+        FloatVector r21 = init(c, c2 + L, acc && rows > 2);
+        FloatVector r30 = init(c, c3, acc && rows > 3);
+        FloatVector r31 = init(c, c3 + L, acc && rows > 3);
+        FloatVector r40 = init(c, c4, acc && rows > 4);
+        FloatVector r41 = init(c, c4 + L, acc && rows > 4);
+        FloatVector r50 = init(c, c5, acc && rows > 5);
+        FloatVector r51 = init(c, c5 + L, acc && rows > 5);
+        for (int p = 0; p < k; p++) {
+            int bo = p * BLOCK_COLS;
+            int a = ao + p * PANEL_ROWS;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector x = FloatVector.broadcast(S, pa[a]);
+            r00 = x.fma(b0, r00);
+            r01 = x.fma(b1, r01);
+            x = FloatVector.broadcast(S, pa[a + 1]);
+            r10 = x.fma(b0, r10);
+            r11 = x.fma(b1, r11);
+            x = FloatVector.broadcast(S, pa[a + 2]);
+            r20 = x.fma(b0, r20);
+            r21 = x.fma(b1, r21);
+            x = FloatVector.broadcast(S, pa[a + 3]);
+            r30 = x.fma(b0, r30);
+            r31 = x.fma(b1, r31);
+            x = FloatVector.broadcast(S, pa[a + 4]);
+            r40 = x.fma(b0, r40);
+            r41 = x.fma(b1, r41);
+            x = FloatVector.broadcast(S, pa[a + 5]);
+            r50 = x.fma(b0, r50);
+            r51 = x.fma(b1, r51);
+        }
+        r00.intoArray(c, co);
+        r01.intoArray(c, co + L);
+        if (rows == PANEL_ROWS) {
+            r10.intoArray(c, c1);
+            r11.intoArray(c, c1 + L);
+            r20.intoArray(c, c2);
+            r21.intoArray(c, c2 + L);
+            r30.intoArray(c, c3);
+            r31.intoArray(c, c3 + L);
+            r40.intoArray(c, c4);
+            r41.intoArray(c, c4 + L);
+            r50.intoArray(c, c5);
+            r51.intoArray(c, c5 + L);
+            return;
+        }
+        // The zero-padded rows of the last panel are computed but not stored.
+        if (rows > 1) {
+            r10.intoArray(c, c1);
+            r11.intoArray(c, c1 + L);
+        }
+        if (rows > 2) {
+            r20.intoArray(c, c2);
+            r21.intoArray(c, c2 + L);
+        }
+        if (rows > 3) {
+            r30.intoArray(c, c3);
+            r31.intoArray(c, c3 + L);
+        }
+        if (rows > 4) {
+            r40.intoArray(c, c4);
+            r41.intoArray(c, c4 + L);
+        }
+    }
+
+    private static FloatVector init(float[] c, int offset, boolean accumulate) {
+        return accumulate ? FloatVector.fromArray(S, c, offset) : FloatVector.zero(S);
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
