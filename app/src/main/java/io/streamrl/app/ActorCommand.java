@@ -5,6 +5,8 @@ import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
 import io.streamrl.core.agent.NoiseType;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -30,7 +32,9 @@ final class ActorCommand implements Callable<Integer> {
             completionCandidates = EnvNames.class)
     String env;
 
-    @Option(names = "--id", description = "Actor id, also the Kafka key of its transitions (default: actor-<pid>).")
+    @Option(names = "--id", description = "Actor id, also the Kafka key of its transitions (default:"
+            + " actor-<host>-<pid> with the short host name, so that processes on one machine and replicas in"
+            + " containers, where every pid is 1, differ; actor-<pid> when the host name cannot be resolved).")
     String id;
 
     @Option(names = "--seed", description = "Seed of the environment and the noise (default: derived from --id, so"
@@ -75,7 +79,7 @@ final class ActorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String actorId = id != null ? id : "actor-" + ProcessHandle.current().pid();
+        String actorId = id != null ? id : defaultId();
         ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
                 .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
                 .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
@@ -101,6 +105,23 @@ final class ActorCommand implements Callable<Integer> {
                     + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
                     s.episodes(), s.policyVersion());
             return s.transitionsFailed() == 0 ? 0 : 1;
+        }
+    }
+
+    /**
+     * The pid alone is not unique across containers (the JVM is pid 1 in each), and two actors with
+     * one id would share a Kafka key and, through the default seed, a random stream. A container's
+     * host name is its own, so host and pid together tell replicas and processes apart.
+     */
+    private static String defaultId() {
+        long pid = ProcessHandle.current().pid();
+        try {
+            // The short name (up to the first dot) keeps the id within ActorConfig's 128 characters.
+            String host = InetAddress.getLocalHost().getHostName().split("\\.", 2)[0]
+                    .replaceAll("[^A-Za-z0-9_-]", "_");
+            return host.isEmpty() ? "actor-" + pid : "actor-" + host + "-" + pid;
+        } catch (UnknownHostException e) {
+            return "actor-" + pid;
         }
     }
 }
