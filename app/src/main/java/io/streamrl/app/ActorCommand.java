@@ -73,6 +73,15 @@ final class ActorCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps; 0 = run until stopped.")
     long maxSteps;
 
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "With --max-policy-lag: random steps before"
+            + " the first policy arrives, e.g. the learner's learning-starts divided by the number of actors;"
+            + " 0 = the same as --max-policy-lag (default).")
+    long warmupSteps;
+
+    @Option(names = "--metrics-host", defaultValue = ActorConfig.DEFAULT_METRICS_HOST,
+            description = "Address the metrics endpoint binds to; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Option(names = "--metrics-port", defaultValue = "-1",
             description = "Serve Prometheus metrics on /metrics at this port; 0 = any free port, -1 = off (default).")
     int metricsPort;
@@ -83,7 +92,7 @@ final class ActorCommand implements Callable<Integer> {
         ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
                 .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
                 .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
-                .metricsPort(metricsPort);
+                .warmupSteps(warmupSteps).metricsHost(metricsHost).metricsPort(metricsPort);
         if (policy != null) {
             builder.policyName(policy);
         }
@@ -93,9 +102,8 @@ final class ActorCommand implements Callable<Integer> {
         ActorConfig config = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         try (ActorService service = ActorService.start(config, kafka.settings(), Clock.systemUTC())) {
-            Thread hook = new Thread(service::close, "actor-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            service.metricsPort().ifPresent(p -> out.printf("metrics: http://127.0.0.1:%d/metrics%n", p));
+            GracefulStop stop = new GracefulStop("actor", service::close);
+            service.metricsPort().ifPresent(p -> out.printf("metrics: http://%s:%d/metrics%n", metricsHost, p));
             out.printf("actor %s on %s, policy %s, Kafka %s%n", actorId, config.envSpec().id(), config.policyName(),
                     kafka.bootstrapServer);
             out.flush();
@@ -104,6 +112,8 @@ final class ActorCommand implements Callable<Integer> {
             out.printf("actor %s stopped: %,d steps, %,d transitions acknowledged, %,d failed, %,d episodes,"
                     + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
                     s.episodes(), s.policyVersion());
+            out.flush();
+            stop.close();
             return s.transitionsFailed() == 0 ? 0 : 1;
         }
     }

@@ -74,7 +74,7 @@ final class LearnerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (LearnerService learner = new LearnerService(kafka.settings(), config, Clock.systemUTC(),
                 TrainListener.NONE)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(learner::close, "learner-shutdown"));
+            GracefulStop stop = new GracefulStop("learner", learner::close);
             out.printf("learner for %s (%s), policy %s, Kafka %s%n", config.envSpec().id(),
                     config.algorithm().algorithmName(), config.policyName(), kafka.bootstrapServer);
             out.flush();
@@ -84,6 +84,8 @@ final class LearnerCommand implements Callable<Integer> {
                     + " published%s%n", result.outcome().name().toLowerCase(java.util.Locale.ROOT),
                     s.transitionsReceived(), s.transitionsDeadLettered(), s.updates(), s.policiesPublished(),
                     result.failed() ? ": " + result.reason() : "");
+            out.flush();
+            stop.close();
             return result.failed() ? 1 : 0;
         }
     }
