@@ -47,7 +47,7 @@ final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
             description = {"The learner's ingest rate next to the raw Kafka producer and consumer rates for the same"
-                + " Pendulum transitions, on one broker in one JVM. One line per round.",
+                + " Pendulum transitions, on one broker in one JVM. One line per round, then the medians.",
                 "Fields: produce_per_s, raw_consume_per_s, learner_ingest_per_s, learner_over_raw (target >= 0.70)."})
     static final class Ingest implements Callable<Integer> {
 
@@ -64,7 +64,7 @@ final class BenchCommand {
                 description = "Partitions of the transitions topic (default: ${DEFAULT-VALUE}, as streamrl creates it).")
         int partitions;
 
-        @Option(names = "--rounds", defaultValue = "3",
+        @Option(names = "--rounds", defaultValue = "5",
                 description = "Times both readers read the records (default: ${DEFAULT-VALUE}).")
         int rounds;
 

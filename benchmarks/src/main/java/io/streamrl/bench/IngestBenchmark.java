@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -96,28 +97,37 @@ public final class IngestBenchmark {
             return records / produceSeconds;
         }
 
-        /** One JSON-ready map per round, with the shared produce figures on each. */
+        /** One JSON-ready map per round, then one with the medians over the rounds ({@code "round": "median"}). */
         public List<Map<String, Object>> lines() {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Round r : rounds) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "ingest");
-                m.put("kafka", kafka);
-                m.put("round", r.round());
-                m.put("records", records);
-                m.put("partitions", partitions);
-                m.put("value_bytes", Json.round(meanValueBytes, 1));
-                m.put("produce_per_s", Json.round(producePerSecond(), 0));
-                m.put("raw_consume_per_s", Json.round(r.raw().perSecond(), 0));
-                m.put("decode_consume_per_s", Json.round(r.decoded().perSecond(), 0));
-                m.put("learner_ingest_per_s", Json.round(r.learner().perSecond(), 0));
-                m.put("learner_over_raw", Json.round(r.ratio(), 3));
-                m.put("raw_consume_s", Json.round(r.raw().seconds(), 3));
-                m.put("learner_ingest_s", Json.round(r.learner().seconds(), 3));
-                m.put("learner_received", r.learner().records());
-                out.add(m);
+                out.add(line(r.round(), r.raw().perSecond(), r.decoded().perSecond(), r.learner().perSecond(),
+                        r.ratio()));
+                out.get(out.size() - 1).put("learner_received", r.learner().records());
             }
+            out.add(line("median", median(rounds, x -> x.raw().perSecond()), median(rounds, x -> x.decoded().perSecond()),
+                    median(rounds, x -> x.learner().perSecond()), median(rounds, Round::ratio)));
             return out;
+        }
+
+        private Map<String, Object> line(Object round, double raw, double decoded, double learner, double ratio) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("benchmark", "ingest");
+            m.put("kafka", kafka);
+            m.put("round", round);
+            m.put("records", records);
+            m.put("partitions", partitions);
+            m.put("value_bytes", Json.round(meanValueBytes, 1));
+            m.put("produce_per_s", Json.round(producePerSecond(), 0));
+            m.put("raw_consume_per_s", Json.round(raw, 0));
+            m.put("decode_consume_per_s", Json.round(decoded, 0));
+            m.put("learner_ingest_per_s", Json.round(learner, 0));
+            m.put("learner_over_raw", Json.round(ratio, 3));
+            return m;
+        }
+
+        private static double median(List<Round> rounds, ToDoubleFunction<Round> f) {
+            return new Percentiles(rounds.stream().mapToDouble(f).toArray()).median();
         }
     }
 
