@@ -61,7 +61,7 @@ final class BenchCommand {
         int records;
 
         @Option(names = "--partitions", defaultValue = "4",
-                description = "Partitions of the transitions topic (default: ${DEFAULT-VALUE}, as streamrl creates it).")
+                description = "Partitions of the transitions topic (default: ${DEFAULT-VALUE}, as streamrl has it).")
         int partitions;
 
         @Option(names = "--rounds", defaultValue = "5",
@@ -80,7 +80,7 @@ final class BenchCommand {
     }
 
     @Command(name = "propagation", mixinStandardHelpOptions = true,
-            description = {"Publish-to-swap latency of policy snapshots: publisher and actor-side subscriber in one JVM.",
+            description = {"Publish-to-swap latency of policy snapshots (publisher and subscriber in one JVM).",
                 "Fields: sent, accepted, rejected, lost, p50_ms, p90_ms, p99_ms (target < 50), max_ms."})
     static final class Propagation implements Callable<Integer> {
 
@@ -90,14 +90,16 @@ final class BenchCommand {
         @Mixin
         BrokerOption broker;
 
-        @Option(names = "--versions", defaultValue = "200", description = "Versions measured (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--versions", defaultValue = "200",
+                description = "Versions measured (default: ${DEFAULT-VALUE}).")
         int versions;
 
         @Option(names = "--warmup", defaultValue = "20",
                 description = "Versions sent first and not measured (default: ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--interval-ms", defaultValue = "20", description = "Spacing of the sends (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--interval-ms", defaultValue = "20",
+                description = "Spacing of the sends (default: ${DEFAULT-VALUE}).")
         long intervalMs;
 
         @Option(names = "--hidden", defaultValue = "64",
@@ -106,8 +108,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            PropagationBenchmark.Result result = new PropagationBenchmark(Clock.systemUTC())
-                    .run(new PropagationBenchmark.Settings(versions, warmup, intervalMs, hidden, broker.bootstrapServer));
+            PropagationBenchmark.Settings settings = new PropagationBenchmark.Settings(versions, warmup, intervalMs,
+                    hidden, broker.bootstrapServer);
+            PropagationBenchmark.Result result = new PropagationBenchmark(Clock.systemUTC()).run(settings);
             print(spec, result.line());
             return 0;
         }
@@ -161,7 +164,8 @@ final class BenchCommand {
     @Command(name = "solve", mixinStandardHelpOptions = true,
             description = {"Time to solve Pendulum-v1 through Kafka (in-process broker, learner and actors as in"
                 + " 'streamrl demo'), and with --peer the PyTorch peer's time for the same seeds. One line per seed.",
-                "Fields: solved_step, solved_wall_s, peer_solved_step, peer_solved_wall_s, wall_ratio (target <= 0.5)."})
+                "Fields: solved_step, solved_wall_s, peer_solved_step, peer_solved_wall_s,"
+                    + " wall_ratio (target <= 0.5)."})
     static final class Solve implements Callable<Integer> {
 
         @Spec
@@ -173,7 +177,8 @@ final class BenchCommand {
         @Mixin
         AgentOptions agent;
 
-        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
+                description = "Seeds (default: ${DEFAULT-VALUE}).")
         List<Long> seeds;
 
         @Option(names = "--actors", defaultValue = "2", description = "Simulation actors (default: ${DEFAULT-VALUE}).")

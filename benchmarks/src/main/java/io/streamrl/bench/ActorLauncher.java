@@ -30,9 +30,9 @@ public interface ActorLauncher {
         List<String> fixed = List.copyOf(prefix);
         return (actorId, seed, steps, kafka) -> {
             List<String> command = new ArrayList<>(fixed);
-            command.addAll(List.of("actor", "--env", PendulumRecords.ENV, "--id", actorId, "--seed", Long.toString(seed),
-                    "--max-steps", Long.toString(steps), "--bootstrap-server", kafka.bootstrapServers(),
-                    "--namespace", kafka.topics().namespace()));
+            command.addAll(List.of("actor", "--env", PendulumRecords.ENV, "--id", actorId,
+                    "--seed", Long.toString(seed), "--max-steps", Long.toString(steps),
+                    "--bootstrap-server", kafka.bootstrapServers(), "--namespace", kafka.topics().namespace()));
             return command;
         };
     }

@@ -207,7 +207,8 @@ public final class ActorsBenchmark {
     private static List<ActorRun> readBack(KafkaSettings kafka, long expected) {
         String topic = kafka.topics().transitions().name();
         Map<String, long[]> byActor = new HashMap<>(); // count, first, last
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer("bench-actors-reader", null))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(kafka.consumer("bench-actors-reader", null))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, kafka.connectTimeout()).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();

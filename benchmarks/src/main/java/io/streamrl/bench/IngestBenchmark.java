@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * whose {@code learning-starts} lies above the record count, so that it only ingests (decode,
  * validate, convert, buffer) and never trains.
  *
- * <p>Both consume rates count the records after the first poll's worth and divide by the time
- * from that first batch to the last record, so that start-up (connecting, assigning
- * partitions) is left out of both alike. A third reader, the plain consumer that also decodes
- * every value, shows how much of the gap is Avro decoding rather than the learner's own work. The learner's progress is read from its
- * {@link LearnerStats} every millisecond.
+ * <p>A third reader, the plain consumer that also decodes every value, shows how much of the
+ * gap is Avro decoding rather than the learner's own work. Every consume rate counts the
+ * records after the first poll's worth and divides by the time from that first batch to the
+ * last record, so that start-up (connecting, assigning partitions) is left out alike. The
+ * learner's progress is read from its {@link LearnerStats} every millisecond.
  */
 public final class IngestBenchmark {
 
@@ -105,8 +105,9 @@ public final class IngestBenchmark {
                         r.ratio()));
                 out.get(out.size() - 1).put("learner_received", r.learner().records());
             }
-            out.add(line("median", median(rounds, x -> x.raw().perSecond()), median(rounds, x -> x.decoded().perSecond()),
-                    median(rounds, x -> x.learner().perSecond()), median(rounds, Round::ratio)));
+            out.add(line("median", median(rounds, x -> x.raw().perSecond()),
+                    median(rounds, x -> x.decoded().perSecond()), median(rounds, x -> x.learner().perSecond()),
+                    median(rounds, Round::ratio)));
             return out;
         }
 

@@ -84,7 +84,8 @@ final class PyTorchPeer {
             JsonNode n = new ObjectMapper().readTree(json);
             JsonNode step = n.path("solved_step");
             JsonNode wall = n.path("solved_wall_s");
-            return new SolveBenchmark.PeerRun(step.isNumber() ? step.asLong() : null, wall.isNumber() ? wall.asDouble() : null,
+            return new SolveBenchmark.PeerRun(step.isNumber() ? step.asLong() : null,
+                    wall.isNumber() ? wall.asDouble() : null,
                     n.path("total_wall_s").asDouble(Double.NaN), n.path("final_mean_return").asDouble(Double.NaN));
         } catch (IOException e) {
             throw new IllegalStateException("the peer's SUMMARY line is not JSON: " + json, e);

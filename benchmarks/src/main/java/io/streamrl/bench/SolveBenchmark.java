@@ -98,7 +98,7 @@ public final class SolveBenchmark {
         }
     }
 
-    /** What the peer's {@code SUMMARY} line says; {@code solvedStep} and {@code solvedWallSeconds} are null when unsolved. */
+    /** The peer's {@code SUMMARY} line; {@code solvedStep} and {@code solvedWallSeconds} are null when unsolved. */
     public record PeerRun(Long solvedStep, Double solvedWallSeconds, double totalWallSeconds, double finalMeanReturn) {
     }
 

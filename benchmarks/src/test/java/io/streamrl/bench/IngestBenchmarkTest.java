@@ -3,6 +3,7 @@ package io.streamrl.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IngestBenchmarkTest {
@@ -17,7 +18,7 @@ class IngestBenchmarkTest {
         assertThat(result.meanValueBytes()).isBetween(60.0, 200.0);
         assertThat(result.rounds()).hasSize(2);
         for (IngestBenchmark.Round round : result.rounds()) {
-            for (IngestBenchmark.Read read : new IngestBenchmark.Read[] {round.raw(), round.decoded(), round.learner()}) {
+            for (IngestBenchmark.Read read : List.of(round.raw(), round.decoded(), round.learner())) {
                 assertThat(read.records()).isEqualTo(3_000);
                 assertThat(read.firstBatch()).isBetween(1L, 3_000L);
                 assertThat(read.seconds()).isNotNegative();
