@@ -1,23 +1,235 @@
 package io.streamrl.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.bench.ActorLauncher;
+import io.streamrl.bench.ActorsBenchmark;
+import io.streamrl.bench.IngestBenchmark;
+import io.streamrl.bench.PropagationBenchmark;
+import io.streamrl.bench.SolveBenchmark;
 import io.streamrl.bench.UpdateBenchmark;
 import io.streamrl.core.compute.ComputeBackends;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
-        subcommands = {BenchCommand.Updates.class})
+        subcommands = {BenchCommand.Updates.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
+            BenchCommand.Actors.class, BenchCommand.Solve.class})
 final class BenchCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static void print(CommandSpec spec, Map<String, Object> line) throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(JSON.writeValueAsString(line));
+        out.flush();
+    }
+
+    /** Where the Kafka benchmarks find Kafka. */
+    static final class BrokerOption {
+        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+                description = "Use this Kafka cluster (fresh topics per measurement) instead of an in-process broker.")
+        String bootstrapServer;
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"The learner's ingest rate next to the raw Kafka producer and consumer rates for the same"
+                + " Pendulum transitions, on one broker in one JVM. One line per round, then the medians.",
+                "Fields: produce_per_s, raw_consume_per_s, learner_ingest_per_s, learner_over_raw (target >= 0.70)."})
+    static final class Ingest implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--records", defaultValue = "500000", description = "Transitions (default: ${DEFAULT-VALUE}).")
+        int records;
+
+        @Option(names = "--partitions", defaultValue = "4",
+                description = "Partitions of the transitions topic (default: ${DEFAULT-VALUE}, as streamrl has it).")
+        int partitions;
+
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "Times both readers read the records (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
+                    .run(new IngestBenchmark.Settings(records, partitions, rounds, broker.bootstrapServer));
+            for (Map<String, Object> line : result.lines()) {
+                print(spec, line);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "propagation", mixinStandardHelpOptions = true,
+            description = {"Publish-to-swap latency of policy snapshots (publisher and subscriber in one JVM).",
+                "Fields: sent, accepted, rejected, lost, p50_ms, p90_ms, p99_ms (target < 50), max_ms."})
+    static final class Propagation implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--versions", defaultValue = "200",
+                description = "Versions measured (default: ${DEFAULT-VALUE}).")
+        int versions;
+
+        @Option(names = "--warmup", defaultValue = "20",
+                description = "Versions sent first and not measured (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--interval-ms", defaultValue = "20",
+                description = "Spacing of the sends (default: ${DEFAULT-VALUE}).")
+        long intervalMs;
+
+        @Option(names = "--hidden", defaultValue = "64",
+                description = "Width of the actor's two hidden layers (default: ${DEFAULT-VALUE}).")
+        int hidden;
+
+        @Override
+        public Integer call() throws Exception {
+            PropagationBenchmark.Settings settings = new PropagationBenchmark.Settings(versions, warmup, intervalMs,
+                    hidden, broker.bootstrapServer);
+            PropagationBenchmark.Result result = new PropagationBenchmark(Clock.systemUTC()).run(settings);
+            print(spec, result.line());
+            return 0;
+        }
+    }
+
+    @Command(name = "actors", mixinStandardHelpOptions = true,
+            description = {"Environment steps per second of 1, 2, 4 ... 'streamrl actor' processes (separate JVMs)"
+                + " publishing to one broker in this process; no learner, no flow control. One line per count.",
+                "Fields: actors, total_steps_per_s, per_actor_steps_per_s, span_s, all_running_s."})
+    static final class Actors implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--actors", split = ",", defaultValue = "1,2,4",
+                description = "Actor process counts to measure (default: ${DEFAULT-VALUE}).")
+        List<Integer> counts;
+
+        @Option(names = "--steps", defaultValue = "100000",
+                description = "Environment steps per actor (default: ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Option(names = "--hidden", defaultValue = "64",
+                description = "Hidden width of the policy the actors run (default: ${DEFAULT-VALUE}).")
+        int hidden;
+
+        @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+                description = "Longest one count may take (default: ${DEFAULT-VALUE} s).")
+        long timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // The actors run from the same jar or class path as this command, with bin/streamrl's JVM options.
+            ActorLauncher launcher = ActorLauncher.java(java, List.of("--add-modules", "jdk.incubator.vector",
+                    "-XX:+UseParallelGC"), System.getProperty("java.class.path"), Main.class.getName());
+            List<ActorsBenchmark.Measurement> results = new ActorsBenchmark(Clock.systemUTC(), launcher).run(
+                    new ActorsBenchmark.Settings(counts, steps, hidden, Duration.ofSeconds(timeoutSeconds),
+                            broker.bootstrapServer));
+            for (ActorsBenchmark.Measurement m : results) {
+                print(spec, m.line());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "solve", mixinStandardHelpOptions = true,
+            description = {"Time to solve Pendulum-v1 through Kafka (in-process broker, learner and actors as in"
+                + " 'streamrl demo'), and with --peer the PyTorch peer's time for the same seeds. One line per seed.",
+                "Fields: solved_step, solved_wall_s, peer_solved_step, peer_solved_wall_s,"
+                    + " wall_ratio (target <= 0.5)."})
+    static final class Solve implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Mixin
+        AgentOptions agent;
+
+        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
+                description = "Seeds (default: ${DEFAULT-VALUE}).")
+        List<Long> seeds;
+
+        @Option(names = "--actors", defaultValue = "2", description = "Simulation actors (default: ${DEFAULT-VALUE}).")
+        int actors;
+
+        @Option(names = "--max-steps", defaultValue = "30000",
+                description = "Environment step budget per seed (default: ${DEFAULT-VALUE}).")
+        long maxSteps;
+
+        @Option(names = "--publish-every", defaultValue = "100",
+                description = "Learner publishes every N updates (default: ${DEFAULT-VALUE}).")
+        long publishEvery;
+
+        @Option(names = "--eval-every", defaultValue = "2000", description = "Learner evaluates every N updates"
+                + " (default: ${DEFAULT-VALUE}, the peer's spacing of evaluations in steps).")
+        long evalEvery;
+
+        @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+                description = "Longest one seed may run (default: ${DEFAULT-VALUE} s).")
+        long timeoutSeconds;
+
+        @Option(names = "--peer", paramLabel = "DIR", description = "Folder of the PyTorch peer (ddpg_pendulum.py);"
+                + " when given, the peer trains the same seeds in the same run.")
+        Path peerDir;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with PyTorch for the peer (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Option(names = "--peer-learning-starts", defaultValue = "1000",
+                description = "Peer's --learning-starts (default: ${DEFAULT-VALUE}).")
+        int peerLearningStarts;
+
+        @Option(names = "--peer-total-timesteps", defaultValue = "30000",
+                description = "Peer's --total-timesteps (default: ${DEFAULT-VALUE}).")
+        int peerTotalTimesteps;
+
+        @Override
+        public Integer call() throws Exception {
+            Duration timeout = Duration.ofSeconds(timeoutSeconds);
+            SolveBenchmark.Peer peer = peerDir == null ? null
+                    : new SolveBenchmark.Peer(peerDir, python, peerLearningStarts, peerTotalTimesteps, 1, timeout);
+            List<SolveBenchmark.SeedResult> results = new SolveBenchmark(Clock.systemUTC()).run(
+                    new SolveBenchmark.Settings(seeds, agent.config(), agent.backendName(), actors, maxSteps,
+                            publishEvery, evalEvery, timeout, broker.bootstrapServer, peer));
+            for (SolveBenchmark.SeedResult r : results) {
+                print(spec, r.line());
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "updates", mixinStandardHelpOptions = true,
             description = "Full DDPG update throughput (critic + actor + soft update per step), observation 3, action 1, as the"

@@ -1,0 +1,239 @@
+package io.streamrl.bench;
+
+import io.streamrl.actor.ActorConfig;
+import io.streamrl.actor.ActorService;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.train.TrainListener;
+import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.learner.LearnerConfig;
+import io.streamrl.learner.LearnerResult;
+import io.streamrl.learner.LearnerService;
+import io.streamrl.learner.LearnerStats;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Time to solve Pendulum-v1 through Kafka: a learner and simulation actors in this process,
+ * talking only through the broker, with the settings {@code streamrl demo} uses (flow control
+ * that holds the learner at its replay ratio). Solved means the first evaluation of the
+ * deterministic policy (10 episodes) with a mean return of at least -200. Optionally the PyTorch
+ * peer trains the same seeds in the same run, one after the other, for the ratio of wall times.
+ *
+ * <p>Wall time runs from starting the learner (connecting, creating topics included; the
+ * in-process broker is already up) to the evaluation that solved it; environment steps are the
+ * transitions the learner had received by then.
+ */
+public final class SolveBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(SolveBenchmark.class);
+
+    /**
+     * The peer's time-to-solve command: {@code PYTHON DIR/ddpg_pendulum.py --seed S
+     * --learning-starts L --total-timesteps T --threads N}.
+     */
+    public record Peer(Path dir, String python, int learningStarts, int totalTimesteps, int threads,
+                       Duration timeout) {
+        public Peer {
+            if (learningStarts < 1 || totalTimesteps <= learningStarts || threads < 1) {
+                throw new IllegalArgumentException("peer learning-starts must be >= 1 and below total-timesteps, and"
+                        + " threads >= 1; got " + learningStarts + ", " + totalTimesteps + ", " + threads);
+            }
+        }
+    }
+
+    /**
+     * @param seeds master seeds; the learner uses the seed, actor {@code i} uses {@code seed * 1000 + i}
+     * @param agent the learner's hyperparameters
+     * @param actors simulation actors (threads of this process)
+     * @param maxEnvSteps step budget over all actors per seed
+     * @param timeout longest one seed may run
+     * @param peer the PyTorch peer to run for the same seeds, or null
+     */
+    public record Settings(List<Long> seeds, DdpgConfig agent, String backend, int actors, long maxEnvSteps,
+                           long publishEvery, long evalEvery, Duration timeout, String bootstrapServer, Peer peer) {
+        public Settings {
+            seeds = List.copyOf(seeds);
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("seeds must name at least one seed");
+            }
+            if (agent == null || backend == null) {
+                throw new IllegalArgumentException("agent and backend must be set");
+            }
+            if (actors < 1 || actors > 64) {
+                throw new IllegalArgumentException("actors must be in [1, 64], got " + actors);
+            }
+            if (maxEnvSteps < 1 || publishEvery < 1 || evalEvery < 1) {
+                throw new IllegalArgumentException("max-steps, publish-every and eval-every must be >= 1, got "
+                        + maxEnvSteps + ", " + publishEvery + ", " + evalEvery);
+            }
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+            }
+        }
+    }
+
+    /**
+     * streamrl's run of one seed.
+     *
+     * @param outcome {@code solved}, {@code budget spent}, {@code timed out}, or why the learner failed
+     * @param envStepsToSolve transitions received at the solving evaluation; null when unsolved
+     * @param wallSecondsToSolve seconds from start to the solving evaluation; null when unsolved
+     */
+    public record StreamrlRun(String outcome, Long envStepsToSolve, Double wallSecondsToSolve, double wallSeconds,
+                              long envSteps, long updates, double lastEvalReturn) {
+        public boolean solved() {
+            return envStepsToSolve != null;
+        }
+    }
+
+    /** The peer's {@code SUMMARY} line; {@code solvedStep} and {@code solvedWallSeconds} are null when unsolved. */
+    public record PeerRun(Long solvedStep, Double solvedWallSeconds, double totalWallSeconds, double finalMeanReturn) {
+    }
+
+    /** One seed: streamrl, and the peer when it ran. */
+    public record SeedResult(String kafka, long seed, StreamrlRun streamrl, PeerRun peer) {
+        /** streamrl's wall time to solve over the peer's; the target is at most 0.5. Null unless both solved. */
+        public Double wallRatio() {
+            if (!streamrl.solved() || peer == null || peer.solvedWallSeconds() == null) {
+                return null;
+            }
+            return streamrl.wallSecondsToSolve() / peer.solvedWallSeconds();
+        }
+
+        public Map<String, Object> line() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("benchmark", "solve");
+            m.put("kafka", kafka);
+            m.put("seed", seed);
+            m.put("outcome", streamrl.outcome());
+            m.put("solved_step", streamrl.envStepsToSolve());
+            m.put("solved_wall_s", streamrl.wallSecondsToSolve() == null ? null
+                    : Json.round(streamrl.wallSecondsToSolve(), 2));
+            m.put("env_steps", streamrl.envSteps());
+            m.put("updates", streamrl.updates());
+            m.put("wall_s", Json.round(streamrl.wallSeconds(), 2));
+            m.put("last_eval_return", Json.round(streamrl.lastEvalReturn(), 1));
+            if (peer != null) {
+                m.put("peer_solved_step", peer.solvedStep());
+                m.put("peer_solved_wall_s", peer.solvedWallSeconds() == null ? null
+                        : Json.round(peer.solvedWallSeconds(), 2));
+                m.put("peer_total_wall_s", Json.round(peer.totalWallSeconds(), 2));
+                m.put("wall_ratio", wallRatio() == null ? null : Json.round(wallRatio(), 3));
+            }
+            return m;
+        }
+    }
+
+    private record Solved(long envSteps, long atNanos) {
+    }
+
+    private final Clock clock;
+
+    public SolveBenchmark(Clock clock) {
+        this.clock = clock;
+    }
+
+    public List<SeedResult> run(Settings s) throws InterruptedException {
+        // Check the peer before spending minutes on streamrl's seeds.
+        PyTorchPeer peer = s.peer() == null ? null : new PyTorchPeer(s.peer().dir(), s.peer().python());
+        List<SeedResult> results = new ArrayList<>();
+        try (BenchKafka target = BenchKafka.open(s.bootstrapServer(), clock)) {
+            for (long seed : s.seeds()) {
+                StreamrlRun run = streamrl(target.fresh("solve-seed" + seed), s, seed);
+                log.info("seed {}: streamrl {}", seed, run);
+                PeerRun peerRun = peer == null ? null : peer.run(seed, s.peer().learningStarts(),
+                        s.peer().totalTimesteps(), s.peer().threads(), s.peer().timeout());
+                if (peerRun != null) {
+                    log.info("seed {}: peer {}", seed, peerRun);
+                }
+                results.add(new SeedResult(target.description(), seed, run, peerRun));
+            }
+        }
+        return results;
+    }
+
+    private StreamrlRun streamrl(KafkaSettings kafka, Settings s, long seed) throws InterruptedException {
+        LearnerConfig config = LearnerConfig.builder(PendulumRecords.ENV).algorithm(s.agent()).seed(seed)
+                .publishEvery(s.publishEvery()).evalEvery(s.evalEvery()).backend(s.backend()).build();
+        EnvSpec spec = config.envSpec();
+        CompletableFuture<Solved> solved = new CompletableFuture<>();
+        TrainListener listener = point -> {
+            if (spec.isSolvedBy(point.evalMeanReturn())) {
+                solved.complete(new Solved(point.envSteps(), System.nanoTime()));
+            }
+        };
+        long start = System.nanoTime();
+        LearnerService learner = new LearnerService(kafka, config, clock, listener);
+        CompletableFuture<LearnerResult> learnerRun = CompletableFuture.supplyAsync(learner::run,
+                task -> new Thread(task, "bench-learner").start());
+        List<ActorService> actors = new ArrayList<>();
+        List<CompletableFuture<Void>> actorRuns = new ArrayList<>();
+        String outcome;
+        try {
+            for (int i = 1; i <= s.actors(); i++) {
+                ActorService actor = ActorService.start(actorConfig(s, seed, i), kafka, clock);
+                actors.add(actor);
+                actorRuns.add(CompletableFuture.runAsync(actor::run,
+                        task -> new Thread(task, "bench-actor").start()));
+            }
+            CompletableFuture<Void> budgetSpent = CompletableFuture.allOf(actorRuns.toArray(CompletableFuture[]::new));
+            long left = s.timeout().toNanos() - (System.nanoTime() - start);
+            try {
+                CompletableFuture.anyOf(solved, budgetSpent, learnerRun).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                outcome = solved.isDone() ? "solved" : budgetSpent.isDone() ? "budget spent" : "learner stopped";
+            } catch (TimeoutException e) {
+                outcome = "timed out";
+            } catch (ExecutionException e) {
+                outcome = "failed: " + e.getCause();
+            }
+        } finally {
+            actors.forEach(ActorService::close);
+            learner.close();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        LearnerResult result = join(learnerRun);
+        if (result != null && result.failed() && !solved.isDone()) {
+            outcome = "learner failed: " + result.reason();
+        }
+        long envSteps = actors.stream().mapToLong(a -> a.stats().envSteps()).sum();
+        LearnerStats stats = result == null ? learner.stats() : result.stats();
+        Solved at = solved.getNow(null);
+        return new StreamrlRun(at != null ? "solved" : outcome, at == null ? null : at.envSteps(),
+                at == null ? null : (at.atNanos() - start) / 1e9, wall, envSteps, stats.updates(),
+                stats.evalMeanReturn());
+    }
+
+    /** As the demo sets its actors up: flow control at the replay ratio, random steps until the first policy. */
+    private static ActorConfig actorConfig(Settings s, long seed, int index) {
+        DdpgConfig agent = s.agent();
+        long perActor = (s.maxEnvSteps() + s.actors() - 1) / s.actors();
+        long lag = Math.max(1, Math.round(s.publishEvery() / (s.actors() * agent.replayRatio())));
+        long firstPublish = agent.learningStarts() + (long) Math.ceil(s.publishEvery() / agent.replayRatio());
+        long warmup = (firstPublish + s.actors() - 1) / s.actors();
+        return ActorConfig.builder("solve-actor-" + index, PendulumRecords.ENV, seed * 1000 + index)
+                .maxSteps(perActor).maxPolicyLag(lag).warmupSteps(warmup)
+                .noise(agent.noise()).noiseSigma(agent.noiseSigma()).noiseSigmaMin(agent.noiseSigmaMin())
+                .noiseDecay(agent.noiseDecay()).ouTheta(agent.ouTheta()).build();
+    }
+
+    private static LearnerResult join(CompletableFuture<LearnerResult> run) throws InterruptedException {
+        try {
+            return run.get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("the benchmark learner did not stop cleanly: {}", e.toString());
+            return null;
+        }
+    }
+}
