@@ -7,6 +7,7 @@ import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
 import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
+import io.streamrl.bench.PeerUpdateBenchmark;
 import io.streamrl.bench.UpdateBenchmark;
 import io.streamrl.core.compute.ComputeBackends;
 import java.io.PrintWriter;
@@ -264,8 +265,23 @@ final class BenchCommand {
         @Option(names = "--warmup", defaultValue = "300", description = "Untimed updates first (default: ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--peer", paramLabel = "DIR", description = "Folder of the PyTorch peer (ddpg_pendulum.py): run"
+                + " its update benchmark after each of ours, same shapes and threads, and print the ratios.")
+        Path peerDir;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with PyTorch for the peer (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Option(names = "--rounds", defaultValue = "1", description = "Alternate streamrl and the peer this many times"
+                + " per configuration; with --peer a summary line gives the median ratio (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Override
         public Integer call() throws Exception {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
             if (!batch.isEmpty() && batch.size() != 1 && batch.size() != hidden.size()) {
                 throw new IllegalArgumentException("--batch needs one value or one per --hidden value (" + hidden.size()
                         + "), got " + batch.size());
@@ -273,19 +289,59 @@ final class BenchCommand {
             List<String> names = backends.isEmpty()
                     ? (ComputeBackends.vectorApiAvailable() ? ComputeBackends.NAMES : List.of(ComputeBackends.ND4J))
                     : backends;
+            PeerUpdateBenchmark peer = peerDir == null ? null : new PeerUpdateBenchmark(peerDir, python);
             PrintWriter out = spec.commandLine().getOut();
             ObjectMapper json = new ObjectMapper();
             for (int i = 0; i < hidden.size(); i++) {
                 int h = hidden.get(i);
                 int b = batch.isEmpty() ? h : batch.get(batch.size() == 1 ? 0 : i);
-                for (String backend : names) {
-                    UpdateBenchmark.Result r = UpdateBenchmark.run(new UpdateBenchmark.Settings(backend, h, b, threads,
-                            seconds, repeats, warmup), System::nanoTime);
-                    out.println(json.writeValueAsString(fields(r)));
+                Map<String, List<Double>> ratios = new LinkedHashMap<>();
+                for (int round = 1; round <= rounds; round++) {
+                    Map<String, Double> ours = new LinkedHashMap<>();
+                    for (String backend : names) {
+                        UpdateBenchmark.Result r = UpdateBenchmark.run(new UpdateBenchmark.Settings(backend, h, b,
+                                threads, seconds, repeats, warmup), System::nanoTime);
+                        ours.put(backend, r.updatesPerSecond());
+                        Map<String, Object> line = fields(r);
+                        line.put("round", round);
+                        out.println(json.writeValueAsString(line));
+                        out.flush();
+                    }
+                    if (peer != null) {
+                        double peerRate = peer.run(h, b, threads, seconds, repeats);
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        line.put("backend", "pytorch-peer");
+                        line.put("hidden", h);
+                        line.put("batch", b);
+                        line.put("threads", threads);
+                        line.put("updates_per_s", round(peerRate, 1));
+                        line.put("round", round);
+                        out.println(json.writeValueAsString(line));
+                        out.flush();
+                        ours.forEach((backend, rate) -> ratios.computeIfAbsent(backend, x -> new ArrayList<>())
+                                .add(rate / peerRate));
+                    }
+                }
+                for (Map.Entry<String, List<Double>> e : ratios.entrySet()) {
+                    List<Double> sorted = e.getValue().stream().sorted().toList();
+                    Map<String, Object> summary = new LinkedHashMap<>();
+                    summary.put("summary", "ratio_to_peer");
+                    summary.put("backend", e.getKey());
+                    summary.put("hidden", h);
+                    summary.put("batch", b);
+                    summary.put("threads", threads);
+                    summary.put("median_ratio", round(median(sorted), 2));
+                    summary.put("ratios", sorted.stream().map(x -> round(x, 2)).toList());
+                    out.println(json.writeValueAsString(summary));
                     out.flush();
                 }
             }
             return 0;
+        }
+
+        private static double median(List<Double> sorted) {
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         private static Map<String, Object> fields(UpdateBenchmark.Result r) {

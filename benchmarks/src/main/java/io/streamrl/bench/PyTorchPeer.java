@@ -28,6 +28,9 @@ final class PyTorchPeer {
     private static final String SUMMARY = "SUMMARY ";
     private static final List<String> UNSET = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
+    private static final java.util.regex.Pattern FULL_STEP =
+            java.util.regex.Pattern.compile("full_step\\(critic\\+actor\\+soft\\)=([0-9.]+) upd/s");
+
     private final Path script;
     private final String python;
 
@@ -76,6 +79,27 @@ final class PyTorchPeer {
                     + String.join(" | ", e.lastLines()));
         }
         return parseSummary(summary);
+    }
+
+    /**
+     * The peer's own update benchmark for one configuration: full DDPG steps (critic + actor +
+     * soft update) per second, the median of its repeats.
+     */
+    double benchUpdates(int hidden, int batch, int threads, double seconds, int repeats, Duration timeout)
+            throws InterruptedException {
+        List<String> command = List.of(python, script.toString(), "--bench-updates", "--bench-configs",
+                hidden + ":" + batch, "--bench-threads", Integer.toString(threads), "--bench-seconds",
+                Double.toString(seconds), "--bench-repeats", Integer.toString(repeats));
+        log.info("peer: {} (without {})", String.join(" ", command), UNSET);
+        Execution e = execute(command, timeout);
+        for (String line : e.lines()) {
+            java.util.regex.Matcher m = FULL_STEP.matcher(line);
+            if (m.find()) {
+                return Double.parseDouble(m.group(1));
+            }
+        }
+        throw new IllegalStateException("the peer's update benchmark exited with " + e.exitCode()
+                + " without a full_step figure; its last lines: " + String.join(" | ", e.lastLines()));
     }
 
     /** Parses the JSON after {@code SUMMARY } in the peer's output. */

@@ -42,22 +42,33 @@ final class PackedGemm {
         return k * BLOCK_COLS;
     }
 
-    /** Packs {@code A(i,p) = a[i*aRow + p*aCol]} into k-major panels of six rows. */
+    /**
+     * Packs {@code A(i,p) = a[i*aRow + p*aCol]} into k-major panels of six rows. The loops follow
+     * the source layout so that reads stay sequential: along a row of A when it is row-major,
+     * across six adjacent entries when it is stored transposed.
+     */
     static void packA(float[] a, int aRow, int aCol, int m, int k, float[] packed) {
         int panels = ceilDiv(m, PANEL_ROWS);
         for (int t = 0; t < panels; t++) {
             int base = t * PANEL_ROWS * k;
-            int rows = Math.min(PANEL_ROWS, m - t * PANEL_ROWS);
-            for (int r = 0; r < PANEL_ROWS; r++) {
-                int src = (t * PANEL_ROWS + r) * aRow;
-                int dst = base + r;
-                if (r < rows) {
+            int first = t * PANEL_ROWS;
+            int rows = Math.min(PANEL_ROWS, m - first);
+            if (rows < PANEL_ROWS) {
+                java.util.Arrays.fill(packed, base, base + PANEL_ROWS * k, 0f);
+            }
+            if (aCol == 1) {
+                for (int r = 0; r < rows; r++) {
+                    int src = (first + r) * aRow;
                     for (int p = 0; p < k; p++) {
-                        packed[dst + p * PANEL_ROWS] = a[src + p * aCol];
+                        packed[base + p * PANEL_ROWS + r] = a[src + p];
                     }
-                } else {
-                    for (int p = 0; p < k; p++) {
-                        packed[dst + p * PANEL_ROWS] = 0f;
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    int src = first * aRow + p * aCol;
+                    int dst = base + p * PANEL_ROWS;
+                    for (int r = 0; r < rows; r++) {
+                        packed[dst + r] = a[src + r * aRow];
                     }
                 }
             }
