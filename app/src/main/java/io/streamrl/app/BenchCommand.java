@@ -69,10 +69,15 @@ final class BenchCommand {
                 description = "Times both readers read the records (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--ingest-threads", defaultValue = "1",
+                description = "Learner ingest threads, each with a share of the partitions (default: ${DEFAULT-VALUE}).")
+        int ingestThreads;
+
         @Override
         public Integer call() throws Exception {
             IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
-                    .run(new IngestBenchmark.Settings(records, partitions, rounds, broker.bootstrapServer));
+                    .run(new IngestBenchmark.Settings(records, partitions, rounds, ingestThreads,
+                            broker.bootstrapServer));
             for (Map<String, Object> line : result.lines()) {
                 print(spec, line);
             }

@@ -57,6 +57,11 @@ final class LearnerCommand implements Callable<Integer> {
             + " (refills the buffer from the topic) or latest (default: ${DEFAULT-VALUE}).")
     StartPosition from;
 
+    @Option(names = "--ingest-threads", defaultValue = "1", description = "Consumers reading the transitions topic,"
+            + " each with a share of its partitions; more help when ingest, not training, is the bottleneck"
+            + " (default: ${DEFAULT-VALUE}).")
+    int ingestThreads;
+
     @Option(names = "--metrics-port", defaultValue = "-1",
             description = "Serve Prometheus metrics on /metrics at this port; 0 = any free port, -1 = off (default).")
     int metricsPort;
@@ -66,7 +71,7 @@ final class LearnerCommand implements Callable<Integer> {
         Envs.make(env, new SplittableRandom(0));
         LearnerConfig.Builder builder = LearnerConfig.builder(env).algorithm(agent.config()).seed(seed)
                 .publishEvery(publishEvery).backend(agent.backendName()).evalEvery(evalEvery)
-                .evalEpisodes(evalEpisodes).startPosition(from).metricsPort(metricsPort);
+                .evalEpisodes(evalEpisodes).startPosition(from).ingestThreads(ingestThreads).metricsPort(metricsPort);
         if (policy != null) {
             builder.policyName(policy);
         }

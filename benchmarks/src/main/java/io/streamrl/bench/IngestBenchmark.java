@@ -59,8 +59,11 @@ public final class IngestBenchmark {
      * @param rounds times the two readers read the topic, one result line each
      * @param bootstrapServer an existing cluster, or null for an in-process broker
      */
-    public record Settings(int records, int partitions, int rounds, String bootstrapServer) {
+    public record Settings(int records, int partitions, int rounds, int ingestThreads, String bootstrapServer) {
         public Settings {
+            if (ingestThreads < 1 || ingestThreads > 64) {
+                throw new IllegalArgumentException("ingest-threads must be in [1, 64], got " + ingestThreads);
+            }
             if (records < 1 || records > 50_000_000) {
                 throw new IllegalArgumentException("records must be in [1, 50000000], got " + records);
             }
@@ -156,7 +159,7 @@ public final class IngestBenchmark {
             for (int r = 1; r <= s.rounds(); r++) {
                 Read raw = readRaw(kafka, topic, s.records(), value -> { });
                 Read decoded = readRaw(kafka, topic, s.records(), value -> codec.decode(topic, value));
-                Read learner = readWithLearner(kafka, s.records(), r);
+                Read learner = readWithLearner(kafka, s.records(), r, s.ingestThreads());
                 Round round = new Round(r, raw, decoded, learner);
                 log.info("round {}: raw consume {}/s, learner ingest {}/s, ratio {}", r, Math.round(raw.perSecond()),
                         Math.round(learner.perSecond()), round.ratio());
@@ -226,14 +229,15 @@ public final class IngestBenchmark {
         }
     }
 
-    private Read readWithLearner(KafkaSettings kafka, int expected, int round) throws InterruptedException {
+    private Read readWithLearner(KafkaSettings kafka, int expected, int round, int ingestThreads)
+            throws InterruptedException {
         // Training never starts: the buffer must hold more than every record before the first update.
         DdpgConfig agent = DdpgConfig.ddpg().with(Map.of(
                 "buffer-capacity", Integer.toString(expected + 1),
                 "learning-starts", Integer.toString(expected + 1),
                 "batch-size", "1"));
         LearnerConfig config = LearnerConfig.builder(PendulumRecords.ENV).algorithm(agent)
-                .policyName("bench-ingest-" + round).evalEvery(0).build();
+                .policyName("bench-ingest-" + round).evalEvery(0).ingestThreads(ingestThreads).build();
         LearnerService learner = new LearnerService(kafka, config, clock, TrainListener.NONE);
         CompletableFuture<LearnerResult> run = CompletableFuture.supplyAsync(learner::run,
                 task -> new Thread(task, "bench-learner").start());

@@ -11,7 +11,7 @@ class IngestBenchmarkTest {
     @Test
     void everyReaderSeesEveryRecordAndTheRatioIsTheQuotientOfTheRates() throws InterruptedException {
         IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
-                .run(new IngestBenchmark.Settings(3_000, 3, 2, null));
+                .run(new IngestBenchmark.Settings(3_000, 3, 2, 2, null));
 
         assertThat(result.records()).isEqualTo(3_000);
         assertThat(result.produceSeconds()).isPositive();

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest thread: reads every partition of the transitions topic (manual assignment, no
- * consumer group, so one learner sees every actor), converts each record, hands good ones to
+ * An ingest thread: reads its share of the partitions of the transitions topic (manual
+ * assignment, no consumer group, so one learner sees every actor: with {@code n} ingest threads,
+ * thread {@code i} takes the partitions {@code p} with {@code p % n == i}), converts each record, hands good ones to
  * the training thread through the {@link ExperienceInbox} and dead-letters the rest. Never
  * waits for training. The standard poll loop: {@link #shutdown()} sets a flag and wakes the
  * consumer, which this thread then closes.
@@ -35,15 +36,25 @@ final class IngestLoop implements Runnable {
     private final ExperienceInbox inbox;
     private final LearnerMetrics metrics;
     private final Runnable onPositioned;
+    private final int slot;
+    private final int slots;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
 
     /**
-     * @param onPositioned called once every partition is assigned and positioned, before the first poll
+     * @param onPositioned called once this loop's partitions are assigned and positioned, before the first poll
+     * @param slot which share of the partitions this loop reads, {@code 0 <= slot < slots}
+     * @param slots number of ingest loops sharing the topic
      */
     IngestLoop(Consumer<byte[], byte[]> consumer, String topic, StartPosition start, Duration metadataTimeout,
                TransitionConverter converter, DeadLetterPublisher deadLetters, ExperienceInbox inbox,
-               LearnerMetrics metrics, Runnable onPositioned) {
+               LearnerMetrics metrics, Runnable onPositioned, int slot, int slots) {
+        if (slot < 0 || slot >= slots) {
+            throw new IllegalArgumentException("ingest slot " + slot + " is outside [0, " + slots + ")");
+        }
+        this.slot = slot;
+        this.slots = slots;
         this.consumer = consumer;
         this.topic = topic;
         this.start = start;
@@ -58,13 +69,20 @@ final class IngestLoop implements Runnable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = assignAll();
+            List<TopicPartition> partitions = assignShare();
+            onPositioned.run();
+            if (partitions.isEmpty()) {
+                log.info("ingest thread {} of {} has no partition of {} to read; it idles", slot + 1, slots, topic);
+                stopped.await();
+                return;
+            }
             log.info("reading {} partition(s) of {} from the {}", partitions.size(), topic,
                     start == StartPosition.EARLIEST ? "beginning" : "end");
-            onPositioned.run();
             while (!stopping) {
                 ingest(consumer.poll(POLL_TIMEOUT));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (WakeupException e) {
             if (!stopping) {
                 failure = e;
@@ -81,6 +99,7 @@ final class IngestLoop implements Runnable {
     /** Makes {@link #run()} return soon; callable from any thread. */
     void shutdown() {
         stopping = true;
+        stopped.countDown();
         consumer.wakeup();
     }
 
@@ -89,15 +108,19 @@ final class IngestLoop implements Runnable {
         return Optional.ofNullable(failure);
     }
 
-    private List<TopicPartition> assignAll() {
+    private List<TopicPartition> assignShare() {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, metadataTimeout);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " has no partitions; create it (the learner does so"
                     + " at start-up) or check the namespace");
         }
         List<TopicPartition> partitions = infos.stream()
+                .filter(p -> p.partition() % slots == slot)
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
+        if (partitions.isEmpty()) {
+            return partitions;
+        }
         consumer.assign(partitions);
         if (start == StartPosition.EARLIEST) {
             consumer.seekToBeginning(partitions);

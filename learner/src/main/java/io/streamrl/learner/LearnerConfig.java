@@ -27,6 +27,8 @@ import java.util.SplittableRandom;
  * @param evalEvery evaluate the deterministic policy every this many updates; 0 turns it off
  * @param evalEpisodes episodes per evaluation
  * @param startPosition where to start reading the transitions topic
+ * @param ingestThreads consumers reading the transitions topic, each with a share of its
+ *     partitions (more than the partition count leaves the extra ones idle)
  * @param metricsPort port of the Prometheus {@code /metrics} endpoint; -1 for none, 0 for a free one
  * @param progressInterval how often the progress line is logged and updates per second computed
  * @param observationNormalizer observation normalisation applied before the networks; travels with each snapshot
@@ -41,6 +43,7 @@ public record LearnerConfig(
         long evalEvery,
         int evalEpisodes,
         StartPosition startPosition,
+        int ingestThreads,
         int metricsPort,
         Duration progressInterval,
         ObservationNormalizer observationNormalizer) {
@@ -82,6 +85,7 @@ public record LearnerConfig(
             throw new IllegalArgumentException("start-position must be one of "
                     + Arrays.toString(StartPosition.values()) + ", got null");
         }
+        Check.inClosed("ingest-threads", ingestThreads, 1, 64);
         Check.inClosed("metrics-port", metricsPort, NO_METRICS_PORT, 65_535);
         if (progressInterval == null || progressInterval.compareTo(MIN_PROGRESS_INTERVAL) < 0
                 || progressInterval.compareTo(MAX_PROGRESS_INTERVAL) > 0) {
@@ -115,7 +119,7 @@ public record LearnerConfig(
         return "env=" + env + " algorithm=" + algorithm.algorithmName() + " seed=" + seed + " policy-name="
                 + policyName + " publish-every=" + publishEvery + " backend=" + backend + " eval-every=" + evalEvery
                 + " eval-episodes=" + evalEpisodes + " start-position=" + startPosition.name().toLowerCase(Locale.ROOT)
-                + " metrics-port=" + metricsPort + " progress-interval=" + progressInterval.toMillis() + "ms";
+                + " ingest-threads=" + ingestThreads + " metrics-port=" + metricsPort + " progress-interval=" + progressInterval.toMillis() + "ms";
     }
 
     private static EnvSpec specOf(String env) {
@@ -138,6 +142,7 @@ public record LearnerConfig(
         private long evalEvery;
         private int evalEpisodes = DEFAULT_EVAL_EPISODES;
         private StartPosition startPosition = StartPosition.EARLIEST;
+        private int ingestThreads = 1;
         private int metricsPort = NO_METRICS_PORT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private ObservationNormalizer observationNormalizer;
@@ -186,6 +191,11 @@ public record LearnerConfig(
             return this;
         }
 
+        public Builder ingestThreads(int value) {
+            ingestThreads = value;
+            return this;
+        }
+
         public Builder metricsPort(int value) {
             metricsPort = value;
             return this;
@@ -204,7 +214,8 @@ public record LearnerConfig(
         public LearnerConfig build() {
             EnvSpec spec = specOf(env);
             return new LearnerConfig(env, algorithm, seed, policyName == null ? spec.id() : policyName,
-                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, metricsPort, progressInterval,
+                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsPort,
+                    progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
                             : observationNormalizer);
         }

@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #run()} waits for the broker and creates the topics, finds the newest version of
- * the policy already published, then runs two threads: ingest ({@link IngestLoop}) and
+ * the policy already published, then runs the ingest threads ({@link IngestLoop}, one per
+ * {@code ingest-threads}) and
  * training ({@link TrainingLoop}), joined by an {@link ExperienceInbox}. When either ends, both
  * stop; {@code run()} then flushes and closes the producers, releases the compute backend and
  * returns why it ended. Every resource is made and released by the thread calling {@code run()}.
@@ -64,7 +66,7 @@ public final class LearnerService implements AutoCloseable {
     private final AtomicBoolean runCalled = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
-    private volatile IngestLoop ingest;
+    private volatile List<IngestLoop> ingest = List.of();
     private volatile TrainingLoop training;
     private volatile Set<Thread> workers = Set.of();
     private volatile MetricsServer metricsServer;
@@ -201,17 +203,24 @@ public final class LearnerService implements AutoCloseable {
         resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
         Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
         resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
-        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(clientId("ingest"), null));
-        // The ingest thread closes it; this covers a start-up that fails before that thread runs.
-        resources.add(() -> consumer.close(CONSUMER_CLOSE_TIMEOUT));
-
         ExperienceInbox inbox = new ExperienceInbox();
-        TransitionConverter converter = new TransitionConverter(topics.transitions(), spec,
-                config.observationNormalizer());
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(), clock);
-        IngestLoop ingestLoop = new IngestLoop(consumer, topics.transitions().name(), config.startPosition(),
-                kafka.connectTimeout(), converter, deadLetters, inbox, metrics,
-                () -> metrics.phase(LearnerPhase.RUNNING));
+        int slots = config.ingestThreads();
+        AtomicInteger positioning = new AtomicInteger(slots);
+        Runnable onPositioned = () -> {
+            if (positioning.decrementAndGet() == 0) {
+                metrics.phase(LearnerPhase.RUNNING);
+            }
+        };
+        List<IngestLoop> ingestLoops = new ArrayList<>(slots);
+        for (int slot = 0; slot < slots; slot++) {
+            Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(clientId("ingest-" + slot), null));
+            // The ingest thread closes it; this covers a start-up that fails before that thread runs.
+            resources.add(() -> consumer.close(CONSUMER_CLOSE_TIMEOUT));
+            ingestLoops.add(new IngestLoop(consumer, topics.transitions().name(), config.startPosition(),
+                    kafka.connectTimeout(), new TransitionConverter(topics.transitions(), spec,
+                    config.observationNormalizer()), deadLetters, inbox, metrics, onPositioned, slot, slots));
+        }
         KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
                 firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
         TrainingLoop trainingLoop = new TrainingLoop(agent, buffer, replayRandom, inbox, config.publishEvery(),
@@ -219,22 +228,25 @@ public final class LearnerService implements AutoCloseable {
                 new ProgressLog(config.policyName(), buffer.capacity(), metrics, clock.millis()), clock,
                 config.progressInterval());
 
-        Thread ingestThread = worker(ingestLoop, "learner-ingest-" + config.policyName());
+        List<Thread> threads = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            threads.add(worker(ingestLoops.get(slot), "learner-ingest-" + slot + "-" + config.policyName()));
+        }
         Thread trainingThread = worker(trainingLoop, "learner-train-" + config.policyName());
-        workers = Set.of(ingestThread, trainingThread);
-        ingest = ingestLoop;
+        threads.add(trainingThread);
+        workers = Set.copyOf(threads);
+        ingest = List.copyOf(ingestLoops);
         training = trainingLoop;
         if (stopRequested) { // close() came while the loops were being built and could not reach them
             requestStop();
         }
-        ingestThread.start();
-        trainingThread.start();
-        joinAll(ingestThread, trainingThread);
+        threads.forEach(Thread::start);
+        joinAll(threads.toArray(Thread[]::new));
 
         if (trainingLoop.failure().isPresent()) {
             return trainingLoop.failure().get();
         }
-        return ingestLoop.failure()
+        return ingestLoops.stream().map(IngestLoop::failure).flatMap(java.util.Optional::stream).findFirst()
                 .map(e -> new TrainingLoop.Failure(LearnerResult.Outcome.INGEST_FAILED,
                         "reading " + topics.transitions().name() + " failed: " + e))
                 .orElse(null);
@@ -260,10 +272,7 @@ public final class LearnerService implements AutoCloseable {
 
     private void requestStop() {
         stopRequested = true;
-        IngestLoop i = ingest;
-        if (i != null) {
-            i.shutdown();
-        }
+        ingest.forEach(IngestLoop::shutdown);
         TrainingLoop t = training;
         if (t != null) {
             t.shutdown();

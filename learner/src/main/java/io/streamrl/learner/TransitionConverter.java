@@ -6,6 +6,8 @@ import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.schemas.RecordValidationException;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.TransitionFields;
+import io.streamrl.schemas.TransitionReader;
 import io.streamrl.schemas.TransitionValidator;
 import io.streamrl.schemas.avro.Transition;
 import java.util.ArrayList;
@@ -19,7 +21,9 @@ import java.util.List;
  */
 final class TransitionConverter {
 
-    private final TopicSpec<String, Transition> topic;
+    private static final String RECORD_TYPE = Transition.getClassSchema().getFullName();
+
+    private final TransitionReader reader;
     private final TransitionValidator validator = new TransitionValidator();
     private final EnvSpec env;
     private final double[] actionLow;
@@ -34,7 +38,7 @@ final class TransitionConverter {
             throw new IllegalArgumentException("normaliser has " + normalizer.dim() + " entries, " + env.id()
                     + " observations have " + env.observationDim());
         }
-        this.topic = topic;
+        this.reader = new TransitionReader(topic.name());
         this.env = env;
         this.actionLow = box.low();
         this.actionHigh = box.high();
@@ -46,37 +50,40 @@ final class TransitionConverter {
      * @throws RecordValidationException listing every problem of a decoded but unusable one
      */
     Experience convert(byte[] value) {
-        Transition t = validator.requireValid(topic.decodeValue(value));
+        TransitionFields t = validator.requireValid(reader.read(value));
         List<String> problems = new ArrayList<>();
-        if (!env.id().equals(t.getEnvId())) {
-            problems.add("env_id is '" + t.getEnvId() + "'; allowed: " + env.id() + ", the environment this learner"
+        if (!env.id().equals(t.envId())) {
+            problems.add("env_id is '" + t.envId() + "'; allowed: " + env.id() + ", the environment this learner"
                     + " trains (run a separate learner, with its own policy name, per environment)");
         }
-        requireLength(problems, "observation", t.getObservation(), env.observationDim());
-        requireLength(problems, "next_observation", t.getNextObservation(), env.observationDim());
-        requireLength(problems, "action", t.getAction(), env.actionDim());
-        if (Math.abs(t.getReward()) > Float.MAX_VALUE) {
-            problems.add("reward is " + t.getReward() + "; allowed: |reward| <= " + Float.MAX_VALUE
+        requireLength(problems, "observation", t.observation(), env.observationDim());
+        requireLength(problems, "next_observation", t.nextObservation(), env.observationDim());
+        requireLength(problems, "action", t.action(), env.actionDim());
+        if (Math.abs(t.reward()) > Float.MAX_VALUE) {
+            problems.add("reward is " + t.reward() + "; allowed: |reward| <= " + Float.MAX_VALUE
                     + " (the replay buffer stores float32)");
         }
         if (!problems.isEmpty()) {
-            throw new RecordValidationException(t.getSchema().getFullName(), problems);
+            throw new RecordValidationException(RECORD_TYPE, problems);
         }
-        float[] observation = normalizer.apply(toFloats(t.getObservation()));
-        float[] nextObservation = normalizer.apply(toFloats(t.getNextObservation()));
+        // The decoded arrays belong to this record alone: normalise them in place.
+        float[] observation = t.observation();
+        float[] nextObservation = t.nextObservation();
+        normalizer.apply(observation, observation);
+        normalizer.apply(nextObservation, nextObservation);
         requireFinite(problems, "observation", observation);
         requireFinite(problems, "next_observation", nextObservation);
         if (!problems.isEmpty()) {
-            throw new RecordValidationException(t.getSchema().getFullName(), problems);
+            throw new RecordValidationException(RECORD_TYPE, problems);
         }
-        float[] action = ActionScaling.toNormalized(toDoubles(t.getAction()), actionLow, actionHigh);
+        float[] action = ActionScaling.toNormalized(toDoubles(t.action()), actionLow, actionHigh);
         // Only a terminal state stops bootstrapping; a truncated step's s' still has a value.
-        return new Experience(observation, action, t.getReward(), nextObservation, t.getTerminated());
+        return new Experience(observation, action, t.reward(), nextObservation, t.terminated());
     }
 
-    private static void requireLength(List<String> problems, String field, List<Float> values, int expected) {
-        if (values.size() != expected) {
-            problems.add(field + " has " + values.size() + " values; allowed: " + expected);
+    private static void requireLength(List<String> problems, String field, float[] values, int expected) {
+        if (values.length != expected) {
+            problems.add(field + " has " + values.length + " values; allowed: " + expected);
         }
     }
 
@@ -90,18 +97,10 @@ final class TransitionConverter {
         }
     }
 
-    private static float[] toFloats(List<Float> values) {
-        float[] out = new float[values.size()];
+    private static double[] toDoubles(float[] values) {
+        double[] out = new double[values.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
-    private static double[] toDoubles(List<Float> values) {
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
+            out[i] = values[i];
         }
         return out;
     }

@@ -35,12 +35,12 @@ class LearnerConfigTest {
         ObservationNormalizer n = new ObservationNormalizer(new float[] {0f, 0f}, new float[] {1f, 10f});
         LearnerConfig c = LearnerConfig.builder("MountainCarContinuous-v0").algorithm(td3).seed(42)
                 .policyName("car").publishEvery(7).backend(" ND4J ").evalEvery(500).evalEpisodes(3)
-                .startPosition(StartPosition.LATEST).metricsPort(0).progressInterval(Duration.ofMillis(250))
+                .startPosition(StartPosition.LATEST).ingestThreads(2).metricsPort(0).progressInterval(Duration.ofMillis(250))
                 .observationNormalizer(n).build();
         assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
-                StartPosition.LATEST, 0, Duration.ofMillis(250), n));
+                StartPosition.LATEST, 2, 0, Duration.ofMillis(250), n));
         assertThat(c.toLogLine()).contains("policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
-                "start-position=latest", "progress-interval=250ms");
+                "start-position=latest", "ingest-threads=2", "progress-interval=250ms");
     }
 
     @Test

@@ -86,8 +86,10 @@ class LearnerServiceTest {
     void receivesEveryAcknowledgedTransitionExactlyOnce() throws Exception {
         DdpgConfig algorithm = small(Map.of("buffer-capacity", "16384", "learning-starts", "1000",
                 "replay-ratio", "0.01"));
+        // Three ingest threads over the four partitions (one thread reads two); the app's
+        // integration test counts with the default single thread.
         LearnerConfig config = LearnerConfig.builder("pendulum").algorithm(algorithm).publishEvery(1_000)
-                .metricsPort(0).build();
+                .ingestThreads(3).metricsPort(0).build();
         RunningLearner learner = start(config, TrainListener.NONE);
         learner.awaitRunning();
 

@@ -40,26 +40,25 @@ final class Problems {
     }
 
     /**
-     * Requires a list of finite floats, non-empty unless {@code mayBeEmpty}. Returns its size,
-     * or -1 when it is missing, so callers can compare lengths only when both exist.
+     * Requires finite floats, non-empty unless {@code mayBeEmpty}. Returns the length, or -1
+     * when the array is missing, so callers can compare lengths only when both exist.
      */
-    int requireFiniteVector(String field, List<Float> values, boolean mayBeEmpty) {
+    int requireFiniteVector(String field, float[] values, boolean mayBeEmpty) {
         if (values == null) {
             found.add(field + " is missing; allowed: a list of finite numbers");
             return -1;
         }
-        if (values.isEmpty() && !mayBeEmpty) {
+        if (values.length == 0 && !mayBeEmpty) {
             found.add(field + " is empty; allowed: at least one finite number");
         }
-        for (int i = 0; i < values.size(); i++) {
-            Float value = values.get(i);
-            if (value == null || !Float.isFinite(value)) {
-                found.add(field + "[" + i + "] is " + value + "; allowed: a finite number");
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                found.add(field + "[" + i + "] is " + values[i] + "; allowed: a finite number");
                 // One bad element is enough to reject; listing a thousand NaNs helps no one.
                 break;
             }
         }
-        return values.size();
+        return values.length;
     }
 
     List<String> list() {

@@ -8,8 +8,6 @@ import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,27 +138,8 @@ public final class RecordCodec<T extends SpecificRecord> {
      * @throws RecordDecodingException when the bytes are not exactly one complete record
      */
     public T decode(String topic, byte[] bytes) {
-        if (bytes == null) {
-            throw failure(topic, Kind.TRUNCATED, "the value is null (a tombstone?): there are no bytes to decode", null);
-        }
-        if (bytes.length < HEADER_LENGTH) {
-            throw failure(topic, Kind.TRUNCATED, "only " + bytes.length + " bytes, but single-object encoding needs a "
-                    + HEADER_LENGTH + "-byte header (2 marker bytes, 8 fingerprint bytes) before the body", null);
-        }
-        if (bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
-            throw failure(topic, Kind.BAD_MAGIC, String.format("the bytes start with 0x%02X 0x%02X instead of the "
-                    + "single-object marker 0xC3 0x01, so they were not written by this project's Avro serializer "
-                    + "(another format or serializer wrote to this topic)", bytes[0], bytes[1]), null);
-        }
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = checkHeader(topic, bytes);
         SchemaVersion writer = versionsByFingerprint.get(fingerprint);
-        if (writer == null) {
-            throw failure(topic, Kind.UNKNOWN_FINGERPRINT, String.format("schema fingerprint %s is not a known version "
-                    + "of this record (known: %s); the bytes are another record type, or were written with a newer "
-                    + "schema: upgrade this reader, or add the writer's schema to the "
-                    + "history resources (%s)", hex(fingerprint), knownVersions(),
-                    SchemaHistory.RESOURCE_DIRECTORY.substring(1)), null);
-        }
         int leftOver;
         try {
             // Check the body's shape before Avro builds anything from it (see BodyScanner).
@@ -184,7 +163,37 @@ public final class RecordCodec<T extends SpecificRecord> {
         }
     }
 
-    private RecordDecodingException bodyFailure(String topic, SchemaVersion writer, byte[] bytes, Exception e) {
+    /**
+     * Checks the single-object header and returns the writer's schema fingerprint, which is a
+     * known version of this record.
+     *
+     * @throws RecordDecodingException for null or short bytes, a bad marker or an unknown fingerprint
+     */
+    long checkHeader(String topic, byte[] bytes) {
+        if (bytes == null) {
+            throw failure(topic, Kind.TRUNCATED, "the value is null (a tombstone?): there are no bytes to decode", null);
+        }
+        if (bytes.length < HEADER_LENGTH) {
+            throw failure(topic, Kind.TRUNCATED, "only " + bytes.length + " bytes, but single-object encoding needs a "
+                    + HEADER_LENGTH + "-byte header (2 marker bytes, 8 fingerprint bytes) before the body", null);
+        }
+        if (bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
+            throw failure(topic, Kind.BAD_MAGIC, String.format("the bytes start with 0x%02X 0x%02X instead of the "
+                    + "single-object marker 0xC3 0x01, so they were not written by this project's Avro serializer "
+                    + "(another format or serializer wrote to this topic)", bytes[0], bytes[1]), null);
+        }
+        long fingerprint = littleEndianLong(bytes, 2);
+        if (!versionsByFingerprint.containsKey(fingerprint)) {
+            throw failure(topic, Kind.UNKNOWN_FINGERPRINT, String.format("schema fingerprint %s is not a known version "
+                    + "of this record (known: %s); the bytes are another record type, or were written with a newer "
+                    + "schema: upgrade this reader, or add the writer's schema to the "
+                    + "history resources (%s)", hex(fingerprint), knownVersions(),
+                    SchemaHistory.RESOURCE_DIRECTORY.substring(1)), null);
+        }
+        return fingerprint;
+    }
+
+    RecordDecodingException bodyFailure(String topic, SchemaVersion writer, byte[] bytes, Exception e) {
         if (causedByEndOfInput(e)) {
             return failure(topic, Kind.TRUNCATED, "the body ends early (" + bytes.length + " bytes in all) while "
                     + "reading version " + writer.version() + ": " + describe(e, "the bytes ran out mid-value"), e);
@@ -195,6 +204,15 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     private RecordDecodingException failure(String topic, Kind kind, String detail, Throwable cause) {
         return new RecordDecodingException(topic, recordType, kind, detail, cause);
+    }
+
+    /** Eight bytes as a little-endian long, without a ByteBuffer per record on the ingest path. */
+    private static long littleEndianLong(byte[] bytes, int offset) {
+        long value = 0;
+        for (int i = 7; i >= 0; i--) {
+            value = (value << 8) | (bytes[offset + i] & 0xFFL);
+        }
+        return value;
     }
 
     private String knownVersions() {

@@ -8,29 +8,49 @@ public final class TransitionValidator implements RecordValidator<Transition> {
 
     @Override
     public List<String> validate(Transition t) {
+        return validate(TransitionFields.of(t));
+    }
+
+    /** The same rules on a transition decoded by {@link TransitionReader}. */
+    public List<String> validate(TransitionFields t) {
         Problems problems = new Problems();
-        problems.requireText("actor_id", t.getActorId());
-        problems.requireText("env_id", t.getEnvId());
-        problems.requireAtLeast("episode", t.getEpisode(), 0);
-        problems.requireAtLeast("step", t.getStep(), 1);
-        int observation = problems.requireFiniteVector("observation", t.getObservation(), false);
-        int action = problems.requireFiniteVector("action", t.getAction(), false);
-        problems.requireFinite("reward", t.getReward());
-        int next = problems.requireFiniteVector("next_observation", t.getNextObservation(), false);
+        problems.requireText("actor_id", t.actorId());
+        problems.requireText("env_id", t.envId());
+        problems.requireAtLeast("episode", t.episode(), 0);
+        problems.requireAtLeast("step", t.step(), 1);
+        int observation = problems.requireFiniteVector("observation", t.observation(), false);
+        int action = problems.requireFiniteVector("action", t.action(), false);
+        problems.requireFinite("reward", t.reward());
+        int next = problems.requireFiniteVector("next_observation", t.nextObservation(), false);
         if (observation >= 0 && next >= 0 && observation != next) {
             problems.add("next_observation has " + next + " values but observation has " + observation
                     + "; allowed: the same length");
         }
-        problems.requireAtLeast("policy_version", t.getPolicyVersion(), -1);
-        int noise = problems.requireFiniteVector("exploration_noise", t.getExplorationNoise(), true);
+        problems.requireAtLeast("policy_version", t.policyVersion(), -1);
+        int noise = problems.requireFiniteVector("exploration_noise", t.explorationNoise(), true);
         if (noise > 0 && action >= 0 && noise != action) {
             problems.add("exploration_noise has " + noise + " values but action has " + action
                     + "; allowed: empty or the same length as action");
         }
-        problems.requirePresent("event_time", t.getEventTime());
-        if (t.getDecisionId() != null) {
-            problems.requireText("decision_id", t.getDecisionId());
+        if (t.eventTimeMillis() == Long.MIN_VALUE) {
+            problems.add("event_time is missing; allowed: a timestamp");
+        }
+        if (t.decisionId() != null) {
+            problems.requireText("decision_id", t.decisionId());
         }
         return problems.list();
+    }
+
+    /**
+     * Returns {@code t} when valid.
+     *
+     * @throws RecordValidationException listing every problem otherwise
+     */
+    public TransitionFields requireValid(TransitionFields t) {
+        List<String> problems = validate(t);
+        if (!problems.isEmpty()) {
+            throw new RecordValidationException(Transition.getClassSchema().getFullName(), problems);
+        }
+        return t;
     }
 }

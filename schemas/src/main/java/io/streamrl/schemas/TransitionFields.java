@@ -1,0 +1,37 @@
+package io.streamrl.schemas;
+
+import io.streamrl.schemas.avro.Transition;
+import java.util.List;
+
+/**
+ * The content of a {@link Transition} in primitive arrays, as a learner consumes it: what
+ * {@link TransitionReader} decodes straight from the wire without building the generated
+ * record (whose float arrays are lists of boxed floats).
+ *
+ * <p>Arrays are owned by this value; callers may keep them.
+ */
+public record TransitionFields(String actorId, String envId, long episode, int step, float[] observation,
+                               float[] action, double reward, float[] nextObservation, boolean terminated,
+                               boolean truncated, long policyVersion, float[] explorationNoise, long eventTimeMillis,
+                               String decisionId) {
+
+    /** The same content taken from a decoded record (older schema versions, tests). */
+    public static TransitionFields of(Transition t) {
+        return new TransitionFields(t.getActorId(), t.getEnvId(), t.getEpisode(), t.getStep(),
+                floats(t.getObservation()), floats(t.getAction()), t.getReward(), floats(t.getNextObservation()),
+                t.getTerminated(), t.getTruncated(), t.getPolicyVersion(), floats(t.getExplorationNoise()),
+                t.getEventTime() == null ? Long.MIN_VALUE : t.getEventTime().toEpochMilli(), t.getDecisionId());
+    }
+
+    private static float[] floats(List<Float> values) {
+        if (values == null) {
+            return null;
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            Float v = values.get(i);
+            out[i] = v == null ? Float.NaN : v;
+        }
+        return out;
+    }
+}
