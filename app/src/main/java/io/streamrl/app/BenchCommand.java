@@ -282,6 +282,12 @@ final class BenchCommand {
                 + " per configuration; with --peer a summary line gives the median ratio (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--fork", negatable = true, defaultValue = "false", fallbackValue = "true",
+                description = "Measure streamrl in a fresh JVM per round, as the peer runs in a fresh process per"
+                        + " round: on a shared machine a whole process can land on a slow or a fast stretch, so"
+                        + " both sides should draw that lottery equally often (default: on with --peer).")
+        boolean fork;
+
         @Override
         public Integer call() throws Exception {
             if (rounds < 1) {
@@ -304,10 +310,10 @@ final class BenchCommand {
                 for (int round = 1; round <= rounds; round++) {
                     Map<String, Double> ours = new LinkedHashMap<>();
                     for (String backend : names) {
-                        UpdateBenchmark.Result r = UpdateBenchmark.run(new UpdateBenchmark.Settings(backend, h, b,
-                                threads, seconds, repeats, warmup), System::nanoTime);
-                        ours.put(backend, r.updatesPerSecond());
-                        Map<String, Object> line = fields(r);
+                        Map<String, Object> line = fork || peer != null ? inFreshJvm(json, backend, h, b)
+                                : fields(UpdateBenchmark.run(new UpdateBenchmark.Settings(backend, h, b, threads,
+                                        seconds, repeats, warmup), System::nanoTime));
+                        ours.put(backend, ((Number) line.get("updates_per_s")).doubleValue());
                         line.put("round", round);
                         out.println(json.writeValueAsString(line));
                         out.flush();
@@ -342,6 +348,35 @@ final class BenchCommand {
                 }
             }
             return 0;
+        }
+
+        /** This benchmark for one configuration in a child JVM started like bin/streamrl starts this one. */
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> inFreshJvm(ObjectMapper json, String backend, int h, int b) throws Exception {
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                    "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "bench", "updates", "--hidden", Integer.toString(h), "--batch", Integer.toString(b), "--threads",
+                    Integer.toString(threads), "--backend", backend, "--seconds", Double.toString(seconds),
+                    "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup)));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String result = null;
+            try (java.io.BufferedReader reader = process.inputReader()) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("{")) {
+                        result = line;
+                    }
+                }
+            } finally {
+                process.destroy();
+            }
+            int exit = process.waitFor();
+            if (exit != 0 || result == null) {
+                throw new IllegalStateException("the benchmark JVM for " + backend + " hidden " + h + " exited with "
+                        + exit + (result == null ? " and printed no result" : ""));
+            }
+            return json.readValue(result, LinkedHashMap.class);
         }
 
         private static double median(List<Double> sorted) {

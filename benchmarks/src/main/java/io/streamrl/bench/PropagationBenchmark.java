@@ -122,7 +122,7 @@ public final class PropagationBenchmark {
             int snapshotBytes = 0;
             try (PolicySubscriber subscriber = PolicySubscriber.start(kafka, "bench-propagation-subscriber", POLICY,
                     PolicyFit.forEnv(PendulumRecords.spec()), clock, listener);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer("bench-propagation"))) {
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.policyProducer("bench-propagation"))) {
                 if (!subscriber.awaitCaughtUp(kafka.connectTimeout())) {
                     throw new IllegalStateException("the policy subscriber did not start reading " + topic + " within "
                             + kafka.connectTimeout().toSeconds() + " s");

@@ -199,7 +199,7 @@ public final class LearnerService implements AutoCloseable {
                 : null;
         ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());
 
-        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(kafka.producer(clientId("policy")));
+        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(kafka.policyProducer(clientId("policy")));
         resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
         Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
         resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));

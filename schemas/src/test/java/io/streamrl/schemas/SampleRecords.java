@@ -4,10 +4,17 @@ import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicySnapshot;
 import io.streamrl.schemas.avro.Transition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /** Valid records with every field set to a distinct, recognisable value. */
 final class SampleRecords {
@@ -33,6 +40,32 @@ final class SampleRecords {
                 .setEventTime(TIME)
                 .setDecisionId("decision-99")
                 .build();
+    }
+
+    /** A Transition written with schema version 1 (no decision_id), as single-object bytes. */
+    static byte[] transitionV1() {
+        Schema v1 = SchemaHistory.versions("Transition").get(0).schema();
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("actor_id", "actor-3");
+        old.put("env_id", "MountainCarContinuous-v0");
+        old.put("episode", 4L);
+        old.put("step", 999);
+        old.put("observation", List.of(-0.5f, 0.01f));
+        old.put("action", List.of(0.75f));
+        old.put("reward", -0.05625);
+        old.put("next_observation", List.of(-0.49f, 0.02f));
+        old.put("terminated", false);
+        old.put("truncated", true);
+        old.put("policy_version", -1L);
+        old.put("exploration_noise", List.of());
+        old.put("event_time", SampleRecords.TIME.toEpochMilli());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     static PolicySnapshot policySnapshot() {

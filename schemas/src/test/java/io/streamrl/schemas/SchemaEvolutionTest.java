@@ -7,7 +7,6 @@ import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicySnapshot;
 import io.streamrl.schemas.avro.Transition;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 class SchemaEvolutionTest {
@@ -45,25 +43,10 @@ class SchemaEvolutionTest {
 
     @Test
     void aVersionOneRecordReadsAsTheCurrentClassWithDecisionIdAtItsDefault() throws IOException {
-        Schema v1 = SchemaHistory.versions("Transition").get(0).schema();
-        GenericRecord old = new GenericData.Record(v1);
-        old.put("actor_id", "actor-3");
-        old.put("env_id", "MountainCarContinuous-v0");
-        old.put("episode", 4L);
-        old.put("step", 999);
-        old.put("observation", List.of(-0.5f, 0.01f));
-        old.put("action", List.of(0.75f));
-        old.put("reward", -0.05625);
-        old.put("next_observation", List.of(-0.49f, 0.02f));
-        old.put("terminated", false);
-        old.put("truncated", true);
-        old.put("policy_version", -1L);
-        old.put("exploration_noise", List.of());
-        old.put("event_time", SampleRecords.TIME.toEpochMilli());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+        byte[] v1Bytes = SampleRecords.transitionV1();
 
-        Transition read = RecordCodec.transition().decode(TOPIC, out.toByteArray());
+
+        Transition read = RecordCodec.transition().decode(TOPIC, v1Bytes);
 
         assertThat(read.getDecisionId()).isNull();
         assertThat(read.getActorId()).isEqualTo("actor-3");

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.schemas.avro.Transition;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 /** The learner's fast transition decoder must read exactly what the codec reads. */
@@ -36,26 +30,10 @@ class TransitionReaderTest {
     }
 
     @Test
-    void recordsOfAnOlderVersionGoThroughSchemaResolution() throws IOException {
-        Schema v1 = SchemaHistory.versions("Transition").get(0).schema();
-        GenericRecord old = new GenericData.Record(v1);
-        old.put("actor_id", "actor-3");
-        old.put("env_id", "MountainCarContinuous-v0");
-        old.put("episode", 4L);
-        old.put("step", 999);
-        old.put("observation", List.of(-0.5f, 0.01f));
-        old.put("action", List.of(0.75f));
-        old.put("reward", -0.05625);
-        old.put("next_observation", List.of(-0.49f, 0.02f));
-        old.put("terminated", false);
-        old.put("truncated", true);
-        old.put("policy_version", -1L);
-        old.put("exploration_noise", List.of());
-        old.put("event_time", SampleRecords.TIME.toEpochMilli());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+    void recordsOfAnOlderVersionGoThroughSchemaResolution() {
 
-        TransitionFields read = new TransitionReader(TOPIC).read(out.toByteArray());
+
+        TransitionFields read = new TransitionReader(TOPIC).read(SampleRecords.transitionV1());
         assertThat(read.envId()).isEqualTo("MountainCarContinuous-v0");
         assertThat(read.observation()).containsExactly(-0.5f, 0.01f);
         assertThat(read.decisionId()).isNull();
