@@ -7,6 +7,7 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.noise.NoiseSchedule;
+import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
@@ -63,7 +64,6 @@ public record ActorConfig(
     public static final double DEFAULT_OU_THETA = 0.15;
     public static final Duration DEFAULT_POLICY_WAIT = Duration.ofSeconds(1);
     public static final Duration MAX_POLICY_WAIT = Duration.ofHours(1);
-    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
     public static final int NO_METRICS = -1;
     public static final int MAX_ID_LENGTH = 128;
 
@@ -87,10 +87,7 @@ public record ActorConfig(
             throw Check.invalid("policy-wait", policyWait, "(0 s, " + MAX_POLICY_WAIT.toMinutes() + " min]");
         }
         Check.inClosed("max-steps", maxSteps, 0, Long.MAX_VALUE);
-        if (metricsHost == null || metricsHost.isBlank()) {
-            throw new IllegalArgumentException("metrics-host must be a host name or address, e.g. "
-                    + DEFAULT_METRICS_HOST + " (local only) or 0.0.0.0 (every interface), got '" + metricsHost + "'");
-        }
+        MetricsServer.checkHost(metricsHost);
         Check.inClosed("metrics-port", metricsPort, NO_METRICS, 65_535);
     }
 
@@ -167,7 +164,7 @@ public record ActorConfig(
         private long warmupSteps;
         private Duration policyWait = DEFAULT_POLICY_WAIT;
         private long maxSteps;
-        private String metricsHost = DEFAULT_METRICS_HOST;
+        private String metricsHost = MetricsServer.DEFAULT_HOST;
         private int metricsPort = NO_METRICS;
 
         private Builder(String actorId, String env, long seed) {

@@ -11,6 +11,7 @@ import io.streamrl.core.noise.GaussianNoise;
 import io.streamrl.core.noise.OrnsteinUhlenbeckNoise;
 import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.TransitionValidator;
@@ -279,10 +280,10 @@ public final class SimulationActor implements Runnable, AutoCloseable {
                 .setEnvId(spec.id())
                 .setEpisode(episode)
                 .setStep(episodeStep)
-                .setObservation(floats(observation))
-                .setAction(floats(action))
+                .setObservation(FloatLists.of(observation))
+                .setAction(FloatLists.of(action))
                 .setReward(result.reward())
-                .setNextObservation(floats(result.observation()))
+                .setNextObservation(FloatLists.of(result.observation()))
                 .setTerminated(result.terminated())
                 .setTruncated(result.truncated())
                 .setPolicyVersion(version)
@@ -339,21 +340,5 @@ public final class SimulationActor implements Runnable, AutoCloseable {
             action[i] = Math.max(-1f, Math.min(1f, action[i]));
         }
         return action;
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (float v : values) {
-            out.add(v);
-        }
-        return out;
-    }
-
-    private static List<Float> floats(double[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (double v : values) {
-            out.add((float) v);
-        }
-        return out;
     }
 }

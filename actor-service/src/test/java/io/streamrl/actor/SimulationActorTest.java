@@ -13,6 +13,7 @@ import io.streamrl.broker.EmbeddedKafkaBroker;
 import io.streamrl.core.agent.NoiseType;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.Transition;
 import java.net.URI;
@@ -109,7 +110,7 @@ class SimulationActorTest {
             assertThat(t.getAction()).hasSize(1).allSatisfy(a -> assertThat(a).isBetween(-ACTION_BOUND, ACTION_BOUND));
             assertThat(t.getExplorationNoise()).hasSize(1);
             // The behaviour action is the policy's own action plus the recorded noise.
-            double policyAction = policy.act(floats(t.getObservation()))[0];
+            double policyAction = policy.act(FloatLists.toArray(t.getObservation()))[0];
             assertThat((double) t.getAction().get(0) - t.getExplorationNoise().get(0)).isCloseTo(policyAction, within(1e-6));
             if (t.getStep() > 1) {
                 assertThat(t.getObservation()).isEqualTo(transitions.get(i - 1).getNextObservation());
@@ -167,7 +168,7 @@ class SimulationActorTest {
         Map<Long, PolicySnapshot> byVersion = Map.of(1L, v1, 2L, v2);
         for (Transition t : transitions) {
             // Each step acted entirely with the version it records: the swap fell between two steps.
-            double policyAction = byVersion.get(t.getPolicyVersion()).act(floats(t.getObservation()))[0];
+            double policyAction = byVersion.get(t.getPolicyVersion()).act(FloatLists.toArray(t.getObservation()))[0];
             assertThat((double) t.getAction().get(0) - t.getExplorationNoise().get(0)).isCloseTo(policyAction, within(1e-6));
         }
         ActorStats stats = service.stats();
@@ -302,14 +303,6 @@ class SimulationActorTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 
     private static double mean(double[] values) {

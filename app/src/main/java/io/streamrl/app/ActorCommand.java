@@ -78,13 +78,8 @@ final class ActorCommand implements Callable<Integer> {
             + " 0 = the same as --max-policy-lag (default).")
     long warmupSteps;
 
-    @Option(names = "--metrics-host", defaultValue = ActorConfig.DEFAULT_METRICS_HOST,
-            description = "Address the metrics endpoint binds to; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
-    String metricsHost;
-
-    @Option(names = "--metrics-port", defaultValue = "-1",
-            description = "Serve Prometheus metrics on /metrics at this port; 0 = any free port, -1 = off (default).")
-    int metricsPort;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() {
@@ -92,7 +87,7 @@ final class ActorCommand implements Callable<Integer> {
         ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
                 .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
                 .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
-                .warmupSteps(warmupSteps).metricsHost(metricsHost).metricsPort(metricsPort);
+                .warmupSteps(warmupSteps).metricsHost(metrics.host).metricsPort(metrics.port);
         if (policy != null) {
             builder.policyName(policy);
         }
@@ -103,7 +98,7 @@ final class ActorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ActorService service = ActorService.start(config, kafka.settings(), Clock.systemUTC())) {
             GracefulStop stop = new GracefulStop("actor", service::close);
-            service.metricsPort().ifPresent(p -> out.printf("metrics: http://%s:%d/metrics%n", metricsHost, p));
+            service.metricsPort().ifPresent(p -> out.printf("metrics: http://%s:%d/metrics%n", metrics.host, p));
             out.printf("actor %s on %s, policy %s, Kafka %s%n", actorId, config.envSpec().id(), config.policyName(),
                     kafka.bootstrapServer);
             out.flush();

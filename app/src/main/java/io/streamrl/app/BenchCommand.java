@@ -7,6 +7,7 @@ import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
 import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
+import io.streamrl.bench.PeakFlops;
 import io.streamrl.bench.PeerUpdateBenchmark;
 import io.streamrl.bench.UpdateBenchmark;
 import io.streamrl.core.compute.ComputeBackends;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
-        subcommands = {BenchCommand.Updates.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
+        subcommands = {BenchCommand.Updates.class, BenchCommand.Peak.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
             BenchCommand.Actors.class, BenchCommand.Solve.class})
 final class BenchCommand {
 
@@ -237,6 +238,37 @@ final class BenchCommand {
         }
     }
 
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = {"One thread's vector FMA throughput on registers alone: the ceiling for the GFLOP/s that"
+                + " 'bench updates' reports. Needs the Vector API (bin/streamrl adds it).",
+                "Fields: gflops (best timed chunk), lanes (floats per vector), chunks."})
+    static final class Peak implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Timed seconds after a one-second warm-up"
+                + " (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!ComputeBackends.vectorApiAvailable()) {
+                throw new IllegalArgumentException("bench peak needs the JDK Vector API: run it through bin/streamrl,"
+                        + " or add --add-modules jdk.incubator.vector to the java command");
+            }
+            PeakFlops.Result r = PeakFlops.measure(seconds, System::nanoTime);
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("threads", 1);
+            line.put("lanes", r.lanes());
+            line.put("gflops", Math.round(r.gflops() * 100) / 100.0);
+            line.put("chunks", r.chunks());
+            line.put("checksum", r.checksum());
+            print(spec, line);
+            return 0;
+        }
+    }
+
     @Command(name = "updates", mixinStandardHelpOptions = true,
             description = "Full DDPG update throughput (critic + actor + soft update per step), observation 3, action 1, as the"
                     + " PyTorch peer measures it. Fields: backend, hidden, batch, threads, updates_per_s (median), "
@@ -288,6 +320,11 @@ final class BenchCommand {
                         + " both sides should draw that lottery equally often (default: on with --peer).")
         boolean fork;
 
+        @Option(names = "--breakdown", description = "After timing, profile as many updates again on a fresh agent and"
+                + " add share_of_time (per kind of backend operation; rest = the agent's Java code between them) and"
+                + " matmul_gflops (the products' FLOP rate while they run).")
+        boolean breakdown;
+
         @Override
         public Integer call() throws Exception {
             if (rounds < 1) {
@@ -311,8 +348,7 @@ final class BenchCommand {
                     Map<String, Double> ours = new LinkedHashMap<>();
                     for (String backend : names) {
                         Map<String, Object> line = fork || peer != null ? inFreshJvm(json, backend, h, b)
-                                : fields(UpdateBenchmark.run(new UpdateBenchmark.Settings(backend, h, b, threads,
-                                        seconds, repeats, warmup), System::nanoTime));
+                                : inThisJvm(backend, h, b);
                         ours.put(backend, ((Number) line.get("updates_per_s")).doubleValue());
                         line.put("round", round);
                         out.println(json.writeValueAsString(line));
@@ -350,6 +386,22 @@ final class BenchCommand {
             return 0;
         }
 
+        private Map<String, Object> inThisJvm(String backend, int h, int b) {
+            UpdateBenchmark.Settings settings = new UpdateBenchmark.Settings(backend, h, b, threads, seconds, repeats,
+                    warmup);
+            UpdateBenchmark.Result result = UpdateBenchmark.run(settings, System::nanoTime);
+            Map<String, Object> line = fields(result);
+            if (breakdown) {
+                UpdateBenchmark.Breakdown profile = UpdateBenchmark.breakdown(settings,
+                        result.updatesPerRepeat(), System::nanoTime);
+                Map<String, Object> shares = new LinkedHashMap<>();
+                profile.shareOfTime().forEach((op, share) -> shares.put(op, round(share, 3)));
+                line.put("share_of_time", shares);
+                line.put("matmul_gflops", round(profile.matmulGflops(), 2));
+            }
+            return line;
+        }
+
         /** This benchmark for one configuration in a child JVM started like bin/streamrl starts this one. */
         @SuppressWarnings("unchecked")
         private Map<String, Object> inFreshJvm(ObjectMapper json, String backend, int h, int b) throws Exception {
@@ -360,6 +412,9 @@ final class BenchCommand {
                     "bench", "updates", "--hidden", Integer.toString(h), "--batch", Integer.toString(b), "--threads",
                     Integer.toString(threads), "--backend", backend, "--seconds", Double.toString(seconds),
                     "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup)));
+            if (breakdown) {
+                command.add("--breakdown");
+            }
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String result = null;
             try (java.io.BufferedReader reader = process.inputReader()) {

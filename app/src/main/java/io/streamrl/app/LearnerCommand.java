@@ -62,16 +62,16 @@ final class LearnerCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int ingestThreads;
 
-    @Option(names = "--metrics-port", defaultValue = "-1",
-            description = "Serve Prometheus metrics on /metrics at this port; 0 = any free port, -1 = off (default).")
-    int metricsPort;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() {
         Envs.make(env, new SplittableRandom(0));
         LearnerConfig.Builder builder = LearnerConfig.builder(env).algorithm(agent.config()).seed(seed)
                 .publishEvery(publishEvery).backend(agent.backendName()).evalEvery(evalEvery)
-                .evalEpisodes(evalEpisodes).startPosition(from).ingestThreads(ingestThreads).metricsPort(metricsPort);
+                .evalEpisodes(evalEpisodes).startPosition(from).ingestThreads(ingestThreads)
+                .metricsHost(metrics.host).metricsPort(metrics.port);
         if (policy != null) {
             builder.policyName(policy);
         }

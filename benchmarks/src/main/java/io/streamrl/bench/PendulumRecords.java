@@ -9,6 +9,7 @@ import io.streamrl.core.env.StepResult;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.PolicyEnvelopes;
+import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.avro.Transition;
 import java.time.Instant;
@@ -61,10 +62,10 @@ final class PendulumRecords {
                     .setEnvId(spec.id())
                     .setEpisode(episode)
                     .setStep(step)
-                    .setObservation(floats(observation))
-                    .setAction(floats(action))
+                    .setObservation(FloatLists.of(observation))
+                    .setAction(FloatLists.of(action))
                     .setReward(result.reward())
-                    .setNextObservation(floats(result.observation()))
+                    .setNextObservation(FloatLists.of(result.observation()))
                     .setTerminated(result.terminated())
                     .setTruncated(result.truncated())
                     .setPolicyVersion(-1)
@@ -101,21 +102,5 @@ final class PendulumRecords {
         PolicySnapshot snapshot = PolicySnapshot.create(name, "ddpg", version, createdAtMillis, sizes, Activation.RELU,
                 Activation.TANH, ObservationNormalizer.identity(spec.observationDim()), box.low(), box.high(), weights);
         return policyCodec.encode(PolicyEnvelopes.seal(snapshot));
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (float v : values) {
-            out.add(v);
-        }
-        return out;
-    }
-
-    private static List<Float> floats(double[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (double v : values) {
-            out.add((float) v);
-        }
-        return out;
     }
 }

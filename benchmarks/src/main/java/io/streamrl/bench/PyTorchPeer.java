@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,8 @@ final class PyTorchPeer {
     private static final String SUMMARY = "SUMMARY ";
     private static final List<String> UNSET = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
-    private static final java.util.regex.Pattern FULL_STEP =
-            java.util.regex.Pattern.compile("full_step\\(critic\\+actor\\+soft\\)=([0-9.]+) upd/s");
+    private static final Pattern FULL_STEP =
+            Pattern.compile("full_step\\(critic\\+actor\\+soft\\)=([0-9.]+) upd/s");
 
     private final Path script;
     private final String python;
@@ -93,7 +95,7 @@ final class PyTorchPeer {
         log.info("peer: {} (without {})", String.join(" ", command), UNSET);
         Execution e = execute(command, timeout);
         for (String line : e.lines()) {
-            java.util.regex.Matcher m = FULL_STEP.matcher(line);
+            Matcher m = FULL_STEP.matcher(line);
             if (m.find()) {
                 return Double.parseDouble(m.group(1));
             }

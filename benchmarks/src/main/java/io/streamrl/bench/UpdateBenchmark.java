@@ -7,6 +7,8 @@ import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
@@ -52,14 +54,10 @@ public final class UpdateBenchmark {
     }
 
     public static Result run(Settings s, LongSupplier nanoTime) {
-        DdpgConfig config = DdpgConfig.ddpg().with(Map.of(
-                "actor-hidden", s.hidden() + "," + s.hidden(),
-                "critic-hidden", s.hidden() + "," + s.hidden(),
-                "batch-size", Integer.toString(s.batch()),
-                "policy-delay", "1"));
+        DdpgConfig config = config(s);
         Batch[] batches = batches(s.batch());
         long flops;
-        try (FlopCountingBackend counter = new FlopCountingBackend(ComputeBackends.create(s.backend(), 1))) {
+        try (ProfilingBackend counter = new ProfilingBackend(ComputeBackends.create(s.backend(), 1), nanoTime)) {
             Ddpg probe = new Ddpg(config, OBS, ACT, counter, new SplittableRandom(0));
             probe.update(batches[0]);
             flops = counter.matmulFlops();
@@ -90,6 +88,55 @@ public final class UpdateBenchmark {
             return new Result(backend.name(), s.hidden(), s.batch(), s.threads(), median, rates[rates.length - 1],
                     1e3 / median, flops, flops * median / 1e9, count, s.repeats());
         }
+    }
+
+    /**
+     * Where the time of an update goes: the share of wall time in each kind of backend operation
+     * (the rest is the agent's own Java code between them), and the matrix products' FLOP rate
+     * while they run, against which a core's peak compares.
+     *
+     * @param shareOfTime fraction of the profiled updates' wall time per operation kind, plus {@code rest}
+     * @param matmulGflops matrix-product FLOPs divided by the time spent in matrix products
+     */
+    public record Breakdown(Map<String, Double> shareOfTime, double matmulGflops) {
+    }
+
+    /** Runs {@code s.warmup()} untimed updates, then {@code updates} profiled ones, on one fresh agent. */
+    public static Breakdown breakdown(Settings s, int updates, LongSupplier nanoTime) {
+        if (updates < 1) {
+            throw new IllegalArgumentException("updates must be >= 1, got " + updates);
+        }
+        Batch[] batches = batches(s.batch());
+        try (ProfilingBackend backend = new ProfilingBackend(ComputeBackends.create(s.backend(), s.threads()),
+                nanoTime)) {
+            Ddpg agent = new Ddpg(config(s), OBS, ACT, backend, new SplittableRandom(0));
+            for (int i = 0; i < s.warmup(); i++) {
+                agent.update(batches[i % BATCHES]);
+            }
+            backend.reset();
+            long start = nanoTime.getAsLong();
+            for (int i = 0; i < updates; i++) {
+                agent.update(batches[i % BATCHES]);
+            }
+            double total = nanoTime.getAsLong() - start;
+            Map<String, Double> share = new LinkedHashMap<>();
+            long inBackend = 0;
+            for (ProfilingBackend.Op op : ProfilingBackend.Op.values()) {
+                share.put(op.name().toLowerCase(Locale.ROOT), backend.nanos(op) / total);
+                inBackend += backend.nanos(op);
+            }
+            share.put("rest", (total - inBackend) / total);
+            double matmulSeconds = backend.nanos(ProfilingBackend.Op.MATMUL) / 1e9;
+            return new Breakdown(share, backend.matmulFlops() / matmulSeconds / 1e9);
+        }
+    }
+
+    private static DdpgConfig config(Settings s) {
+        return DdpgConfig.ddpg().with(Map.of(
+                "actor-hidden", s.hidden() + "," + s.hidden(),
+                "critic-hidden", s.hidden() + "," + s.hidden(),
+                "batch-size", Integer.toString(s.batch()),
+                "policy-delay", "1"));
     }
 
     /** Pendulum-like random transitions, as the peer draws them. */

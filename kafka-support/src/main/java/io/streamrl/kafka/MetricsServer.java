@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class MetricsServer implements AutoCloseable {
 
+    /** Where {@code /metrics} listens unless told otherwise: this machine only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
@@ -29,6 +32,19 @@ public final class MetricsServer implements AutoCloseable {
         this.registry = registry;
         this.gcMetrics = gcMetrics;
         this.server = server;
+    }
+
+    /**
+     * Validates a {@code --metrics-host} value.
+     *
+     * @throws IllegalArgumentException naming the option and two typical values when it is blank
+     */
+    public static String checkHost(String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("metrics-host must be a host name or address, e.g. " + DEFAULT_HOST
+                    + " (this machine only) or 0.0.0.0 (every interface, as in a container), got '" + host + "'");
+        }
+        return host;
     }
 
     /** A registry with JVM and process metrics bound, for a service to register its own meters on. */

@@ -7,6 +7,7 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -29,6 +30,7 @@ import java.util.SplittableRandom;
  * @param startPosition where to start reading the transitions topic
  * @param ingestThreads consumers reading the transitions topic, each with a share of its
  *     partitions (more than the partition count leaves the extra ones idle)
+ * @param metricsHost address the Prometheus endpoint binds to
  * @param metricsPort port of the Prometheus {@code /metrics} endpoint; -1 for none, 0 for a free one
  * @param progressInterval how often the progress line is logged and updates per second computed
  * @param observationNormalizer observation normalisation applied before the networks; travels with each snapshot
@@ -44,6 +46,7 @@ public record LearnerConfig(
         int evalEpisodes,
         StartPosition startPosition,
         int ingestThreads,
+        String metricsHost,
         int metricsPort,
         Duration progressInterval,
         ObservationNormalizer observationNormalizer) {
@@ -86,6 +89,7 @@ public record LearnerConfig(
                     + Arrays.toString(StartPosition.values()) + ", got null");
         }
         Check.inClosed("ingest-threads", ingestThreads, 1, 64);
+        MetricsServer.checkHost(metricsHost);
         Check.inClosed("metrics-port", metricsPort, NO_METRICS_PORT, 65_535);
         if (progressInterval == null || progressInterval.compareTo(MIN_PROGRESS_INTERVAL) < 0
                 || progressInterval.compareTo(MAX_PROGRESS_INTERVAL) > 0) {
@@ -119,7 +123,7 @@ public record LearnerConfig(
         return "env=" + env + " algorithm=" + algorithm.algorithmName() + " seed=" + seed + " policy-name="
                 + policyName + " publish-every=" + publishEvery + " backend=" + backend + " eval-every=" + evalEvery
                 + " eval-episodes=" + evalEpisodes + " start-position=" + startPosition.name().toLowerCase(Locale.ROOT)
-                + " ingest-threads=" + ingestThreads + " metrics-port=" + metricsPort + " progress-interval=" + progressInterval.toMillis() + "ms";
+                + " ingest-threads=" + ingestThreads + " metrics-host=" + metricsHost + " metrics-port=" + metricsPort + " progress-interval=" + progressInterval.toMillis() + "ms";
     }
 
     private static EnvSpec specOf(String env) {
@@ -143,6 +147,7 @@ public record LearnerConfig(
         private int evalEpisodes = DEFAULT_EVAL_EPISODES;
         private StartPosition startPosition = StartPosition.EARLIEST;
         private int ingestThreads = 1;
+        private String metricsHost = MetricsServer.DEFAULT_HOST;
         private int metricsPort = NO_METRICS_PORT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private ObservationNormalizer observationNormalizer;
@@ -196,6 +201,11 @@ public record LearnerConfig(
             return this;
         }
 
+        public Builder metricsHost(String value) {
+            metricsHost = value;
+            return this;
+        }
+
         public Builder metricsPort(int value) {
             metricsPort = value;
             return this;
@@ -214,7 +224,7 @@ public record LearnerConfig(
         public LearnerConfig build() {
             EnvSpec spec = specOf(env);
             return new LearnerConfig(env, algorithm, seed, policyName == null ? spec.id() : policyName,
-                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsPort,
+                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsHost, metricsPort,
                     progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
                             : observationNormalizer);

@@ -52,7 +52,6 @@ public final class LearnerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
     /** Prometheus scrapes from another host, so the endpoint listens on every interface. */
-    static final String METRICS_HOST = "0.0.0.0";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -159,7 +158,7 @@ public final class LearnerService implements AutoCloseable {
         TrainingLoop.Failure failure;
         try {
             if (config.metricsPort() != LearnerConfig.NO_METRICS_PORT) {
-                MetricsServer server = MetricsServer.start(registry, METRICS_HOST, config.metricsPort());
+                MetricsServer server = MetricsServer.start(registry, config.metricsHost(), config.metricsPort());
                 resources.add(server);
                 metricsServer = server;
                 log.info("serving metrics on port {} at /metrics", server.port());

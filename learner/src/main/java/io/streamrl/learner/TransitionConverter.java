@@ -76,7 +76,7 @@ final class TransitionConverter {
         if (!problems.isEmpty()) {
             throw new RecordValidationException(RECORD_TYPE, problems);
         }
-        float[] action = ActionScaling.toNormalized(toDoubles(t.action()), actionLow, actionHigh);
+        float[] action = ActionScaling.toNormalized(t.action(), actionLow, actionHigh);
         // Only a terminal state stops bootstrapping; a truncated step's s' still has a value.
         return new Experience(observation, action, t.reward(), nextObservation, t.terminated());
     }
@@ -95,13 +95,5 @@ final class TransitionConverter {
                 return;
             }
         }
-    }
-
-    private static double[] toDoubles(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

@@ -22,6 +22,7 @@ class LearnerConfigTest {
         assertThat(c.evalEvery()).isZero();
         assertThat(c.evalEpisodes()).isEqualTo(10);
         assertThat(c.startPosition()).isEqualTo(StartPosition.EARLIEST);
+        assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
         assertThat(c.metricsPort()).isEqualTo(-1);
         assertThat(c.progressInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.observationNormalizer()).isEqualTo(ObservationNormalizer.identity(3));
@@ -35,12 +36,12 @@ class LearnerConfigTest {
         ObservationNormalizer n = new ObservationNormalizer(new float[] {0f, 0f}, new float[] {1f, 10f});
         LearnerConfig c = LearnerConfig.builder("MountainCarContinuous-v0").algorithm(td3).seed(42)
                 .policyName("car").publishEvery(7).backend(" ND4J ").evalEvery(500).evalEpisodes(3)
-                .startPosition(StartPosition.LATEST).ingestThreads(2).metricsPort(0).progressInterval(Duration.ofMillis(250))
+                .startPosition(StartPosition.LATEST).ingestThreads(2).metricsHost("0.0.0.0").metricsPort(0).progressInterval(Duration.ofMillis(250))
                 .observationNormalizer(n).build();
         assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
-                StartPosition.LATEST, 2, 0, Duration.ofMillis(250), n));
+                StartPosition.LATEST, 2, "0.0.0.0", 0, Duration.ofMillis(250), n));
         assertThat(c.toLogLine()).contains("policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
-                "start-position=latest", "ingest-threads=2", "progress-interval=250ms");
+                "start-position=latest", "ingest-threads=2", "metrics-host=0.0.0.0", "progress-interval=250ms");
     }
 
     @Test
@@ -67,6 +68,7 @@ class LearnerConfigTest {
         assertRejected(b -> b.evalEvery(-1), "eval-every must be in [0, 1000000000], got -1");
         assertRejected(b -> b.evalEpisodes(0), "eval-episodes must be in [1, 10000], got 0");
         assertRejected(b -> b.startPosition(null), "start-position must be one of [EARLIEST, LATEST]");
+        assertRejected(b -> b.metricsHost(" "), "metrics-host must be a host name or address");
         assertRejected(b -> b.metricsPort(-2), "metrics-port must be in [-1, 65535], got -2");
         assertRejected(b -> b.metricsPort(65_536), "metrics-port must be in [-1, 65535], got 65536");
         assertRejected(b -> b.progressInterval(Duration.ofMillis(99)), "progress-interval must be in");

@@ -40,6 +40,7 @@ public final class RecordCodec<T extends SpecificRecord> {
     private final String recordType;
     private final List<SchemaVersion> versions;
     private final Map<Long, SchemaVersion> versionsByFingerprint;
+    private final long newestFingerprint;
     private final BinaryMessageEncoder<T> encoder;
     private final Map<Long, DatumReader<T>> readersByFingerprint;
 
@@ -63,6 +64,7 @@ public final class RecordCodec<T extends SpecificRecord> {
             readers.put(version.fingerprint(), reader);
         }
         this.versionsByFingerprint = Map.copyOf(byFingerprint);
+        this.newestFingerprint = this.versions.get(this.versions.size() - 1).fingerprint();
         this.readersByFingerprint = Map.copyOf(readers);
         this.encoder = new BinaryMessageEncoder<>(model, current);
     }
@@ -183,7 +185,8 @@ public final class RecordCodec<T extends SpecificRecord> {
                     + "(another format or serializer wrote to this topic)", bytes[0], bytes[1]), null);
         }
         long fingerprint = littleEndianLong(bytes, 2);
-        if (!versionsByFingerprint.containsKey(fingerprint)) {
+        // The newest version first: nearly every record has it, and the map would box the key.
+        if (fingerprint != newestFingerprint && !versionsByFingerprint.containsKey(fingerprint)) {
             throw failure(topic, Kind.UNKNOWN_FINGERPRINT, String.format("schema fingerprint %s is not a known version "
                     + "of this record (known: %s); the bytes are another record type, or were written with a newer "
                     + "schema: upgrade this reader, or add the writer's schema to the "

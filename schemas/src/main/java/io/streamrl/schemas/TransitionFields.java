@@ -1,7 +1,6 @@
 package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.Transition;
-import java.util.List;
 
 /**
  * The content of a {@link Transition} in primitive arrays, as a learner consumes it: what
@@ -18,20 +17,9 @@ public record TransitionFields(String actorId, String envId, long episode, int s
     /** The same content taken from a decoded record (older schema versions, tests). */
     public static TransitionFields of(Transition t) {
         return new TransitionFields(t.getActorId(), t.getEnvId(), t.getEpisode(), t.getStep(),
-                floats(t.getObservation()), floats(t.getAction()), t.getReward(), floats(t.getNextObservation()),
-                t.getTerminated(), t.getTruncated(), t.getPolicyVersion(), floats(t.getExplorationNoise()),
+                FloatLists.toArray(t.getObservation()), FloatLists.toArray(t.getAction()), t.getReward(),
+                FloatLists.toArray(t.getNextObservation()), t.getTerminated(), t.getTruncated(), t.getPolicyVersion(),
+                FloatLists.toArray(t.getExplorationNoise()),
                 t.getEventTime() == null ? Long.MIN_VALUE : t.getEventTime().toEpochMilli(), t.getDecisionId());
-    }
-
-    private static float[] floats(List<Float> values) {
-        if (values == null) {
-            return null;
-        }
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            Float v = values.get(i);
-            out[i] = v == null ? Float.NaN : v;
-        }
-        return out;
     }
 }

@@ -18,8 +18,11 @@ public final class ActionScaling {
         return out;
     }
 
-    /** The inverse map, clipped to [-1, 1] (an environment may have received a clipped value). */
-    public static float[] toNormalized(double[] action, double[] low, double[] high) {
+    /**
+     * The inverse map, clipped to [-1, 1] (an environment may have received a clipped value).
+     * Takes the float32 action a transition record carries; the arithmetic is in double.
+     */
+    public static float[] toNormalized(float[] action, double[] low, double[] high) {
         float[] out = new float[action.length];
         for (int i = 0; i < action.length; i++) {
             double a = 2.0 * (action[i] - low[i]) / (high[i] - low[i]) - 1.0;

@@ -29,6 +29,15 @@ final class PackedGemm {
     private static final int L = S.length();
     static final int BLOCK_COLS = 2 * L;
 
+    /**
+     * {@code C[6 x 2L] (+)= A-panel B-strip} over {@code k}: one panel of packed A (at {@code ao})
+     * times the packed strip, into C at {@code co} with row stride {@code ldc}; only the first
+     * {@code rows} rows are stored, and {@code accumulate} adds to C instead of overwriting it.
+     */
+    interface Kernel {
+        void multiply(float[] pa, int ao, float[] pb, float[] c, int co, int ldc, int k, int rows, boolean accumulate);
+    }
+
     private PackedGemm() {
     }
 
@@ -80,13 +89,13 @@ final class PackedGemm {
      * {@link #BLOCK_COLS} apart) from a packed A, with {@code B(p,j) = b[p*bRow + j*bCol]}.
      * Disjoint column ranges can run on different threads, each with its own strip buffer.
      */
-    static void multiplyBlocks(float[] packedA, int m, int k, float[] b, int bRow, int bCol, float[] c, int ldc,
-                               int j0, int j1, boolean accumulate, float[] strip) {
+    static void multiplyBlocks(Kernel kernel, float[] packedA, int m, int k, float[] b, int bRow, int bCol,
+                               float[] c, int ldc, int j0, int j1, boolean accumulate, float[] strip) {
         int panels = ceilDiv(m, PANEL_ROWS);
         for (int j = j0; j < j1; j += BLOCK_COLS) {
             packB(b, bRow, bCol, k, j, BLOCK_COLS, strip);
             for (int t = 0; t < panels; t++) {
-                kernel(packedA, t * PANEL_ROWS * k, strip, c, t * PANEL_ROWS * ldc + j, ldc, k,
+                kernel.multiply(packedA, t * PANEL_ROWS * k, strip, c, t * PANEL_ROWS * ldc + j, ldc, k,
                         Math.min(PANEL_ROWS, m - t * PANEL_ROWS), accumulate);
             }
         }
@@ -131,87 +140,6 @@ final class PackedGemm {
                 strip[dst + jj] = 0f;
             }
         }
-    }
-
-    private static void kernel(float[] pa, int ao, float[] pb, float[] c, int co, int ldc, int k, int rows,
-                               boolean acc) {
-        int c1 = co + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
-        FloatVector r00 = init(c, co, acc);
-        FloatVector r01 = init(c, co + L, acc);
-        FloatVector r10 = init(c, c1, acc && rows > 1);
-        FloatVector r11 = init(c, c1 + L, acc && rows > 1);
-        FloatVector r20 = init(c, c2, acc && rows > 2);
-        FloatVector r21 = init(c, c2 + L, acc && rows > 2);
-        FloatVector r30 = init(c, c3, acc && rows > 3);
-        FloatVector r31 = init(c, c3 + L, acc && rows > 3);
-        FloatVector r40 = init(c, c4, acc && rows > 4);
-        FloatVector r41 = init(c, c4 + L, acc && rows > 4);
-        FloatVector r50 = init(c, c5, acc && rows > 5);
-        FloatVector r51 = init(c, c5 + L, acc && rows > 5);
-        for (int p = 0; p < k; p++) {
-            int bo = p * BLOCK_COLS;
-            int a = ao + p * PANEL_ROWS;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
-            FloatVector x = FloatVector.broadcast(S, pa[a]);
-            r00 = x.fma(b0, r00);
-            r01 = x.fma(b1, r01);
-            x = FloatVector.broadcast(S, pa[a + 1]);
-            r10 = x.fma(b0, r10);
-            r11 = x.fma(b1, r11);
-            x = FloatVector.broadcast(S, pa[a + 2]);
-            r20 = x.fma(b0, r20);
-            r21 = x.fma(b1, r21);
-            x = FloatVector.broadcast(S, pa[a + 3]);
-            r30 = x.fma(b0, r30);
-            r31 = x.fma(b1, r31);
-            x = FloatVector.broadcast(S, pa[a + 4]);
-            r40 = x.fma(b0, r40);
-            r41 = x.fma(b1, r41);
-            x = FloatVector.broadcast(S, pa[a + 5]);
-            r50 = x.fma(b0, r50);
-            r51 = x.fma(b1, r51);
-        }
-        r00.intoArray(c, co);
-        r01.intoArray(c, co + L);
-        if (rows == PANEL_ROWS) {
-            r10.intoArray(c, c1);
-            r11.intoArray(c, c1 + L);
-            r20.intoArray(c, c2);
-            r21.intoArray(c, c2 + L);
-            r30.intoArray(c, c3);
-            r31.intoArray(c, c3 + L);
-            r40.intoArray(c, c4);
-            r41.intoArray(c, c4 + L);
-            r50.intoArray(c, c5);
-            r51.intoArray(c, c5 + L);
-            return;
-        }
-        // The zero-padded rows of the last panel are computed but not stored.
-        if (rows > 1) {
-            r10.intoArray(c, c1);
-            r11.intoArray(c, c1 + L);
-        }
-        if (rows > 2) {
-            r20.intoArray(c, c2);
-            r21.intoArray(c, c2 + L);
-        }
-        if (rows > 3) {
-            r30.intoArray(c, c3);
-            r31.intoArray(c, c3 + L);
-        }
-        if (rows > 4) {
-            r40.intoArray(c, c4);
-            r41.intoArray(c, c4 + L);
-        }
-    }
-
-    private static FloatVector init(float[] c, int offset, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(S, c, offset) : FloatVector.zero(S);
     }
 
     static int ceilDiv(int a, int b) {

@@ -50,6 +50,10 @@ public final class VectorBackend implements ComputeBackend {
     private float[] packedA = new float[0];
     /** One packed-B strip per thread that can work on a product. */
     private final float[][] strips;
+    private final KernelChooser<PackedGemm.Kernel> panels = new KernelChooser<>("packed kernel",
+            KernelCopies.panelKernels(), System::nanoTime);
+    private final KernelChooser<Gemm.Tile> tiles = new KernelChooser<>("unpacked tile", KernelCopies.tileKernels(),
+            System::nanoTime);
 
     /** A single-threaded backend. */
     public VectorBackend() {
@@ -111,14 +115,21 @@ public final class VectorBackend implements ComputeBackend {
         if (m >= PackedGemm.PANEL_ROWS && n >= L && ((long) k * n > UNPACKED_MAX_B || k <= THIN_K)) {
             packedProduct(x.data, aRow, aCol, y.data, bRow, bCol, z.data, m, n, k, accumulate);
         } else if (!transposeB) {
-            Gemm.multiply(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
+            unpackedProduct(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else if (!transposeA && n < DOT_PRODUCT_MAX_COLUMNS) {
             Gemm.multiplyTransposedB(x.data, x.cols, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
         } else {
             float[] bt = scratch(k * n);
             transposeArray(y.data, y.rows, y.cols, bt);
-            Gemm.multiply(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
+            unpackedProduct(x.data, aRow, aCol, bt, n, z.data, z.cols, m, n, k, accumulate);
         }
+    }
+
+    private void unpackedProduct(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, int m, int n,
+                                 int k, boolean accumulate) {
+        Gemm.Tile tile = tiles.begin();
+        Gemm.multiply(tile, a, aRow, aCol, b, ldb, c, ldc, m, n, k, accumulate);
+        tiles.end(2L * m * n * k);
     }
 
     /**
@@ -137,8 +148,9 @@ public final class VectorBackend implements ComputeBackend {
             strips[t] = ensure(strips[t], PackedGemm.packedBSize(k));
         }
         float[] pa = packedA;
+        PackedGemm.Kernel kernel = panels.begin();
         if (parts <= 1) {
-            PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, 0, wideEnd, accumulate, strips[0]);
+            PackedGemm.multiplyBlocks(kernel, pa, m, k, b, bRow, bCol, c, n, 0, wideEnd, accumulate, strips[0]);
         } else {
             List<Future<?>> futures = new ArrayList<>(parts - 1);
             int start = 0;
@@ -147,15 +159,16 @@ public final class VectorBackend implements ComputeBackend {
                 int j0 = start;
                 float[] strip = strips[t];
                 if (t == parts - 1) {
-                    PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, j0, end, accumulate, strip);
+                    PackedGemm.multiplyBlocks(kernel, pa, m, k, b, bRow, bCol, c, n, j0, end, accumulate, strip);
                 } else {
-                    futures.add(pool.submit(() -> PackedGemm.multiplyBlocks(pa, m, k, b, bRow, bCol, c, n, j0, end,
-                            accumulate, strip)));
+                    futures.add(pool.submit(() -> PackedGemm.multiplyBlocks(kernel, pa, m, k, b, bRow, bCol, c, n, j0,
+                            end, accumulate, strip)));
                 }
                 start = end;
             }
             awaitAll(futures);
         }
+        panels.end(2L * m * wideEnd * k);
         if (wideEnd < n) {
             PackedGemm.multiplyNarrowBlock(pa, m, k, b, bRow, bCol, c, n, wideEnd, n - wideEnd, accumulate, strips[0]);
         }

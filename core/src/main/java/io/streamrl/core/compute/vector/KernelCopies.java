@@ -1,0 +1,86 @@
+package io.streamrl.core.compute.vector;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Several identical copies of each hot kernel ({@link PanelKernel}, {@link TileKernel}), each
+ * copy loaded as a hidden class of its own, so that HotSpot compiles each separately;
+ * {@link KernelChooser} keeps the fastest.
+ *
+ * <p>Why: HotSpot compiles the same kernel bytecode into machine code that runs at one of two
+ * speeds, about 1.6-2x apart, fixed for the life of that compiled method. Measured on a Zen 3
+ * core with AVX2 (docs/benchmarks.md, "Update throughput"): within one JVM, four copies of the
+ * kernel side by side kept their own speed through repeated rounds of DDPG updates at 256-256
+ * (for example 115, 69, 129 and 142 updates/s), while the CPU the process ran on, the alignment
+ * of the data and the JIT's tiering flags made no difference. The speed belongs to each compiled
+ * copy, most likely to where the JIT places its inner loop against the core's instruction fetch,
+ * which no product flag controls. Choosing among copies at run time is what autotuned libraries
+ * such as ATLAS and FFTW do among kernels. Every copy is the same bytecode, so results do not
+ * depend on the choice.
+ */
+final class KernelCopies {
+
+    static final int DEFAULT_COPIES = 4;
+
+    private static final Logger log = LoggerFactory.getLogger(KernelCopies.class);
+
+    private KernelCopies() {
+    }
+
+    /** Loaded once per JVM: the compiled code, not any state, is what the copies differ in. */
+    private static final class Shared {
+        static final List<PackedGemm.Kernel> PANELS = loadOrFallBack(PanelKernel.class, PackedGemm.Kernel.class,
+                PanelKernel::new);
+        static final List<Gemm.Tile> TILES = loadOrFallBack(TileKernel.class, Gemm.Tile.class, TileKernel::new);
+    }
+
+    /** This JVM's copies of the packed product's kernel (an immutable list). */
+    static List<PackedGemm.Kernel> panelKernels() {
+        return Shared.PANELS;
+    }
+
+    /** This JVM's copies of the unpacked product's 6 x 2 tile (an immutable list). */
+    static List<Gemm.Tile> tileKernels() {
+        return Shared.TILES;
+    }
+
+    private static <K> List<K> loadOrFallBack(Class<? extends K> implementation, Class<K> kind,
+                                              Supplier<K> plain) {
+        try {
+            return load(implementation, kind, DEFAULT_COPIES);
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            log.warn("cannot load copies of {} ({}); using its one compiled copy", implementation.getSimpleName(),
+                    e.toString());
+            return List.of(plain.get());
+        }
+    }
+
+    /** {@code copies} instances of {@code implementation}, each from its own hidden class. */
+    static <K> List<K> load(Class<? extends K> implementation, Class<K> kind, int copies)
+            throws ReflectiveOperationException, IOException {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be >= 1, got " + copies);
+        }
+        byte[] bytes;
+        try (InputStream in = implementation.getResourceAsStream(implementation.getSimpleName() + ".class")) {
+            if (in == null) {
+                throw new IOException("the class file of " + implementation.getName() + " is not on the class path");
+            }
+            bytes = in.readAllBytes();
+        }
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        List<K> out = new ArrayList<>(copies);
+        for (int i = 0; i < copies; i++) {
+            Class<?> copy = lookup.defineHiddenClass(bytes, true).lookupClass();
+            out.add(kind.cast(copy.getConstructor().newInstance()));
+        }
+        return List.copyOf(out);
+    }
+}

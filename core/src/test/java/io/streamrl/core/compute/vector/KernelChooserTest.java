@@ -1,0 +1,70 @@
+package io.streamrl.core.compute.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KernelChooserTest {
+
+    /** A clock that the "products" below advance by their copy's cost. */
+    private long now;
+
+    @Test
+    void takesTurnsThenKeepsTheCopyWithTheFewestNanosecondsPerFlop() {
+        Map<String, Long> nanosPerProduct = Map.of("a", 30L, "b", 20L, "c", 25L);
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b", "c"), () -> now, 1_000, 3_000);
+        List<String> used = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String copy = chooser.begin();
+            used.add(copy);
+            now += nanosPerProduct.get(copy);
+            chooser.end(100);
+        }
+        assertThat(used.subList(0, 6)).containsExactly("a", "b", "c", "a", "b", "c");
+        assertThat(chooser.chosen()).contains("b");
+        assertThat(used.subList(used.size() - 100, used.size())).containsOnly("b");
+    }
+
+    @Test
+    void weighsEachProductByItsFlops() {
+        // "a" does four times the work per product in twice the time: it is the faster kernel.
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 1_000);
+        while (chooser.chosen().isEmpty()) {
+            String copy = chooser.begin();
+            now += copy.equals("a") ? 20 : 10;
+            chooser.end(copy.equals("a") ? 400 : 100);
+        }
+        assertThat(chooser.chosen()).contains("a");
+    }
+
+    @Test
+    void timesNothingBeforeTheWarmUpIsOver() {
+        // "a" is slow only while warming up (its first, uncompiled products): that must not count.
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 1_000, 1_000);
+        int products = 0;
+        while (chooser.chosen().isEmpty()) {
+            String copy = chooser.begin();
+            now += copy.equals("a") ? (products < 10 ? 200 : 10) : 15;
+            chooser.end(100);
+            products++;
+        }
+        assertThat(chooser.chosen()).contains("a");
+    }
+
+    @Test
+    void aSingleCopyIsChosenAtOnce() {
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("only"), () -> now);
+        assertThat(chooser.chosen()).contains("only");
+        assertThat(chooser.begin()).isEqualTo("only");
+    }
+
+    @Test
+    void refusesAnEmptyList() {
+        assertThatThrownBy(() -> new KernelChooser<String>("test", List.of(), () -> now))
+                .hasMessageContaining("at least one kernel copy");
+    }
+}
