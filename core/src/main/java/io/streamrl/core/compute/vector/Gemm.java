@@ -256,7 +256,8 @@ final class Gemm {
         }
     }
 
-    private static FloatVector init(float[] c, int offset, boolean accumulate) {
+    /** An accumulator's start: the entries of C when accumulating, else zero. Shared by every tile and kernel. */
+    static FloatVector init(float[] c, int offset, boolean accumulate) {
         return accumulate ? FloatVector.fromArray(S, c, offset) : FloatVector.zero(S);
     }
 }

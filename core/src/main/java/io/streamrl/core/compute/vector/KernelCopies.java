@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
  * which no product flag controls. Choosing among copies at run time is what autotuned libraries
  * such as ATLAS and FFTW do among kernels. Every copy is the same bytecode, so results do not
  * depend on the choice.
+ *
+ * <p>How many: about half the copies come out fast, so with eight all are slow in one JVM of
+ * some 250; with four it was one in sixteen, and four also missed the fastest level more often
+ * (a third level shows at times). A copy costs one more compilation of one method.
  */
 final class KernelCopies {
 
-    static final int DEFAULT_COPIES = 4;
+    static final int DEFAULT_COPIES = 8;
 
     private static final Logger log = LoggerFactory.getLogger(KernelCopies.class);
 

@@ -25,18 +25,18 @@ final class PanelKernel implements PackedGemm.Kernel {
         int c3 = c2 + ldc;
         int c4 = c3 + ldc;
         int c5 = c4 + ldc;
-        FloatVector r00 = init(c, co, acc);
-        FloatVector r01 = init(c, co + L, acc);
-        FloatVector r10 = init(c, c1, acc && rows > 1);
-        FloatVector r11 = init(c, c1 + L, acc && rows > 1);
-        FloatVector r20 = init(c, c2, acc && rows > 2);
-        FloatVector r21 = init(c, c2 + L, acc && rows > 2);
-        FloatVector r30 = init(c, c3, acc && rows > 3);
-        FloatVector r31 = init(c, c3 + L, acc && rows > 3);
-        FloatVector r40 = init(c, c4, acc && rows > 4);
-        FloatVector r41 = init(c, c4 + L, acc && rows > 4);
-        FloatVector r50 = init(c, c5, acc && rows > 5);
-        FloatVector r51 = init(c, c5 + L, acc && rows > 5);
+        FloatVector r00 = Gemm.init(c, co, acc);
+        FloatVector r01 = Gemm.init(c, co + L, acc);
+        FloatVector r10 = Gemm.init(c, c1, acc && rows > 1);
+        FloatVector r11 = Gemm.init(c, c1 + L, acc && rows > 1);
+        FloatVector r20 = Gemm.init(c, c2, acc && rows > 2);
+        FloatVector r21 = Gemm.init(c, c2 + L, acc && rows > 2);
+        FloatVector r30 = Gemm.init(c, c3, acc && rows > 3);
+        FloatVector r31 = Gemm.init(c, c3 + L, acc && rows > 3);
+        FloatVector r40 = Gemm.init(c, c4, acc && rows > 4);
+        FloatVector r41 = Gemm.init(c, c4 + L, acc && rows > 4);
+        FloatVector r50 = Gemm.init(c, c5, acc && rows > 5);
+        FloatVector r51 = Gemm.init(c, c5 + L, acc && rows > 5);
         for (int p = 0; p < k; p++) {
             int bo = p * PackedGemm.BLOCK_COLS;
             int a = ao + p * PackedGemm.PANEL_ROWS;
@@ -93,9 +93,5 @@ final class PanelKernel implements PackedGemm.Kernel {
             r40.intoArray(c, c4);
             r41.intoArray(c, c4 + L);
         }
-    }
-
-    private static FloatVector init(float[] c, int offset, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(S, c, offset) : FloatVector.zero(S);
     }
 }

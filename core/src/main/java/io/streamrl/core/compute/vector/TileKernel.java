@@ -26,18 +26,18 @@ final class TileKernel implements Gemm.Tile {
         int c3 = c2 + ldc;
         int c4 = c3 + ldc;
         int c5 = c4 + ldc;
-        FloatVector r00 = init(c, c0, acc);
-        FloatVector r01 = init(c, c0 + L, acc);
-        FloatVector r10 = init(c, c1, acc);
-        FloatVector r11 = init(c, c1 + L, acc);
-        FloatVector r20 = init(c, c2, acc);
-        FloatVector r21 = init(c, c2 + L, acc);
-        FloatVector r30 = init(c, c3, acc);
-        FloatVector r31 = init(c, c3 + L, acc);
-        FloatVector r40 = init(c, c4, acc);
-        FloatVector r41 = init(c, c4 + L, acc);
-        FloatVector r50 = init(c, c5, acc);
-        FloatVector r51 = init(c, c5 + L, acc);
+        FloatVector r00 = Gemm.init(c, c0, acc);
+        FloatVector r01 = Gemm.init(c, c0 + L, acc);
+        FloatVector r10 = Gemm.init(c, c1, acc);
+        FloatVector r11 = Gemm.init(c, c1 + L, acc);
+        FloatVector r20 = Gemm.init(c, c2, acc);
+        FloatVector r21 = Gemm.init(c, c2 + L, acc);
+        FloatVector r30 = Gemm.init(c, c3, acc);
+        FloatVector r31 = Gemm.init(c, c3 + L, acc);
+        FloatVector r40 = Gemm.init(c, c4, acc);
+        FloatVector r41 = Gemm.init(c, c4 + L, acc);
+        FloatVector r50 = Gemm.init(c, c5, acc);
+        FloatVector r51 = Gemm.init(c, c5 + L, acc);
         int a0 = i * aRow;
         int a1 = a0 + aRow;
         int a2 = a1 + aRow;
@@ -80,9 +80,5 @@ final class TileKernel implements Gemm.Tile {
         r41.intoArray(c, c4 + L);
         r50.intoArray(c, c5);
         r51.intoArray(c, c5 + L);
-    }
-
-    private static FloatVector init(float[] c, int offset, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(S, c, offset) : FloatVector.zero(S);
     }
 }
