@@ -16,10 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       streams past it.</li>
  * </ul>
  *
- * Packing also absorbs transposes: any operand layout becomes the same kernel. The kernel is a
- * 6 x 2-vector block of C in 12 accumulators (with two B vectors and a broadcast, 15 of the 16
- * AVX2 registers), one sequential FMA chain per entry of C, so results are bit-identical to the
- * unpacked kernels and to scalar {@link Math#fma} loops.
+ * Packing also absorbs transposes: any operand layout becomes the same kernel. The kernel
+ * ({@link PanelKernel}) is a 6 x 2-vector block of C in 12 accumulators (with two B vectors and a
+ * broadcast, 15 of the 16 AVX2 registers), one sequential FMA chain per entry of C, so results
+ * are bit-identical to the unpacked kernels and to scalar {@link Math#fma} loops. The caller
+ * passes the kernel in: {@code VectorBackend} picks the fastest of several compiled copies
+ * ({@link KernelCopies}).
  */
 final class PackedGemm {
 
