@@ -40,6 +40,27 @@ final class BenchCommand {
         out.flush();
     }
 
+    /** The PyTorch peer to compare with, for the benchmarks that can run it beside streamrl. */
+    static final class PeerOptions {
+        @Option(names = "--peer", paramLabel = "DIR", description = "Folder of the PyTorch peer (ddpg_pendulum.py):"
+                + " when given, the peer runs the same measurement in the same run, right after streamrl's.")
+        Path dir;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with PyTorch for the peer (default: ${DEFAULT-VALUE}).")
+        String python;
+    }
+
+    /** JVM options of bin/streamrl, given to the child JVMs that benchmarks start. */
+    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("--add-modules", "jdk.incubator.vector",
+            "-XX:+UseParallelGC");
+
+    /** The java command of this JVM, for child JVMs that run like it. */
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
     /** Where the Kafka benchmarks find Kafka. */
     static final class BrokerOption {
         @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
@@ -153,11 +174,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            String java = ProcessHandle.current().info().command()
-                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // The actors run from the same jar or class path as this command, with bin/streamrl's JVM options.
-            ActorLauncher launcher = ActorLauncher.java(java, List.of("--add-modules", "jdk.incubator.vector",
-                    "-XX:+UseParallelGC"), System.getProperty("java.class.path"), Main.class.getName());
+            ActorLauncher launcher = ActorLauncher.java(javaCommand(), LAUNCHER_JVM_OPTIONS,
+                    System.getProperty("java.class.path"), Main.class.getName());
             List<ActorsBenchmark.Measurement> results = new ActorsBenchmark(Clock.systemUTC(), launcher).run(
                     new ActorsBenchmark.Settings(counts, steps, hidden, Duration.ofSeconds(timeoutSeconds),
                             broker.bootstrapServer));
@@ -207,13 +226,8 @@ final class BenchCommand {
                 description = "Longest one seed may run (default: ${DEFAULT-VALUE} s).")
         long timeoutSeconds;
 
-        @Option(names = "--peer", paramLabel = "DIR", description = "Folder of the PyTorch peer (ddpg_pendulum.py);"
-                + " when given, the peer trains the same seeds in the same run.")
-        Path peerDir;
-
-        @Option(names = "--python", defaultValue = "/usr/bin/python3",
-                description = "Python with PyTorch for the peer (default: ${DEFAULT-VALUE}).")
-        String python;
+        @Mixin
+        PeerOptions peerOptions;
 
         @Option(names = "--peer-learning-starts", defaultValue = "1000",
                 description = "Peer's --learning-starts (default: ${DEFAULT-VALUE}).")
@@ -226,8 +240,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Duration timeout = Duration.ofSeconds(timeoutSeconds);
-            SolveBenchmark.Peer peer = peerDir == null ? null
-                    : new SolveBenchmark.Peer(peerDir, python, peerLearningStarts, peerTotalTimesteps, 1, timeout);
+            SolveBenchmark.Peer peer = peerOptions.dir == null ? null : new SolveBenchmark.Peer(peerOptions.dir,
+                    peerOptions.python, peerLearningStarts, peerTotalTimesteps, 1, timeout);
             List<SolveBenchmark.SeedResult> results = new SolveBenchmark(Clock.systemUTC()).run(
                     new SolveBenchmark.Settings(seeds, agent.config(), agent.backendName(), actors, maxSteps,
                             publishEvery, evalEvery, timeout, broker.bootstrapServer, peer));
@@ -302,13 +316,8 @@ final class BenchCommand {
         @Option(names = "--warmup", defaultValue = "300", description = "Untimed updates first (default: ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--peer", paramLabel = "DIR", description = "Folder of the PyTorch peer (ddpg_pendulum.py): run"
-                + " its update benchmark after each of ours, same shapes and threads, and print the ratios.")
-        Path peerDir;
-
-        @Option(names = "--python", defaultValue = "/usr/bin/python3",
-                description = "Python with PyTorch for the peer (default: ${DEFAULT-VALUE}).")
-        String python;
+        @Mixin
+        PeerOptions peerOptions;
 
         @Option(names = "--rounds", defaultValue = "1", description = "Alternate streamrl and the peer this many times"
                 + " per configuration; with --peer a summary line gives the median ratio (default: ${DEFAULT-VALUE}).")
@@ -337,7 +346,8 @@ final class BenchCommand {
             List<String> names = backends.isEmpty()
                     ? (ComputeBackends.vectorApiAvailable() ? ComputeBackends.NAMES : List.of(ComputeBackends.ND4J))
                     : backends;
-            PeerUpdateBenchmark peer = peerDir == null ? null : new PeerUpdateBenchmark(peerDir, python);
+            PeerUpdateBenchmark peer = peerOptions.dir == null ? null
+                    : new PeerUpdateBenchmark(peerOptions.dir, peerOptions.python);
             PrintWriter out = spec.commandLine().getOut();
             ObjectMapper json = new ObjectMapper();
             for (int i = 0; i < hidden.size(); i++) {
@@ -377,7 +387,8 @@ final class BenchCommand {
                     summary.put("hidden", h);
                     summary.put("batch", b);
                     summary.put("threads", threads);
-                    summary.put("median_ratio", round(median(sorted), 2));
+                    summary.put("median_ratio",
+                            round(UpdateBenchmark.median(sorted.stream().mapToDouble(Double::doubleValue).toArray()), 2));
                     summary.put("ratios", sorted.stream().map(x -> round(x, 2)).toList());
                     out.println(json.writeValueAsString(summary));
                     out.flush();
@@ -405,10 +416,10 @@ final class BenchCommand {
         /** This benchmark for one configuration in a child JVM started like bin/streamrl starts this one. */
         @SuppressWarnings("unchecked")
         private Map<String, Object> inFreshJvm(ObjectMapper json, String backend, int h, int b) throws Exception {
-            String java = ProcessHandle.current().info().command()
-                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                    "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            List<String> command = new ArrayList<>();
+            command.add(javaCommand());
+            command.addAll(LAUNCHER_JVM_OPTIONS);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "bench", "updates", "--hidden", Integer.toString(h), "--batch", Integer.toString(b), "--threads",
                     Integer.toString(threads), "--backend", backend, "--seconds", Double.toString(seconds),
                     "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup)));
@@ -432,11 +443,6 @@ final class BenchCommand {
                         + exit + (result == null ? " and printed no result" : ""));
             }
             return json.readValue(result, LinkedHashMap.class);
-        }
-
-        private static double median(List<Double> sorted) {
-            int n = sorted.size();
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         private static Map<String, Object> fields(UpdateBenchmark.Result r) {

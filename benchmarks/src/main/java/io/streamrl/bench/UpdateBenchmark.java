@@ -82,12 +82,22 @@ public final class UpdateBenchmark {
                 }
                 rates[r] = count / ((nanoTime.getAsLong() - start) / 1e9);
             }
-            Arrays.sort(rates);
-            double median = rates.length % 2 == 1 ? rates[rates.length / 2]
-                    : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-            return new Result(backend.name(), s.hidden(), s.batch(), s.threads(), median, rates[rates.length - 1],
-                    1e3 / median, flops, flops * median / 1e9, count, s.repeats());
+            double median = median(rates);
+            return new Result(backend.name(), s.hidden(), s.batch(), s.threads(), median,
+                    Arrays.stream(rates).max().orElseThrow(), 1e3 / median, flops, flops * median / 1e9, count,
+                    s.repeats());
         }
+    }
+
+    /** The middle value, or the mean of the two middle ones for an even count, as the peer's numpy.median. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("the median of no values is undefined");
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamrl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.function.LongSupplier;
@@ -42,6 +43,15 @@ class UpdateBenchmarkTest {
     void theIssueFigureFor256IsTheSameCount() {
         // The issue quotes 340 MFLOP per update at 256-256, batch 256.
         assertThat(expectedFlops(256, 256)).isBetween(340_000_000L, 341_000_000L);
+    }
+
+    @Test
+    void medianAveragesTheMiddleTwoOfAnEvenCountAndLeavesItsInputAlone() {
+        double[] odd = {3, 1, 2};
+        assertThat(UpdateBenchmark.median(odd)).isEqualTo(2);
+        assertThat(odd).containsExactly(3, 1, 2);
+        assertThat(UpdateBenchmark.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThatThrownBy(() -> UpdateBenchmark.median(new double[0])).hasMessageContaining("no values");
     }
 
     @Test

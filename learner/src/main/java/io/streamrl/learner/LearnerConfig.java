@@ -123,7 +123,8 @@ public record LearnerConfig(
         return "env=" + env + " algorithm=" + algorithm.algorithmName() + " seed=" + seed + " policy-name="
                 + policyName + " publish-every=" + publishEvery + " backend=" + backend + " eval-every=" + evalEvery
                 + " eval-episodes=" + evalEpisodes + " start-position=" + startPosition.name().toLowerCase(Locale.ROOT)
-                + " ingest-threads=" + ingestThreads + " metrics-host=" + metricsHost + " metrics-port=" + metricsPort + " progress-interval=" + progressInterval.toMillis() + "ms";
+                + " ingest-threads=" + ingestThreads + " metrics-host=" + metricsHost + " metrics-port=" + metricsPort
+                + " progress-interval=" + progressInterval.toMillis() + "ms";
     }
 
     private static EnvSpec specOf(String env) {
@@ -224,8 +225,8 @@ public record LearnerConfig(
         public LearnerConfig build() {
             EnvSpec spec = specOf(env);
             return new LearnerConfig(env, algorithm, seed, policyName == null ? spec.id() : policyName,
-                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsHost, metricsPort,
-                    progressInterval,
+                    publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsHost,
+                    metricsPort, progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
                             : observationNormalizer);
         }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -245,7 +246,7 @@ public final class LearnerService implements AutoCloseable {
         if (trainingLoop.failure().isPresent()) {
             return trainingLoop.failure().get();
         }
-        return ingestLoops.stream().map(IngestLoop::failure).flatMap(java.util.Optional::stream).findFirst()
+        return ingestLoops.stream().map(IngestLoop::failure).flatMap(Optional::stream).findFirst()
                 .map(e -> new TrainingLoop.Failure(LearnerResult.Outcome.INGEST_FAILED,
                         "reading " + topics.transitions().name() + " failed: " + e))
                 .orElse(null);

@@ -33,7 +33,8 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class RecordCodec<T extends SpecificRecord> {
 
-    private static final int HEADER_LENGTH = 10;
+    /** Single-object encoding: two marker bytes and the writer schema's 8-byte fingerprint. */
+    static final int HEADER_LENGTH = 10;
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
 

@@ -2,6 +2,7 @@ package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
@@ -23,7 +24,6 @@ public final class TransitionReader {
 
     /** The version whose layout {@link #readCurrent} implements. */
     private static final int LAYOUT_VERSION = 2;
-    private static final int HEADER_LENGTH = 10;
 
     private final RecordCodec<Transition> codec;
     private final SchemaVersion layout;
@@ -55,8 +55,9 @@ public final class TransitionReader {
             return TransitionFields.of(codec.decode(topic, bytes));
         }
         try {
-            decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, decoder);
-            TransitionFields fields = readCurrent(decoder, bytes.length - HEADER_LENGTH);
+            int bodyLength = bytes.length - RecordCodec.HEADER_LENGTH;
+            decoder = DecoderFactory.get().binaryDecoder(bytes, RecordCodec.HEADER_LENGTH, bodyLength, decoder);
+            TransitionFields fields = readCurrent(decoder, bodyLength);
             if (!decoder.isEnd()) {
                 throw new IOException("bytes are left over after a complete record");
             }
@@ -104,7 +105,7 @@ public final class TransitionReader {
                 throw new IOException("an array claims " + count + " more floats than the " + bodyLength
                         + "-byte body can hold");
             }
-            out = java.util.Arrays.copyOf(out, filled + (int) count);
+            out = Arrays.copyOf(out, filled + (int) count);
             for (int i = 0; i < count; i++) {
                 out[filled++] = in.readFloat();
             }

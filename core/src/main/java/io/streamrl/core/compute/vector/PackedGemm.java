@@ -1,5 +1,6 @@
 package io.streamrl.core.compute.vector;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -65,7 +66,7 @@ final class PackedGemm {
             int first = t * PANEL_ROWS;
             int rows = Math.min(PANEL_ROWS, m - first);
             if (rows < PANEL_ROWS) {
-                java.util.Arrays.fill(packed, base, base + PANEL_ROWS * k, 0f);
+                Arrays.fill(packed, base, base + PANEL_ROWS * k, 0f);
             }
             if (aCol == 1) {
                 for (int r = 0; r < rows; r++) {
