@@ -1,5 +1,6 @@
 package io.streamrl.actor;
 
+import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.agent.NoiseType;
 import io.streamrl.core.config.Check;
 import io.streamrl.core.config.RecordOptions;
@@ -206,6 +207,17 @@ public record ActorConfig(
         public Builder ouTheta(double value) {
             ouTheta = value;
             return this;
+        }
+
+        /** The exploration settings of a hyperparameter record: noise type, scale, floor, decay and OU theta. */
+        public Builder explorationOf(DdpgConfig agent) {
+            return noise(agent.noise()).noiseSigma(agent.noiseSigma()).noiseSigmaMin(agent.noiseSigmaMin())
+                    .noiseDecay(agent.noiseDecay()).ouTheta(agent.ouTheta());
+        }
+
+        /** Both flow-control settings at once. */
+        public Builder pacing(Pacing value) {
+            return maxPolicyLag(value.maxPolicyLag()).warmupSteps(value.warmupSteps());
         }
 
         public Builder maxPolicyLag(long value) {

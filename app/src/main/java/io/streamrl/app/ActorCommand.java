@@ -96,8 +96,8 @@ final class ActorCommand implements Callable<Integer> {
         }
         ActorConfig config = builder.build();
         PrintWriter out = spec.commandLine().getOut();
-        try (ActorService service = ActorService.start(config, kafka.settings(), Clock.systemUTC())) {
-            GracefulStop stop = new GracefulStop("actor", service::close);
+        try (ActorService service = ActorService.start(config, kafka.settings(), Clock.systemUTC());
+             GracefulStop stop = new GracefulStop("actor", service::close)) {
             service.metricsPort().ifPresent(p -> out.printf("metrics: http://%s:%d/metrics%n", metrics.host, p));
             out.printf("actor %s on %s, policy %s, Kafka %s%n", actorId, config.envSpec().id(), config.policyName(),
                     kafka.bootstrapServer);
@@ -108,7 +108,6 @@ final class ActorCommand implements Callable<Integer> {
                     + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
                     s.episodes(), s.policyVersion());
             out.flush();
-            stop.close();
             return s.transitionsFailed() == 0 ? 0 : 1;
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrl.bench.ActorLauncher;
 import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
+import io.streamrl.bench.Json;
 import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
 import io.streamrl.bench.PeakFlops;
@@ -275,7 +276,7 @@ final class BenchCommand {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("threads", 1);
             line.put("lanes", r.lanes());
-            line.put("gflops", Math.round(r.gflops() * 100) / 100.0);
+            line.put("gflops", Json.round(r.gflops(), 2));
             line.put("chunks", r.chunks());
             line.put("checksum", r.checksum());
             print(spec, line);
@@ -371,7 +372,7 @@ final class BenchCommand {
                         line.put("hidden", h);
                         line.put("batch", b);
                         line.put("threads", threads);
-                        line.put("updates_per_s", round(peerRate, 1));
+                        line.put("updates_per_s", Json.round(peerRate, 1));
                         line.put("round", round);
                         out.println(json.writeValueAsString(line));
                         out.flush();
@@ -387,9 +388,9 @@ final class BenchCommand {
                     summary.put("hidden", h);
                     summary.put("batch", b);
                     summary.put("threads", threads);
-                    summary.put("median_ratio",
-                            round(UpdateBenchmark.median(sorted.stream().mapToDouble(Double::doubleValue).toArray()), 2));
-                    summary.put("ratios", sorted.stream().map(x -> round(x, 2)).toList());
+                    double median = UpdateBenchmark.median(sorted.stream().mapToDouble(Double::doubleValue).toArray());
+                    summary.put("median_ratio", Json.round(median, 2));
+                    summary.put("ratios", sorted.stream().map(x -> Json.round(x, 2)).toList());
                     out.println(json.writeValueAsString(summary));
                     out.flush();
                 }
@@ -406,9 +407,9 @@ final class BenchCommand {
                 UpdateBenchmark.Breakdown profile = UpdateBenchmark.breakdown(settings,
                         result.updatesPerRepeat(), System::nanoTime);
                 Map<String, Object> shares = new LinkedHashMap<>();
-                profile.shareOfTime().forEach((op, share) -> shares.put(op, round(share, 3)));
+                profile.shareOfTime().forEach((op, share) -> shares.put(op, Json.round(share, 3)));
                 line.put("share_of_time", shares);
-                line.put("matmul_gflops", round(profile.matmulGflops(), 2));
+                line.put("matmul_gflops", Json.round(profile.matmulGflops(), 2));
             }
             return line;
         }
@@ -451,19 +452,14 @@ final class BenchCommand {
             m.put("hidden", r.hidden());
             m.put("batch", r.batch());
             m.put("threads", r.threads());
-            m.put("updates_per_s", round(r.updatesPerSecond(), 1));
-            m.put("best_updates_per_s", round(r.bestUpdatesPerSecond(), 1));
-            m.put("ms_per_update", round(r.msPerUpdate(), 3));
+            m.put("updates_per_s", Json.round(r.updatesPerSecond(), 1));
+            m.put("best_updates_per_s", Json.round(r.bestUpdatesPerSecond(), 1));
+            m.put("ms_per_update", Json.round(r.msPerUpdate(), 3));
             m.put("flops_per_update", r.flopsPerUpdate());
-            m.put("gflops", round(r.gflops(), 2));
+            m.put("gflops", Json.round(r.gflops(), 2));
             m.put("updates_per_repeat", r.updatesPerRepeat());
             m.put("repeats", r.repeats());
             return m;
-        }
-
-        private static double round(double value, int decimals) {
-            double scale = Math.pow(10, decimals);
-            return Math.round(value * scale) / scale;
         }
     }
 }

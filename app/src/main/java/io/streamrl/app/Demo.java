@@ -3,6 +3,7 @@ package io.streamrl.app;
 import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
+import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.train.CurvePoint;
@@ -103,16 +104,13 @@ final class Demo {
             long perActor = (settings.maxEnvSteps() + settings.actors() - 1) / settings.actors();
             // Random steps before the first policy: enough for learning-starts plus the transitions the
             // replay-ratio limiter needs before the first publish, shared by the actors.
-            DdpgConfig agent = settings.agent();
-            long firstPublish = agent.learningStarts() + (long) Math.ceil(settings.publishEvery() / agent.replayRatio());
-            long warmupSteps = (firstPublish + settings.actors() - 1) / settings.actors();
+            long warmupSteps = Pacing.inStepWith(settings.agent(), settings.publishEvery(), settings.actors())
+                    .warmupSteps();
             try {
                 for (int i = 1; i <= settings.actors(); i++) {
                     ActorConfig config = ActorConfig.builder("demo-actor-" + i, settings.env(), settings.seed() * 1000 + i)
                             .maxSteps(perActor).maxPolicyLag(settings.maxPolicyLag()).warmupSteps(warmupSteps)
-                            .noise(settings.agent().noise()).noiseSigma(settings.agent().noiseSigma())
-                            .noiseSigmaMin(settings.agent().noiseSigmaMin()).noiseDecay(settings.agent().noiseDecay())
-                            .ouTheta(settings.agent().ouTheta()).build();
+                            .explorationOf(settings.agent()).build();
                     ActorService actor = ActorService.start(config, kafka, clock);
                     actors.add(actor);
                     actorRuns.add(CompletableFuture.runAsync(actor::run,

@@ -3,6 +3,7 @@ package io.streamrl.app;
 import io.streamrl.actor.ActorStats;
 import io.streamrl.broker.EmbeddedBrokerConfig;
 import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
@@ -81,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         EnvSpec envSpec = Envs.make(env, new SplittableRandom(0)).spec();
         DdpgConfig config = agent.config();
         long lag = maxPolicyLag != null ? maxPolicyLag
-                : Math.max(1, Math.round(publishEvery / (actors * config.replayRatio())));
+                : Pacing.inStepWith(config, publishEvery, actors).maxPolicyLag();
         Demo.Settings settings = new Demo.Settings(env, config, seed, actors, maxSteps, publishEvery, evalEvery, lag,
                 agent.backendName());
         PrintWriter console = spec.commandLine().getOut();

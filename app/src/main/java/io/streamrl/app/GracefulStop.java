@@ -28,7 +28,11 @@ final class GracefulStop implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** The command is done (summary printed); a pending shutdown may now complete. */
+    /**
+     * The command is done (summary printed, or failed); a pending shutdown may now complete.
+     * Close it before the service, in a try-with-resources after it, so that an exception cannot
+     * leave the hook holding the JVM for the whole grace period.
+     */
     @Override
     public void close() {
         finished.countDown();

@@ -9,6 +9,7 @@ import io.streamrl.learner.StartPosition;
 import io.streamrl.core.train.TrainListener;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,19 +79,18 @@ final class LearnerCommand implements Callable<Integer> {
         LearnerConfig config = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         try (LearnerService learner = new LearnerService(kafka.settings(), config, Clock.systemUTC(),
-                TrainListener.NONE)) {
-            GracefulStop stop = new GracefulStop("learner", learner::close);
+                TrainListener.NONE);
+             GracefulStop stop = new GracefulStop("learner", learner::close)) {
             out.printf("learner for %s (%s), policy %s, Kafka %s%n", config.envSpec().id(),
                     config.algorithm().algorithmName(), config.policyName(), kafka.bootstrapServer);
             out.flush();
             LearnerResult result = learner.run();
             LearnerStats s = result.stats();
             out.printf("learner stopped (%s): %,d transitions received, %,d dead-lettered, %,d updates, %,d policies"
-                    + " published%s%n", result.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    + " published%s%n", result.outcome().name().toLowerCase(Locale.ROOT),
                     s.transitionsReceived(), s.transitionsDeadLettered(), s.updates(), s.policiesPublished(),
                     result.failed() ? ": " + result.reason() : "");
             out.flush();
-            stop.close();
             return result.failed() ? 1 : 0;
         }
     }

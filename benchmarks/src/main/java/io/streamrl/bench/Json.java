@@ -1,13 +1,13 @@
 package io.streamrl.bench;
 
 /** Number formatting of the result lines. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
     /** {@code value} to {@code decimals} places; null (JSON null) for NaN and infinities, which JSON lacks. */
-    static Double round(double value, int decimals) {
+    public static Double round(double value, int decimals) {
         if (!Double.isFinite(value)) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.streamrl.bench;
 
 import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
+import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.train.TrainListener;
@@ -215,17 +216,12 @@ public final class SolveBenchmark {
                 stats.evalMeanReturn());
     }
 
-    /** As the demo sets its actors up: flow control at the replay ratio, random steps until the first policy. */
+    /** As the demo sets its actors up: paced to the learner, exploring as the hyperparameters say. */
     private static ActorConfig actorConfig(Settings s, long seed, int index) {
-        DdpgConfig agent = s.agent();
         long perActor = (s.maxEnvSteps() + s.actors() - 1) / s.actors();
-        long lag = Math.max(1, Math.round(s.publishEvery() / (s.actors() * agent.replayRatio())));
-        long firstPublish = agent.learningStarts() + (long) Math.ceil(s.publishEvery() / agent.replayRatio());
-        long warmup = (firstPublish + s.actors() - 1) / s.actors();
         return ActorConfig.builder("solve-actor-" + index, PendulumRecords.ENV, seed * 1000 + index)
-                .maxSteps(perActor).maxPolicyLag(lag).warmupSteps(warmup)
-                .noise(agent.noise()).noiseSigma(agent.noiseSigma()).noiseSigmaMin(agent.noiseSigmaMin())
-                .noiseDecay(agent.noiseDecay()).ouTheta(agent.ouTheta()).build();
+                .maxSteps(perActor).pacing(Pacing.inStepWith(s.agent(), s.publishEvery(), s.actors()))
+                .explorationOf(s.agent()).build();
     }
 
     private static LearnerResult join(CompletableFuture<LearnerResult> run) throws InterruptedException {

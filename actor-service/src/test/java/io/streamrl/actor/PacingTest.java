@@ -1,0 +1,52 @@
+package io.streamrl.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.agent.NoiseType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PacingTest {
+
+    @Test
+    void twoActorsShareTheUpdatesOfOnePublicationAndTheFirstPublicationsTransitions() {
+        // DDPG defaults: learning-starts 1,000, replay ratio 1. Publishing every 100 updates needs
+        // 100 transitions between publications, 50 per actor; the first publication needs 1,100.
+        Pacing p = Pacing.inStepWith(DdpgConfig.ddpg(), 100, 2);
+        assertThat(p).isEqualTo(new Pacing(50, 550));
+    }
+
+    @Test
+    void aLowerReplayRatioNeedsMoreTransitionsPerUpdate() {
+        DdpgConfig halfRatio = DdpgConfig.ddpg().with(Map.of("replay-ratio", "0.5", "learning-starts", "1001"));
+        // 100 updates at 0.5 per transition need 200 transitions; (1,001 + 200) / 3 rounds up to 401.
+        assertThat(Pacing.inStepWith(halfRatio, 100, 3)).isEqualTo(new Pacing(67, 401));
+    }
+
+    @Test
+    void anActorNeverWaitsBeforeItsFirstStep() {
+        assertThat(Pacing.inStepWith(DdpgConfig.ddpg(), 1, 8).maxPolicyLag()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesNoActors() {
+        assertThatThrownBy(() -> Pacing.inStepWith(DdpgConfig.ddpg(), 100, 0)).hasMessageContaining("actors");
+    }
+
+    @Test
+    void explorationComesFromTheHyperparameters() {
+        DdpgConfig agent = DdpgConfig.ddpg().with(Map.of("noise", "ou", "noise-sigma", "0.8", "noise-sigma-min",
+                "0.1", "noise-decay", "0.97", "ou-theta", "0.2"));
+        ActorConfig config = ActorConfig.builder("a1", "pendulum", 1).explorationOf(agent)
+                .pacing(new Pacing(50, 550)).build();
+        assertThat(config.noise()).isEqualTo(NoiseType.OU);
+        assertThat(config.noiseSigma()).isEqualTo(0.8);
+        assertThat(config.noiseSigmaMin()).isEqualTo(0.1);
+        assertThat(config.noiseDecay()).isEqualTo(0.97);
+        assertThat(config.ouTheta()).isEqualTo(0.2);
+        assertThat(config.maxPolicyLag()).isEqualTo(50);
+        assertThat(config.warmupSteps()).isEqualTo(550);
+    }
+}
