@@ -18,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -239,8 +236,7 @@ public final class IngestBenchmark {
         LearnerConfig config = LearnerConfig.builder(PendulumRecords.ENV).algorithm(agent)
                 .policyName("bench-ingest-" + round).evalEvery(0).ingestThreads(ingestThreads).build();
         LearnerService learner = new LearnerService(kafka, config, clock, TrainListener.NONE);
-        CompletableFuture<LearnerResult> run = CompletableFuture.supplyAsync(learner::run,
-                task -> new Thread(task, "bench-learner").start());
+        CompletableFuture<LearnerResult> run = BackgroundLearner.start(learner);
         try {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             long firstBatch = 0;
@@ -270,7 +266,7 @@ public final class IngestBenchmark {
             return new Read(stats.transitionsReceived(), firstBatch, seconds);
         } finally {
             learner.close();
-            awaitStopped(run);
+            BackgroundLearner.awaitStopped(run);
         }
     }
 
@@ -279,14 +275,6 @@ public final class IngestBenchmark {
             return run.getNow(null).reason();
         } catch (RuntimeException e) {
             return e.toString();
-        }
-    }
-
-    private static void awaitStopped(CompletableFuture<LearnerResult> run) throws InterruptedException {
-        try {
-            run.get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("the benchmark learner did not stop cleanly: {}", e.toString());
         }
     }
 }

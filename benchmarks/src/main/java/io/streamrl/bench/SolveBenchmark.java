@@ -177,8 +177,7 @@ public final class SolveBenchmark {
         };
         long start = System.nanoTime();
         LearnerService learner = new LearnerService(kafka, config, clock, listener);
-        CompletableFuture<LearnerResult> learnerRun = CompletableFuture.supplyAsync(learner::run,
-                task -> new Thread(task, "bench-learner").start());
+        CompletableFuture<LearnerResult> learnerRun = BackgroundLearner.start(learner);
         List<ActorService> actors = new ArrayList<>();
         List<CompletableFuture<Void>> actorRuns = new ArrayList<>();
         String outcome;
@@ -204,7 +203,7 @@ public final class SolveBenchmark {
             learner.close();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        LearnerResult result = join(learnerRun);
+        LearnerResult result = BackgroundLearner.awaitStopped(learnerRun);
         if (result != null && result.failed() && !solved.isDone()) {
             outcome = "learner failed: " + result.reason();
         }
@@ -222,14 +221,5 @@ public final class SolveBenchmark {
         return ActorConfig.builder("solve-actor-" + index, PendulumRecords.ENV, seed * 1000 + index)
                 .maxSteps(perActor).pacing(Pacing.inStepWith(s.agent(), s.publishEvery(), s.actors()))
                 .explorationOf(s.agent()).build();
-    }
-
-    private static LearnerResult join(CompletableFuture<LearnerResult> run) throws InterruptedException {
-        try {
-            return run.get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("the benchmark learner did not stop cleanly: {}", e.toString());
-            return null;
-        }
     }
 }
