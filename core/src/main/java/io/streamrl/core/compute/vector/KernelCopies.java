@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: HotSpot compiles the same kernel bytecode into machine code that runs at one of two
  * speeds, about 1.6-2x apart, fixed for the life of that compiled method. Measured on a Zen 3
- * core with AVX2 (docs/benchmarks.md, "Update throughput"): within one JVM, four copies of the
- * kernel side by side kept their own speed through repeated rounds of DDPG updates at 256-256
- * (for example 115, 69, 129 and 142 updates/s), while the CPU the process ran on, the alignment
- * of the data and the JIT's tiering flags made no difference. The speed belongs to each compiled
+ * core with AVX2 (docs/benchmarks.md, "Update throughput"): within one JVM, identical copies of
+ * the kernel side by side keep their own speed on the same products (for example four at about
+ * 31 GFLOP/s and four at about 51 in one 256-256 run), while the CPU the process ran on and the
+ * alignment of the data made no difference. The speed belongs to each compiled
  * copy, most likely to where the JIT places its inner loop against the core's instruction fetch,
  * which no product flag controls. Choosing among copies at run time is what autotuned libraries
  * such as ATLAS and FFTW do among kernels. Every copy is the same bytecode, so results do not
