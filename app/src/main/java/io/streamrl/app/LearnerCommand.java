@@ -58,7 +58,7 @@ final class LearnerCommand implements Callable<Integer> {
             + " (refills the buffer from the topic) or latest (default: ${DEFAULT-VALUE}).")
     StartPosition from;
 
-    @Option(names = "--ingest-threads", defaultValue = "1", description = "Consumers reading the transitions topic,"
+    @Option(names = "--ingest-threads", defaultValue = "2", description = "Consumers reading the transitions topic,"
             + " each with a share of its partitions; more help when ingest, not training, is the bottleneck"
             + " (default: ${DEFAULT-VALUE}).")
     int ingestThreads;

@@ -53,11 +53,16 @@ public final class IngestBenchmark {
     /**
      * @param records transitions to produce and read back each round
      * @param partitions partitions of the transitions topic (records are spread evenly)
-     * @param rounds times the two readers read the topic, one result line each
+     * @param warmupRounds rounds first run and printed but left out of the medians: they measure the JIT compiling
+     * @param rounds times the readers read the topic, one result line each
      * @param bootstrapServer an existing cluster, or null for an in-process broker
      */
-    public record Settings(int records, int partitions, int rounds, int ingestThreads, String bootstrapServer) {
+    public record Settings(int records, int partitions, int warmupRounds, int rounds, int ingestThreads,
+                           String bootstrapServer) {
         public Settings {
+            if (warmupRounds < 0 || warmupRounds > 10) {
+                throw new IllegalArgumentException("warmup-rounds must be in [0, 10], got " + warmupRounds);
+            }
             if (ingestThreads < 1 || ingestThreads > 64) {
                 throw new IllegalArgumentException("ingest-threads must be in [1, 64], got " + ingestThreads);
             }
@@ -92,23 +97,34 @@ public final class IngestBenchmark {
     }
 
     public record Result(String kafka, int records, int partitions, double meanValueBytes, double produceSeconds,
-                         List<Round> rounds) {
+                         List<Round> warmups, List<Round> rounds) {
         public double producePerSecond() {
             return records / produceSeconds;
         }
 
-        /** One JSON-ready map per round, then one with the medians over the rounds ({@code "round": "median"}). */
+        /**
+         * One JSON-ready map per warm-up round ({@code "round": "warmup-1"}, ...), one per measured
+         * round, then one with the medians over the measured rounds ({@code "round": "median"}).
+         */
         public List<Map<String, Object>> lines() {
             List<Map<String, Object>> out = new ArrayList<>();
+            for (Round r : warmups) {
+                out.add(roundLine("warmup-" + r.round(), r));
+            }
             for (Round r : rounds) {
-                out.add(line(r.round(), r.raw().perSecond(), r.decoded().perSecond(), r.learner().perSecond(),
-                        r.ratio()));
-                out.get(out.size() - 1).put("learner_received", r.learner().records());
+                out.add(roundLine(r.round(), r));
             }
             out.add(line("median", median(rounds, x -> x.raw().perSecond()),
                     median(rounds, x -> x.decoded().perSecond()), median(rounds, x -> x.learner().perSecond()),
                     median(rounds, Round::ratio)));
             return out;
+        }
+
+        private Map<String, Object> roundLine(Object label, Round r) {
+            Map<String, Object> m = line(label, r.raw().perSecond(), r.decoded().perSecond(), r.learner().perSecond(),
+                    r.ratio());
+            m.put("learner_buffered", r.learner().records());
+            return m;
         }
 
         private Map<String, Object> line(Object round, double raw, double decoded, double learner, double ratio) {
@@ -152,17 +168,21 @@ public final class IngestBenchmark {
             values = null; // the rounds read from Kafka; let the encoded copies go
 
             RecordCodec<Transition> codec = RecordCodec.transition();
+            List<Round> warmups = new ArrayList<>();
             List<Round> rounds = new ArrayList<>();
-            for (int r = 1; r <= s.rounds(); r++) {
+            for (int r = 1; r <= s.warmupRounds() + s.rounds(); r++) {
+                boolean warmup = r <= s.warmupRounds();
+                int number = warmup ? r : r - s.warmupRounds();
                 Read raw = readRaw(kafka, topic, s.records(), value -> { });
                 Read decoded = readRaw(kafka, topic, s.records(), value -> codec.decode(topic, value));
                 Read learner = readWithLearner(kafka, s.records(), r, s.ingestThreads());
-                Round round = new Round(r, raw, decoded, learner);
-                log.info("round {}: raw consume {}/s, learner ingest {}/s, ratio {}", r, Math.round(raw.perSecond()),
-                        Math.round(learner.perSecond()), round.ratio());
-                rounds.add(round);
+                Round round = new Round(number, raw, decoded, learner);
+                log.info("{} {}: raw consume {}/s, learner ingest {}/s, ratio {}", warmup ? "warm-up round" : "round",
+                        number, Math.round(raw.perSecond()), Math.round(learner.perSecond()), round.ratio());
+                (warmup ? warmups : rounds).add(round);
             }
-            return new Result(target.description(), s.records(), s.partitions(), meanBytes, produceSeconds, rounds);
+            return new Result(target.description(), s.records(), s.partitions(), meanBytes, produceSeconds, warmups,
+                    rounds);
         }
     }
 
@@ -242,28 +262,29 @@ public final class IngestBenchmark {
             long firstBatch = 0;
             long firstAt = 0;
             LearnerStats stats = learner.stats();
-            while (stats.transitionsReceived() < expected) {
+            // Counted where ingest ends, in the replay buffer the training thread samples from.
+            while (stats.bufferSize() < expected) {
                 if (run.isDone()) {
-                    throw new IllegalStateException("the learner stopped after receiving " + stats.transitionsReceived()
-                            + " of " + expected + " records: " + outcome(run));
+                    throw new IllegalStateException("the learner stopped with " + stats.bufferSize() + " of " + expected
+                            + " records in its buffer: " + outcome(run));
+                }
+                if (stats.transitionsDeadLettered() > 0) {
+                    throw new IllegalStateException("the learner dead-lettered " + stats.transitionsDeadLettered()
+                            + " of the benchmark's records; they should all be valid Pendulum transitions (see the log)");
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the learner received only " + stats.transitionsReceived() + " of "
-                            + expected + " records in " + READ_TIMEOUT.toMinutes() + " min");
+                    throw new IllegalStateException("the learner stored only " + stats.bufferSize() + " of " + expected
+                            + " records in " + READ_TIMEOUT.toMinutes() + " min");
                 }
                 LockSupport.parkNanos(STATS_POLL_NANOS);
                 stats = learner.stats();
-                if (firstBatch == 0 && stats.transitionsReceived() > 0) {
-                    firstBatch = stats.transitionsReceived();
+                if (firstBatch == 0 && stats.bufferSize() > 0) {
+                    firstBatch = stats.bufferSize();
                     firstAt = System.nanoTime();
                 }
             }
             double seconds = (System.nanoTime() - firstAt) / 1e9;
-            if (stats.transitionsDeadLettered() > 0) {
-                throw new IllegalStateException("the learner dead-lettered " + stats.transitionsDeadLettered()
-                        + " of the benchmark's records; they should all be valid Pendulum transitions (see the log)");
-            }
-            return new Read(stats.transitionsReceived(), firstBatch, seconds);
+            return new Read(stats.bufferSize(), firstBatch, seconds);
         } finally {
             learner.close();
             BackgroundLearner.awaitStopped(run);

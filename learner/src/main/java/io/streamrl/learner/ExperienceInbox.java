@@ -1,35 +1,44 @@
 package io.streamrl.learner;
 
+import io.streamrl.core.replay.Batch;
+import io.streamrl.core.replay.ReplayBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Hands converted transitions from the ingest thread to the training thread, so the replay
- * buffer has a single owner. Unbounded on purpose: ingest must never wait for training (the
- * replay-ratio limiter makes training wait for data, not the other way round), and the training
- * thread empties the inbox before every gradient update, so it holds at most what arrives
- * during one update, evaluation or publication.
+ * Hands converted transitions from the ingest threads to the training thread, so the replay
+ * buffer has a single owner. A poll's accepted transitions travel together, as the first rows
+ * of one {@link Batch}: one hand-over per poll, not per transition. Unbounded on purpose:
+ * ingest must never wait for training (the replay-ratio limiter makes training wait for data,
+ * not the other way round), and the training thread empties the inbox before every gradient
+ * update, so it holds at most what arrives during one update, evaluation or publication.
  */
 final class ExperienceInbox {
 
+    /** The first {@code count} rows of {@code transitions}; nobody writes to it once offered. */
+    private record Delivery(Batch transitions, int count) {
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private ArrayDeque<Experience> pending = new ArrayDeque<>();
+    private ArrayDeque<Delivery> pending = new ArrayDeque<>();
     private boolean closed;
 
-    /** Adds experiences without blocking; dropped once the inbox is closed (the learner is stopping). */
-    void offerAll(Collection<Experience> experiences) {
-        if (experiences.isEmpty()) {
+    /**
+     * Adds the first {@code count} transitions of {@code transitions} without blocking; the
+     * caller must not touch the batch afterwards. Dropped once the inbox is closed (the learner
+     * is stopping).
+     */
+    void offer(Batch transitions, int count) {
+        if (count == 0) {
             return;
         }
         lock.lock();
         try {
             if (!closed) {
-                pending.addAll(experiences);
+                pending.add(new Delivery(transitions, count));
                 changed.signalAll();
             }
         } finally {
@@ -37,9 +46,9 @@ final class ExperienceInbox {
         }
     }
 
-    /** Passes every pending experience to {@code sink} in arrival order and returns how many. */
-    int drainTo(Consumer<Experience> sink) {
-        ArrayDeque<Experience> taken;
+    /** Moves every pending transition into {@code buffer} in arrival order and returns how many. */
+    int drainTo(ReplayBuffer buffer) {
+        ArrayDeque<Delivery> taken;
         lock.lock();
         try {
             if (pending.isEmpty()) {
@@ -50,12 +59,16 @@ final class ExperienceInbox {
         } finally {
             lock.unlock();
         }
-        taken.forEach(sink);
-        return taken.size();
+        int moved = 0;
+        for (Delivery d : taken) {
+            buffer.addAll(d.transitions(), d.count());
+            moved += d.count();
+        }
+        return moved;
     }
 
     /**
-     * Blocks until an experience is pending, the inbox is closed, or {@code timeout} has passed.
+     * Blocks until a transition is pending, the inbox is closed, or {@code timeout} has passed.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */

@@ -1,7 +1,7 @@
 package io.streamrl.learner;
 
+import io.streamrl.core.replay.Batch;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An ingest thread: reads its share of the partitions of the transitions topic (manual
  * assignment, no consumer group, so one learner sees every actor: with {@code n} ingest threads,
- * thread {@code i} takes the partitions {@code p} with {@code p % n == i}), converts each record, hands good ones to
- * the training thread through the {@link ExperienceInbox} and dead-letters the rest. Never
+ * thread {@code i} takes the partitions {@code p} with {@code p % n == i}), converts each record
+ * into a row of one batch per poll, hands the batch to the training thread through the
+ * {@link ExperienceInbox} and dead-letters the rest. Never
  * waits for training. The standard poll loop: {@link #shutdown()} sets a flag and wakes the
  * consumer, which this thread then closes.
  */
@@ -137,17 +138,19 @@ final class IngestLoop implements Runnable {
         if (records.isEmpty()) {
             return;
         }
-        List<Experience> accepted = new ArrayList<>(records.count());
+        Batch accepted = converter.newBatch(records.count());
+        int rows = 0;
         int rejected = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                accepted.add(converter.convert(record.value()));
+                converter.convert(record.value(), accepted, rows);
+                rows++;
             } catch (SerializationException e) { // RecordDecodingException or RecordValidationException
                 deadLetters.publish(record, e);
                 rejected++;
             }
         }
-        inbox.offerAll(accepted);
+        inbox.offer(accepted, rows);
         metrics.ingested(records.count(), rejected);
     }
 }

@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
  * @param evalEpisodes episodes per evaluation
  * @param startPosition where to start reading the transitions topic
  * @param ingestThreads consumers reading the transitions topic, each with a share of its
- *     partitions (more than the partition count leaves the extra ones idle)
+ *     partitions (more than the partition count leaves the extra ones idle); two by default, so
+ *     that decoding runs beside Kafka's own record parsing (docs/benchmarks.md, "Ingest")
  * @param metricsHost address the Prometheus endpoint binds to
  * @param metricsPort port of the Prometheus {@code /metrics} endpoint; -1 for none, 0 for a free one
  * @param progressInterval how often the progress line is logged and updates per second computed
@@ -53,6 +54,7 @@ public record LearnerConfig(
 
     public static final long DEFAULT_PUBLISH_EVERY = 100;
     public static final int DEFAULT_EVAL_EPISODES = 10;
+    public static final int DEFAULT_INGEST_THREADS = 2;
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
     public static final int NO_METRICS_PORT = -1;
     static final int MAX_POLICY_NAME_LENGTH = 200;
@@ -147,7 +149,7 @@ public record LearnerConfig(
         private long evalEvery;
         private int evalEpisodes = DEFAULT_EVAL_EPISODES;
         private StartPosition startPosition = StartPosition.EARLIEST;
-        private int ingestThreads = 1;
+        private int ingestThreads = DEFAULT_INGEST_THREADS;
         private String metricsHost = MetricsServer.DEFAULT_HOST;
         private int metricsPort = NO_METRICS_PORT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;

@@ -135,8 +135,7 @@ final class TrainingLoop implements Runnable {
     }
 
     private void moveInboxToBuffer() {
-        int moved = inbox.drainTo(e -> buffer.add(e.observation(), e.action(), e.reward(), e.nextObservation(),
-                e.terminal()));
+        int moved = inbox.drainTo(buffer);
         if (moved > 0) {
             metrics.bufferSize(buffer.size());
         }

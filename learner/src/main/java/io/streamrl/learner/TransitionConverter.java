@@ -4,20 +4,26 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.replay.Batch;
 import io.streamrl.schemas.RecordValidationException;
 import io.streamrl.schemas.TopicSpec;
-import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.TransitionReader;
 import io.streamrl.schemas.TransitionValidator;
+import io.streamrl.schemas.TransitionView;
 import io.streamrl.schemas.avro.Transition;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the raw value of a transitions-topic record into what the replay buffer stores, or
- * rejects it. Beyond the schema's own rules ({@link TransitionValidator}) a record must come from
- * the environment this learner trains, have its dimensions, and fit the buffer's float32 columns.
- * Rejections are {@code SerializationException}s (decoding or validation) carrying the reason.
+ * Turns the raw value of a transitions-topic record into a row of what the replay buffer stores
+ * (observations normalised, the action mapped into [-1, 1], {@code terminated} 1 only for a true
+ * terminal state), or rejects it. Beyond the schema's own rules ({@link TransitionValidator}) a
+ * record must come from the environment this learner trains, have its dimensions, and fit the
+ * buffer's float32 columns. Rejections are {@code SerializationException}s (decoding or
+ * validation) carrying the reason. Rows are written straight into a {@link Batch} that the
+ * ingest thread hands over whole, so a transition costs no allocation on its way in.
+ *
+ * <p>Not thread-safe: one per ingest thread.
  */
 final class TransitionConverter {
 
@@ -45,12 +51,20 @@ final class TransitionConverter {
         this.normalizer = normalizer;
     }
 
+    /** An empty batch with room for {@code rows} transitions of this learner's environment. */
+    Batch newBatch(int rows) {
+        return new Batch(rows, env.observationDim(), env.actionDim());
+    }
+
     /**
+     * Converts one record into row {@code row} of {@code into}. After a rejection the row holds
+     * partial values: the caller reuses it for the next record.
+     *
      * @throws io.streamrl.schemas.RecordDecodingException when the bytes are not a Transition
      * @throws RecordValidationException listing every problem of a decoded but unusable one
      */
-    Experience convert(byte[] value) {
-        TransitionFields t = validator.requireValid(reader.read(value));
+    void convert(byte[] value, Batch into, int row) {
+        TransitionView t = validator.requireValid(reader.read(value));
         List<String> problems = new ArrayList<>();
         if (!env.id().equals(t.envId())) {
             problems.add("env_id is '" + t.envId() + "'; allowed: " + env.id() + ", the environment this learner"
@@ -66,19 +80,18 @@ final class TransitionConverter {
         if (!problems.isEmpty()) {
             throw new RecordValidationException(RECORD_TYPE, problems);
         }
-        // The decoded arrays belong to this record alone: normalise them in place.
-        float[] observation = t.observation();
-        float[] nextObservation = t.nextObservation();
-        normalizer.apply(observation, observation);
-        normalizer.apply(nextObservation, nextObservation);
-        requireFinite(problems, "observation", observation);
-        requireFinite(problems, "next_observation", nextObservation);
+        int observationAt = row * env.observationDim();
+        normalizer.apply(t.observation(), into.observations(), observationAt);
+        normalizer.apply(t.nextObservation(), into.nextObservations(), observationAt);
+        requireFinite(problems, "observation", into.observations(), observationAt);
+        requireFinite(problems, "next_observation", into.nextObservations(), observationAt);
         if (!problems.isEmpty()) {
             throw new RecordValidationException(RECORD_TYPE, problems);
         }
-        float[] action = ActionScaling.toNormalized(t.action(), actionLow, actionHigh);
+        ActionScaling.toNormalized(t.action(), actionLow, actionHigh, into.actions(), row * env.actionDim());
+        into.rewards()[row] = (float) t.reward();
         // Only a terminal state stops bootstrapping; a truncated step's s' still has a value.
-        return new Experience(observation, action, t.reward(), nextObservation, t.terminated());
+        into.terminated()[row] = t.terminated() ? 1f : 0f;
     }
 
     private static void requireLength(List<String> problems, String field, float[] values, int expected) {
@@ -87,10 +100,11 @@ final class TransitionConverter {
         }
     }
 
-    private static void requireFinite(List<String> problems, String field, float[] normalized) {
-        for (int i = 0; i < normalized.length; i++) {
-            if (!Float.isFinite(normalized[i])) {
-                problems.add(field + "[" + i + "] is " + normalized[i] + " after observation normalisation;"
+    private void requireFinite(List<String> problems, String field, float[] column, int offset) {
+        for (int i = 0; i < env.observationDim(); i++) {
+            float normalized = column[offset + i];
+            if (!Float.isFinite(normalized)) {
+                problems.add(field + "[" + i + "] is " + normalized + " after observation normalisation;"
                         + " allowed: finite (the value is far outside the normaliser's range)");
                 return;
             }

@@ -10,6 +10,7 @@ import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.CurvePoint;
 import io.streamrl.core.train.TrainListener;
@@ -17,7 +18,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -125,13 +125,12 @@ class TrainingLoopTest {
     void aNonFiniteUpdateStopsTrainingWithTheReason() {
         start(1.0, 50, 10, 0, null);
         // Valid by the schema, but squared TD errors of 1e30-sized values overflow float32 gradients.
-        List<Experience> extreme = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            float[] huge = new float[OBS];
-            Arrays.fill(huge, 1e30f);
-            extreme.add(new Experience(huge, new float[] {0.5f}, 1e30, huge.clone(), false));
-        }
-        inbox.offerAll(extreme);
+        Batch extreme = new Batch(200, OBS, ACT);
+        Arrays.fill(extreme.observations(), 1e30f);
+        Arrays.fill(extreme.actions(), 0.5f);
+        Arrays.fill(extreme.rewards(), 1e30f);
+        Arrays.fill(extreme.nextObservations(), 1e30f);
+        inbox.offer(extreme, 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> !thread.isAlive());
         assertThat(loop.failure()).hasValueSatisfying(f -> {
             assertThat(f.outcome()).isEqualTo(LearnerResult.Outcome.UPDATE_FAILED);
@@ -171,11 +170,14 @@ class TrainingLoopTest {
     }
 
     private void offer(int count) {
-        List<Experience> batch = new ArrayList<>(count);
+        Batch batch = new Batch(count, OBS, ACT);
         for (int i = 0; i < count; i++) {
-            batch.add(new Experience(vector(OBS), vector(ACT), -data.nextDouble(), vector(OBS), false));
+            System.arraycopy(vector(OBS), 0, batch.observations(), i * OBS, OBS);
+            System.arraycopy(vector(ACT), 0, batch.actions(), i * ACT, ACT);
+            batch.rewards()[i] = (float) -data.nextDouble();
+            System.arraycopy(vector(OBS), 0, batch.nextObservations(), i * OBS, OBS);
         }
-        inbox.offerAll(batch);
+        inbox.offer(batch, count);
     }
 
     private float[] vector(int n) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.replay.Batch;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.RecordValidationException;
 import io.streamrl.schemas.Topics;
@@ -42,10 +43,15 @@ class TransitionConverterTest {
                 .setNextObservation(List.of(-1f, 1f, -7f))
                 .setReward(-3.25)
                 .build();
-        Experience e = converter.convert(PendulumTransitions.encode(t));
-        assertThat(e.observation()).containsExactly(0.5f, -0.5f, 0.5f);
-        assertThat(e.nextObservation()).containsExactly(-1f, 2f, -1f);
-        assertThat(e.reward()).isEqualTo(-3.25);
+        Batch batch = converter.newBatch(3);
+        converter.convert(PendulumTransitions.encode(t), batch, 1);
+        assertThat(row(batch.observations(), 1, 3)).containsExactly(0.5f, -0.5f, 0.5f);
+        assertThat(row(batch.nextObservations(), 1, 3)).containsExactly(-1f, 2f, -1f);
+        assertThat(batch.rewards()[1]).isEqualTo(-3.25f);
+        // Only the row asked for is written.
+        assertThat(batch.observations()).startsWith(0f, 0f, 0f).endsWith(0f, 0f, 0f);
+        assertThat(batch.rewards()[0]).isZero();
+        assertThat(batch.rewards()[2]).isZero();
     }
 
     @Test
@@ -56,21 +62,24 @@ class TransitionConverterTest {
                 .setTruncated(false).build();
         Transition both = PendulumTransitions.builder("a", 0, 200, random).setTerminated(true)
                 .setTruncated(true).build();
-        assertThat(identity.convert(PendulumTransitions.encode(truncated)).terminal()).isFalse();
-        assertThat(identity.convert(PendulumTransitions.encode(terminal)).terminal()).isTrue();
-        assertThat(identity.convert(PendulumTransitions.encode(both)).terminal()).isTrue();
+        Batch batch = identity.newBatch(3);
+        batch.terminated()[0] = 1f; // a row reused after an earlier transition must be overwritten
+        identity.convert(PendulumTransitions.encode(truncated), batch, 0);
+        identity.convert(PendulumTransitions.encode(terminal), batch, 1);
+        identity.convert(PendulumTransitions.encode(both), batch, 2);
+        assertThat(batch.terminated()).containsExactly(0f, 1f, 1f);
     }
 
     @Test
     void rejectsBytesThatAreNotATransition() {
-        assertThatThrownBy(() -> identity.convert(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}))
+        assertThatThrownBy(() -> convertOne(identity, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}))
                 .isInstanceOf(RecordDecodingException.class)
                 .hasMessageContaining("BAD_MAGIC");
         byte[] whole = PendulumTransitions.encode(PendulumTransitions.nth("a", 0, random));
-        assertThatThrownBy(() -> identity.convert(Arrays.copyOf(whole, whole.length / 2)))
+        assertThatThrownBy(() -> convertOne(identity, Arrays.copyOf(whole, whole.length / 2)))
                 .isInstanceOf(RecordDecodingException.class)
                 .hasMessageContaining("TRUNCATED");
-        assertThatThrownBy(() -> identity.convert(null))
+        assertThatThrownBy(() -> convertOne(identity, null))
                 .isInstanceOf(RecordDecodingException.class)
                 .hasMessageContaining("null");
     }
@@ -78,7 +87,7 @@ class TransitionConverterTest {
     @Test
     void rejectsWhatTheSchemaValidatorRejects() {
         Transition nanReward = PendulumTransitions.builder("a", 0, 1, random).setReward(Double.NaN).build();
-        assertThatThrownBy(() -> identity.convert(PendulumTransitions.encode(nanReward)))
+        assertThatThrownBy(() -> convertOne(identity, PendulumTransitions.encode(nanReward)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("reward");
     }
@@ -86,7 +95,7 @@ class TransitionConverterTest {
     @Test
     void rejectsAnotherEnvironmentsTransitions() {
         Transition other = PendulumTransitions.builder("a", 0, 1, random).setEnvId("MountainCarContinuous-v0").build();
-        assertThatThrownBy(() -> identity.convert(PendulumTransitions.encode(other)))
+        assertThatThrownBy(() -> convertOne(identity, PendulumTransitions.encode(other)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("env_id is 'MountainCarContinuous-v0'")
                 .hasMessageContaining("allowed: Pendulum-v1");
@@ -96,12 +105,12 @@ class TransitionConverterTest {
     void rejectsWrongDimensionsNamingEachField() {
         Transition longObs = PendulumTransitions.builder("a", 0, 1, random)
                 .setObservation(List.of(1f, 0f, 0f, 0f)).setNextObservation(List.of(1f, 0f, 0f, 0f)).build();
-        assertThatThrownBy(() -> identity.convert(PendulumTransitions.encode(longObs)))
+        assertThatThrownBy(() -> convertOne(identity, PendulumTransitions.encode(longObs)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("observation has 4 values; allowed: 3")
                 .hasMessageContaining("next_observation has 4 values; allowed: 3");
         Transition twoActions = PendulumTransitions.builder("a", 0, 1, random).setAction(List.of(0f, 1f)).build();
-        assertThatThrownBy(() -> identity.convert(PendulumTransitions.encode(twoActions)))
+        assertThatThrownBy(() -> convertOne(identity, PendulumTransitions.encode(twoActions)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("action has 2 values; allowed: 1");
     }
@@ -109,7 +118,7 @@ class TransitionConverterTest {
     @Test
     void rejectsARewardTheFloat32BufferCannotHold() {
         Transition huge = PendulumTransitions.builder("a", 0, 1, random).setReward(-1e300).build();
-        assertThatThrownBy(() -> identity.convert(PendulumTransitions.encode(huge)))
+        assertThatThrownBy(() -> convertOne(identity, PendulumTransitions.encode(huge)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("reward is -1.0E300")
                 .hasMessageContaining("float32");
@@ -120,13 +129,23 @@ class TransitionConverterTest {
         ObservationNormalizer steep = new ObservationNormalizer(new float[3], new float[] {1f, 1f, 1e30f});
         TransitionConverter converter = new TransitionConverter(Topics.of("conv").transitions(), PENDULUM, steep);
         Transition fast = PendulumTransitions.builder("a", 0, 1, random).setObservation(List.of(1f, 0f, 1e10f)).build();
-        assertThatThrownBy(() -> converter.convert(PendulumTransitions.encode(fast)))
+        assertThatThrownBy(() -> convertOne(converter, PendulumTransitions.encode(fast)))
                 .isInstanceOf(RecordValidationException.class)
                 .hasMessageContaining("observation[2] is Infinity after observation normalisation");
     }
 
     private float[] convertAction(TransitionConverter converter, float torque) {
         Transition t = PendulumTransitions.builder("a", 0, 1, random).setAction(List.of(torque)).build();
-        return converter.convert(PendulumTransitions.encode(t)).action();
+        return convertOne(converter, PendulumTransitions.encode(t)).actions();
+    }
+
+    private static Batch convertOne(TransitionConverter converter, byte[] value) {
+        Batch batch = converter.newBatch(1);
+        converter.convert(value, batch, 0);
+        return batch;
+    }
+
+    private static float[] row(float[] column, int row, int width) {
+        return Arrays.copyOfRange(column, row * width, (row + 1) * width);
     }
 }

@@ -12,7 +12,7 @@ public final class TransitionValidator implements RecordValidator<Transition> {
     }
 
     /** The same rules on a transition decoded by {@link TransitionReader}. */
-    public List<String> validate(TransitionFields t) {
+    public List<String> validate(TransitionView t) {
         Problems problems = new Problems();
         problems.requireText("actor_id", t.actorId());
         problems.requireText("env_id", t.envId());
@@ -46,7 +46,7 @@ public final class TransitionValidator implements RecordValidator<Transition> {
      *
      * @throws RecordValidationException listing every problem otherwise
      */
-    public TransitionFields requireValid(TransitionFields t) {
+    public <T extends TransitionView> T requireValid(T t) {
         List<String> problems = validate(t);
         if (!problems.isEmpty()) {
             throw new RecordValidationException(Transition.getClassSchema().getFullName(), problems);

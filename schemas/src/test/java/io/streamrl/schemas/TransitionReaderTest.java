@@ -33,7 +33,7 @@ class TransitionReaderTest {
     void recordsOfAnOlderVersionGoThroughSchemaResolution() {
 
 
-        TransitionFields read = new TransitionReader(TOPIC).read(SampleRecords.transitionV1());
+        TransitionView read = new TransitionReader(TOPIC).read(SampleRecords.transitionV1());
         assertThat(read.envId()).isEqualTo("MountainCarContinuous-v0");
         assertThat(read.observation()).containsExactly(-0.5f, 0.01f);
         assertThat(read.decisionId()).isNull();
@@ -70,6 +70,77 @@ class TransitionReaderTest {
                         .isEqualTo(RecordDecodingException.Kind.BAD_MAGIC));
     }
 
+    /** Avro lets a writer split an array into blocks, a negative count announcing the block's byte size. */
+    @Test
+    void readsArraysSplitIntoBlocks() {
+        Transition t = Transition.newBuilder(SampleRecords.transition())
+                .setActorId("a").setEnvId("Pendulum-v1").setEpisode(0).setStep(1)
+                .setObservation(List.of(1.5f, -2.5f, 3.5f)).build();
+        byte[] single = codec.encode(t);
+        // Header, actor id (1 + 1 bytes), env id (1 + 11), episode (1), step (1): then the observation's count.
+        int countAt = RecordCodec.HEADER_LENGTH + 2 + 12 + 1 + 1;
+        assertThat(single[countAt]).isEqualTo((byte) 6); // zig-zag of 3
+        byte[] floats = Arrays.copyOfRange(single, countAt + 1, countAt + 1 + 12);
+        var split = new java.io.ByteArrayOutputStream();
+        split.write(single, 0, countAt);
+        split.write(3); // zig-zag of -2: a block of two floats...
+        split.write(16); // ...taking 8 bytes
+        split.write(floats, 0, 8);
+        split.write(2); // a block of one float
+        split.write(floats, 8, 4);
+        split.write(single, countAt + 1 + 12, single.length - countAt - 1 - 12); // the end marker 0 onwards
+        byte[] blocks = split.toByteArray();
+        TransitionReader reader = new TransitionReader(TOPIC);
+        assertThat(reader.read(blocks).observation()).containsExactly(1.5f, -2.5f, 3.5f);
+        assertSameContent(reader.read(blocks), TransitionFields.of(codec.decode(TOPIC, blocks)));
+        assertSameContent(reader.read(single), TransitionFields.of(t));
+    }
+
+    /**
+     * Every single-byte change to the body of good records (each position, bytes chosen to hit
+     * varint continuation bits, signs, booleans and union branches): the reader and the codec
+     * must both fail with the same kind of error, or both read the same content.
+     */
+    @Test
+    void agreesWithTheCodecOnEveryOneByteCorruption() {
+        SplittableRandom r = new SplittableRandom(9);
+        TransitionReader reader = new TransitionReader(TOPIC);
+        byte[] replacements = {0x00, 0x01, 0x02, 0x06, 0x7F, (byte) 0x80, (byte) 0x81, (byte) 0xFF};
+        int failures = 0;
+        int reads = 0;
+        for (int i = 0; i < 100; i++) {
+            byte[] good = codec.encode(randomTransition(r, i));
+            for (int at = RecordCodec.HEADER_LENGTH; at < good.length; at++) {
+                for (byte replacement : replacements) {
+                    byte[] changed = good.clone();
+                    changed[at] = replacement;
+                    Object viaCodec = outcome(() -> TransitionFields.of(codec.decode(TOPIC, changed)));
+                    Object viaReader = outcome(() -> TransitionFields.copyOf(reader.read(changed)));
+                    if (viaCodec instanceof RecordDecodingException.Kind kind) {
+                        assertThat(viaReader).as("byte %d set to %d", at, replacement).isEqualTo(kind);
+                        failures++;
+                    } else {
+                        assertThat(viaReader).as("byte %d set to %d", at, replacement)
+                                .isInstanceOf(TransitionFields.class);
+                        assertSameContent((TransitionFields) viaReader, (TransitionFields) viaCodec);
+                        reads++;
+                    }
+                }
+            }
+        }
+        // Both verdicts must occur, or the comparison proves little.
+        assertThat(failures).isGreaterThan(1000);
+        assertThat(reads).isGreaterThan(1000);
+    }
+
+    private static Object outcome(java.util.function.Supplier<TransitionFields> read) {
+        try {
+            return read.get();
+        } catch (RecordDecodingException e) {
+            return e.kind();
+        }
+    }
+
     @Test
     void theValidatorGivesTheSameVerdictOnBothForms() {
         TransitionValidator validator = new TransitionValidator();
@@ -80,14 +151,14 @@ class TransitionReaderTest {
         assertThat(fromFields).isEqualTo(fromRecord).hasSize(2);
     }
 
-    private static void assertSameContent(TransitionFields a, TransitionFields b) {
+    private static void assertSameContent(TransitionView a, TransitionView b) {
         assertThat(a.actorId()).isEqualTo(b.actorId());
         assertThat(a.envId()).isEqualTo(b.envId());
         assertThat(a.episode()).isEqualTo(b.episode());
         assertThat(a.step()).isEqualTo(b.step());
         assertThat(a.observation()).isEqualTo(b.observation());
         assertThat(a.action()).isEqualTo(b.action());
-        assertThat(a.reward()).isEqualTo(b.reward());
+        assertThat(Double.doubleToRawLongBits(a.reward())).isEqualTo(Double.doubleToRawLongBits(b.reward()));
         assertThat(a.nextObservation()).isEqualTo(b.nextObservation());
         assertThat(a.terminated()).isEqualTo(b.terminated());
         assertThat(a.truncated()).isEqualTo(b.truncated());

@@ -24,10 +24,15 @@ public final class ActionScaling {
      */
     public static float[] toNormalized(float[] action, double[] low, double[] high) {
         float[] out = new float[action.length];
+        toNormalized(action, low, high, out, 0);
+        return out;
+    }
+
+    /** The same map written into {@code out} from {@code offset} on, for a row of a batch. */
+    public static void toNormalized(float[] action, double[] low, double[] high, float[] out, int offset) {
         for (int i = 0; i < action.length; i++) {
             double a = 2.0 * (action[i] - low[i]) / (high[i] - low[i]) - 1.0;
-            out[i] = (float) Math.max(-1.0, Math.min(1.0, a));
+            out[offset + i] = (float) Math.max(-1.0, Math.min(1.0, a));
         }
-        return out;
     }
 }

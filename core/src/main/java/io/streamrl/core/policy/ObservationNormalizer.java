@@ -47,21 +47,21 @@ public final class ObservationNormalizer {
         return scale.clone();
     }
 
-    /** Normalises {@code observation} into {@code out} (which may be the same array). */
-    public void apply(float[] observation, float[] out) {
+    /** Normalises {@code observation} into {@code out} from {@code offset} on, for a row of a batch. */
+    public void apply(float[] observation, float[] out, int offset) {
         if (observation.length != shift.length) {
             throw new IllegalArgumentException("observation must have " + shift.length + " values, got "
                     + observation.length);
         }
         for (int i = 0; i < shift.length; i++) {
-            out[i] = (observation[i] - shift[i]) * scale[i];
+            out[offset + i] = (observation[i] - shift[i]) * scale[i];
         }
     }
 
     /** A normalised copy of {@code observation}. */
     public float[] apply(float[] observation) {
         float[] out = new float[observation.length];
-        apply(observation, out);
+        apply(observation, out, 0);
         return out;
     }
 

@@ -67,6 +67,52 @@ public final class ReplayBuffer {
         added++;
     }
 
+    /**
+     * Stores the first {@code count} transitions of {@code batch} (copied), in order, as
+     * {@code count} calls of {@link #add} would: a learner's ingest hands over whole polls this
+     * way, at a few column copies per poll instead of five per transition.
+     *
+     * @throws IllegalArgumentException naming the row and field when a value is NaN or
+     *     infinite, or when the dimensions or {@code count} do not fit; the buffer is unchanged then
+     */
+    public void addAll(Batch batch, int count) {
+        if (batch.observationDim() != observationDim || batch.actionDim() != actionDim) {
+            throw new IllegalArgumentException("batch dimensions " + batch.observationDim() + "/" + batch.actionDim()
+                    + " do not match the buffer's " + observationDim + "/" + actionDim);
+        }
+        if (count < 0 || count > batch.size()) {
+            throw new IllegalArgumentException("count must be in [0, " + batch.size() + "], got " + count);
+        }
+        requireFiniteRows("observation", batch.observations, count, observationDim);
+        requireFiniteRows("action", batch.actions, count, actionDim);
+        requireFiniteRows("reward", batch.rewards, count, 1);
+        requireFiniteRows("next observation", batch.nextObservations, count, observationDim);
+        for (int row = 0; row < count; row++) {
+            if (batch.terminated[row] != 0f && batch.terminated[row] != 1f) {
+                throw new IllegalArgumentException("terminated of row " + row + " must be 0 or 1, got "
+                        + batch.terminated[row]);
+            }
+        }
+        // Only the newest `capacity` rows can survive: skip the older ones, but move the write
+        // position past them as adding them would have.
+        int skipped = Math.max(0, count - capacity);
+        next = (int) ((next + (long) skipped) % capacity);
+        for (int from = skipped; from < count; ) {
+            int rows = Math.min(count - from, capacity - next); // up to the end of the ring, then wrap
+            System.arraycopy(batch.observations, from * observationDim, observations, next * observationDim,
+                    rows * observationDim);
+            System.arraycopy(batch.actions, from * actionDim, actions, next * actionDim, rows * actionDim);
+            System.arraycopy(batch.rewards, from, rewards, next, rows);
+            System.arraycopy(batch.nextObservations, from * observationDim, nextObservations, next * observationDim,
+                    rows * observationDim);
+            System.arraycopy(batch.terminated, from, terminated, next, rows);
+            from += rows;
+            next = next + rows == capacity ? 0 : next + rows;
+        }
+        size = (int) Math.min(capacity, size + (long) count);
+        added += count;
+    }
+
     /** Fills {@code batch} with {@code batch.size()} transitions drawn uniformly with replacement. */
     public void sample(Batch batch, SplittableRandom random) {
         if (size == 0) {
@@ -112,6 +158,15 @@ public final class ReplayBuffer {
 
     public int actionDim() {
         return actionDim;
+    }
+
+    private static void requireFiniteRows(String what, float[] column, int rows, int width) {
+        for (int i = 0; i < rows * width; i++) {
+            if (!Float.isFinite(column[i])) {
+                throw new IllegalArgumentException(what + " of row " + i / width + " must be finite, got "
+                        + column[i] + " (at index " + i % width + ")");
+            }
+        }
     }
 
     private static void requireFinite(String what, float[] values, int expectedLength) {
