@@ -1,0 +1,305 @@
+package io.streamrl.core.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrl.core.config.RecordOptions;
+import io.streamrl.core.noise.NoiseSchedule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Defaults (the README's hyperparameter table), {@code with(Map)} parsing and fail-fast validation:
+ * every out-of-range value names its key and the allowed range.
+ */
+class DdpgConfigTest {
+
+    @Test
+    void ddpgDefaultsAreTheDocumentedOnes() {
+        DdpgConfig c = DdpgConfig.ddpg();
+        assertThat(c.actorHidden()).containsExactly(64, 64);
+        assertThat(c.criticHidden()).containsExactly(64, 64);
+        assertThat(c.actorLr()).isEqualTo(1e-3);
+        assertThat(c.criticLr()).isEqualTo(1e-3);
+        assertThat(c.gamma()).isEqualTo(0.99);
+        assertThat(c.tau()).isEqualTo(0.005);
+        assertThat(c.batchSize()).isEqualTo(128);
+        assertThat(c.bufferCapacity()).isEqualTo(1_000_000);
+        assertThat(c.learningStarts()).isEqualTo(1_000);
+        assertThat(c.replayRatio()).isEqualTo(1.0);
+        assertThat(c.criticL2()).isZero();
+        assertThat(c.policyDelay()).isEqualTo(2);
+        assertThat(c.twinCritics()).isFalse();
+        assertThat(c.targetNoise()).isZero();
+        assertThat(c.targetNoiseClip()).isEqualTo(0.5);
+        assertThat(c.noise()).isEqualTo(NoiseType.GAUSSIAN);
+        assertThat(c.noiseSigma()).isEqualTo(0.1);
+        assertThat(c.noiseSigmaMin()).isEqualTo(0.1);
+        assertThat(c.noiseDecay()).isEqualTo(1.0);
+        assertThat(c.ouTheta()).isEqualTo(0.15);
+        assertThat(c.algorithmName()).isEqualTo("ddpg");
+        assertThat(c.noiseSchedule()).isEqualTo(new NoiseSchedule(0.1, 0.1, 1.0));
+    }
+
+    @Test
+    void td3DiffersFromDdpgOnlyInTwinCriticsAndTargetSmoothing() {
+        DdpgConfig td3 = DdpgConfig.td3();
+        assertThat(td3.twinCritics()).isTrue();
+        assertThat(td3.targetNoise()).isEqualTo(0.2);
+        assertThat(td3.targetNoiseClip()).isEqualTo(0.5);
+        assertThat(td3.policyDelay()).isEqualTo(2);
+        assertThat(td3.algorithmName()).isEqualTo("td3");
+        assertThat(td3).isEqualTo(DdpgConfig.ddpg().with(Map.of("twin-critics", "true", "target-noise", "0.2")));
+    }
+
+    @Test
+    void keysAreTheKebabCaseComponentNamesOfTheReadmeTable() {
+        assertThat(RecordOptions.describe(DdpgConfig.ddpg()).keySet()).containsExactly(
+                "actor-hidden", "critic-hidden", "actor-lr", "critic-lr", "gamma", "tau", "batch-size",
+                "buffer-capacity", "learning-starts", "replay-ratio", "critic-l2", "policy-delay", "twin-critics",
+                "target-noise", "target-noise-clip", "noise", "noise-sigma", "noise-sigma-min", "noise-decay",
+                "ou-theta");
+        assertThat(DdpgConfig.ddpg().toLogLine())
+                .startsWith("actor-hidden=64,64 critic-hidden=64,64 actor-lr=0.001 ")
+                .contains(" twin-critics=false ", " noise=gaussian ")
+                .endsWith(" ou-theta=0.15");
+    }
+
+    @Test
+    void presetsByNameIgnoreCaseAndBlanks() {
+        assertThat(DdpgConfig.preset("ddpg")).isEqualTo(DdpgConfig.ddpg());
+        assertThat(DdpgConfig.preset(" TD3 ")).isEqualTo(DdpgConfig.td3());
+        assertThatThrownBy(() -> DdpgConfig.preset("sac"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown algorithm 'sac', valid: ddpg, td3");
+        assertThatThrownBy(() -> DdpgConfig.preset(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("valid: ddpg, td3");
+    }
+
+    @Test
+    void withParsesEveryValueTypeAndKeepsTheOtherKeys() {
+        DdpgConfig base = DdpgConfig.ddpg();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("actor-hidden", " 400x300 ");
+        overrides.put("critic-hidden", "256, 256,128");
+        overrides.put("actor-lr", "3e-4");
+        overrides.put("gamma", " 0.95 ");
+        overrides.put("buffer-capacity", "200_000");
+        overrides.put("batch-size", "256");
+        overrides.put("twin-critics", "TRUE");
+        overrides.put("noise", "Ou");
+        overrides.put("noise-sigma", "0.8");
+        overrides.put("noise-decay", "0.97");
+        DdpgConfig c = base.with(overrides);
+
+        DdpgConfig expected = new DdpgConfig(List.of(400, 300), List.of(256, 256, 128), 3e-4, base.criticLr(), 0.95,
+                base.tau(), 256, 200_000, base.learningStarts(), base.replayRatio(), base.criticL2(),
+                base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(), NoiseType.OU, 0.8,
+                base.noiseSigmaMin(), 0.97, base.ouTheta());
+        assertThat(c).isEqualTo(expected);
+        // the base is untouched and an empty override changes nothing
+        assertThat(base).isEqualTo(DdpgConfig.ddpg());
+        assertThat(base.with(Map.of())).isEqualTo(base);
+    }
+
+    @Test
+    void keysAreMatchedIgnoringCaseAndSurroundingBlanks() {
+        assertThat(DdpgConfig.ddpg().with(Map.of(" Actor-LR ", "0.01")).actorLr()).isEqualTo(0.01);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"actor_lr", "actorLr", "lr", "sigma"})
+    void unknownKeyListsTheValidOnes(String key) {
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, "1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown setting '" + key + "' for DdpgConfig, valid: actor-hidden, critic-hidden,")
+                .hasMessageEndingWith("noise-decay, ou-theta");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "batch-size     | 12.5  | batch-size expects a int, got '12.5'",
+        "batch-size     | ''    | batch-size expects a int, got ''",
+        "actor-lr       | fast  | actor-lr expects a double, got 'fast'",
+        "actor-hidden   | 64,ab | actor-hidden expects a List, got '64,ab'",
+        "twin-critics   | yes   | twin-critics must be true or false, got 'yes'",
+        "noise          | pink  | noise must be one of [gaussian, ou], got 'pink'",
+    })
+    void unparsableValuesAreRejectedNamingTheKey(String key, String value, String message) {
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    /**
+     * One bad value at a time on top of the ddpg defaults (buffer 1,000,000, learning-starts 1,000,
+     * noise-sigma 0.1). Integer ranges print as integers, double ranges as Java doubles.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "actor-lr          | 0          | (0.0, 1.0]",
+        "actor-lr          | -1e-3      | (0.0, 1.0]",
+        "actor-lr          | 1.5        | (0.0, 1.0]",
+        "critic-lr         | 0          | (0.0, 1.0]",
+        "critic-lr         | 2          | (0.0, 1.0]",
+        "gamma             | -0.01      | [0.0, 1.0]",
+        "gamma             | 1.01       | [0.0, 1.0]",
+        "tau               | 0          | (0.0, 1.0]",
+        "tau               | 1.1        | (0.0, 1.0]",
+        "batch-size        | 0          | [1, 65536]",
+        "batch-size        | 65537      | [1, 65536]",
+        "buffer-capacity   | 0          | [1, 100000000]",
+        "buffer-capacity   | 100000001  | [1, 100000000]",
+        "learning-starts   | 0          | [1, 1000000]",
+        "learning-starts   | 1000001    | [1, 1000000]",
+        "replay-ratio      | 0          | (0.0, 1024.0]",
+        "replay-ratio      | 1024.5     | (0.0, 1024.0]",
+        "critic-l2         | -0.001     | [0.0, 1.0]",
+        "critic-l2         | 1.5        | [0.0, 1.0]",
+        "policy-delay      | 0          | [1, 1000]",
+        "policy-delay      | 1001       | [1, 1000]",
+        "target-noise      | -0.1       | [0.0, 10.0]",
+        "target-noise      | 10.5       | [0.0, 10.0]",
+        "target-noise-clip | -0.1       | [0.0, 10.0]",
+        "target-noise-clip | 11         | [0.0, 10.0]",
+        "noise-sigma       | -0.1       | [0.0, 10.0]",
+        "noise-sigma       | 10.5       | [0.0, 10.0]",
+        "noise-sigma-min   | -0.01      | [0.0, 0.1]",
+        "noise-sigma-min   | 0.2        | [0.0, 0.1]",
+        "noise-decay       | 0          | (0.0, 1.0]",
+        "noise-decay       | 1.5        | (0.0, 1.0]",
+        "ou-theta          | 0          | (0.0, 1.0]",
+        "ou-theta          | 1.01       | (0.0, 1.0]",
+    })
+    void outOfRangeValueNamesKeyAndRange(String key, String value, String range) {
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + " must be in " + range + ", got ");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"actor-lr", "critic-lr", "gamma", "tau", "replay-ratio", "critic-l2", "target-noise",
+        "target-noise-clip", "noise-sigma", "noise-sigma-min", "noise-decay", "ou-theta"})
+    void nonFiniteValuesAreRejectedForEveryBoundedDouble(String key) {
+        for (String value : List.of("NaN", "Infinity", "-Infinity")) {
+            assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
+                    .as("%s=%s", key, value)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(key + " must be in ")
+                    .hasMessageEndingWith(", got " + value);
+        }
+    }
+
+    /** The ends of the closed ranges and the closed ends of half-open ones are allowed. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "actor-lr          | 1",
+        "actor-lr          | 1e-12",
+        "critic-lr         | 1",
+        "gamma             | 0",
+        "gamma             | 1",
+        "tau               | 1",
+        "batch-size        | 1",
+        "batch-size        | 65536",
+        "buffer-capacity   | 100000000",
+        "learning-starts   | 1",
+        "learning-starts   | 1000000",
+        "replay-ratio      | 1024",
+        "critic-l2         | 0",
+        "critic-l2         | 1",
+        "policy-delay      | 1",
+        "policy-delay      | 1000",
+        "target-noise      | 0",
+        "target-noise      | 10",
+        "target-noise-clip | 0",
+        "target-noise-clip | 10",
+        "noise-sigma-min   | 0",
+        "noise-sigma-min   | 0.1",
+        "noise-decay       | 1",
+        "ou-theta          | 1",
+        "actor-hidden      | 1",
+        "actor-hidden      | 8192",
+        "critic-hidden     | 1 1 1 1 1 1 1 1",
+    })
+    void boundaryValuesAreAccepted(String key, String value) {
+        assertThatCode(() -> DdpgConfig.ddpg().with(Map.of(key, value))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void noiseSigmaAcceptsItsRangeOnceTheFloorFits() {
+        // noise-sigma is checked before noise-sigma-min, whose upper end is noise-sigma itself
+        assertThatCode(() -> DdpgConfig.ddpg().with(Map.of("noise-sigma", "10"))).doesNotThrowAnyException();
+        assertThatCode(() -> DdpgConfig.ddpg().with(Map.of("noise-sigma", "0", "noise-sigma-min", "0")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("noise-sigma", "0.05")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("noise-sigma-min must be in [0.0, 0.05], got 0.1");
+    }
+
+    @Test
+    void rangesThatDependOnAnotherKeyNameIt() {
+        // learning-starts may not exceed the buffer capacity
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "500")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("learning-starts must be in [1, 500], got 1000");
+        // a batch may not be larger than the buffer
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "100", "learning-starts", "50")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batch-size must be in [1, buffer-capacity=100], got 128");
+        // the edge: a batch as large as the buffer is fine, one more is not
+        assertThatCode(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "128", "learning-starts", "128")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "127", "learning-starts", "127")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batch-size must be in [1, buffer-capacity=127], got 128");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "actor-hidden  | ''                  | 1 to 8 comma-separated widths",
+        "actor-hidden  | ' , '               | 1 to 8 comma-separated widths",
+        "critic-hidden | 1,1,1,1,1,1,1,1,1   | 1 to 8 comma-separated widths",
+        "actor-hidden  | 64,0                | widths in [1, 8192]",
+        "critic-hidden | 8193                | widths in [1, 8192]",
+        "critic-hidden | -64                 | widths in [1, 8192]",
+    })
+    void badLayerListsNameTheKeyAndTheAllowedShape(String key, String value, String range) {
+        assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + " must be in " + range + ", got ");
+    }
+
+    @Test
+    void directConstructionRejectsNullsAndCopiesTheLayerLists() {
+        DdpgConfig d = DdpgConfig.ddpg();
+        assertThatThrownBy(() -> new DdpgConfig(null, d.criticHidden(), d.actorLr(), d.criticLr(), d.gamma(), d.tau(),
+                d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.noise(), d.noiseSigma(), d.noiseSigmaMin(),
+                d.noiseDecay(), d.ouTheta()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("actor-hidden must be in 1 to 8 comma-separated widths, got null");
+        assertThatThrownBy(() -> new DdpgConfig(d.actorHidden(), d.criticHidden(), d.actorLr(), d.criticLr(),
+                d.gamma(), d.tau(), d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(),
+                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null,
+                d.noiseSigma(), d.noiseSigmaMin(), d.noiseDecay(), d.ouTheta()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("noise must be in {gaussian, ou}, got null");
+
+        List<Integer> widths = new ArrayList<>(List.of(32, 32));
+        DdpgConfig c = new DdpgConfig(widths, widths, d.actorLr(), d.criticLr(), d.gamma(), d.tau(), d.batchSize(),
+                d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.noise(), d.noiseSigma(), d.noiseSigmaMin(),
+                d.noiseDecay(), d.ouTheta());
+        widths.add(7);
+        assertThat(c.actorHidden()).containsExactly(32, 32);
+        assertThatThrownBy(() -> c.criticHidden().add(1)).isInstanceOf(UnsupportedOperationException.class);
+    }
+}
