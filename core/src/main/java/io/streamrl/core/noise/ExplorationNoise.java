@@ -16,19 +16,22 @@ public interface ExplorationNoise {
     /** The scale in use for the current episode. */
     double sigma();
 
+    /** Length of every sample. */
+    int dimension();
+
     /**
-     * Adds noise to {@code action} and clips each entry to [-1, 1].
+     * Adds the next sample to {@code action} and clips each entry to [-1, 1]. The noise a
+     * transition records is the difference this makes (after clipping), which the caller has.
      *
-     * @return the noise that was added, before clipping (what a transition records)
+     * @throws IllegalArgumentException for an action of the wrong length, before any noise is drawn
      */
-    default float[] perturb(float[] action) {
-        float[] noise = sample();
-        if (noise.length != action.length) {
-            throw new IllegalArgumentException("action must have " + noise.length + " values, got " + action.length);
+    default void perturb(float[] action) {
+        if (action.length != dimension()) {
+            throw new IllegalArgumentException("action must have " + dimension() + " values, got " + action.length);
         }
+        float[] noise = sample();
         for (int i = 0; i < action.length; i++) {
             action[i] = Math.max(-1f, Math.min(1f, action[i] + noise[i]));
         }
-        return noise;
     }
 }

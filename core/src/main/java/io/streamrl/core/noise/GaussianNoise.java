@@ -35,6 +35,11 @@ public final class GaussianNoise implements ExplorationNoise {
     }
 
     @Override
+    public int dimension() {
+        return dim;
+    }
+
+    @Override
     public double sigma() {
         return sigma;
     }

@@ -45,6 +45,11 @@ public final class OrnsteinUhlenbeckNoise implements ExplorationNoise {
     }
 
     @Override
+    public int dimension() {
+        return state.length;
+    }
+
+    @Override
     public double sigma() {
         return sigma;
     }
