@@ -59,7 +59,7 @@ class ActorConfigTest {
         rejects(b -> b.policyName(" "), "a", "policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got ' '");
         rejects(b -> b.noise(null), "a", "noise must be in {gaussian, ou}");
         rejects(b -> b.noiseSigma(-0.1), "a", "noise-sigma must be in [0.0, 10.0], got -0.1");
-        rejects(b -> b.noiseSigma(0.1).noiseSigmaMin(0.2), "a", "noise-sigma-min must be in [0.0, 0.1], got 0.2");
+        rejects(b -> b.noiseSigma(0.1).noiseSigmaMin(0.2), "a", "noise-sigma-min must be in [0.0, noise-sigma=0.1], got 0.2");
         rejects(b -> b.noiseDecay(0), "a", "noise-decay must be in (0.0, 1.0], got 0.0");
         rejects(b -> b.ouTheta(1.5), "a", "ou-theta must be in (0.0, 1.0], got 1.5");
         rejects(b -> b.maxPolicyLag(-1), "a", "max-policy-lag must be in [0, 9223372036854775807], got -1");

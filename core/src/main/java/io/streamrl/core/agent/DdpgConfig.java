@@ -131,11 +131,11 @@ public record DdpgConfig(
 
     private static List<Integer> checkLayers(String key, List<Integer> layers) {
         if (layers == null || layers.isEmpty() || layers.size() > 8) {
-            throw Check.invalid(key, layers, "1 to 8 comma-separated widths");
+            throw Check.invalidShape(key, layers, "1 to 8 comma-separated layer widths");
         }
         for (Integer w : layers) {
             if (w == null || w < 1 || w > 8192) {
-                throw Check.invalid(key, layers, "widths in [1, 8192]");
+                throw Check.invalidShape(key, layers, "layer widths each in [1, 8192]");
             }
         }
         return List.copyOf(layers);

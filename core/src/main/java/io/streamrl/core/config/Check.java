@@ -52,4 +52,9 @@ public final class Check {
     public static IllegalArgumentException invalid(String key, Object value, String range) {
         return new IllegalArgumentException(key + " must be in " + range + ", got " + value);
     }
+
+    /** For a value with a shape rather than a range: "{@code key must be <what>, got <value>}". */
+    public static IllegalArgumentException invalidShape(String key, Object value, String what) {
+        return new IllegalArgumentException(key + " must be " + what + ", got " + value);
+    }
 }

@@ -104,6 +104,13 @@ public final class RecordOptions {
         }
     }
 
+    private static String expected(Class<?> type) {
+        if (type == int.class || type == long.class) {
+            return "an integer";
+        }
+        return type == double.class ? "a number" : "a comma-separated list of integers such as 256,256";
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object parse(String key, String raw, RecordComponent c) {
         String v = raw == null ? "" : raw.trim();
@@ -114,7 +121,7 @@ public final class RecordOptions {
             } else if (t == long.class) {
                 return Long.parseLong(v.replace("_", ""));
             } else if (t == double.class) {
-                return Double.parseDouble(v);
+                return Double.parseDouble(v.replace("_", ""));
             } else if (t == boolean.class) {
                 if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
                     throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
@@ -143,7 +150,7 @@ public final class RecordOptions {
                 return List.copyOf(out);
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " expects a " + t.getSimpleName() + ", got '" + raw + "'");
+            throw new IllegalArgumentException(key + " must be " + expected(t) + ", got '" + raw + "'");
         }
         throw new IllegalStateException("unsupported setting type " + t + " for " + key);
     }

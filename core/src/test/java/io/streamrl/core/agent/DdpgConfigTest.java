@@ -126,10 +126,10 @@ class DdpgConfigTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "batch-size     | 12.5  | batch-size expects a int, got '12.5'",
-        "batch-size     | ''    | batch-size expects a int, got ''",
-        "actor-lr       | fast  | actor-lr expects a double, got 'fast'",
-        "actor-hidden   | 64,ab | actor-hidden expects a List, got '64,ab'",
+        "batch-size     | 12.5  | batch-size must be an integer, got '12.5'",
+        "batch-size     | ''    | batch-size must be an integer, got ''",
+        "actor-lr       | fast  | actor-lr must be a number, got 'fast'",
+        "actor-hidden   | 64,ab | actor-hidden must be a comma-separated list of integers such as 256,256, got '64,ab'",
         "twin-critics   | yes   | twin-critics must be true or false, got 'yes'",
         "noise          | pink  | noise must be one of [gaussian, ou], got 'pink'",
     })
@@ -172,8 +172,8 @@ class DdpgConfigTest {
         "target-noise-clip | 11         | [0.0, 10.0]",
         "noise-sigma       | -0.1       | [0.0, 10.0]",
         "noise-sigma       | 10.5       | [0.0, 10.0]",
-        "noise-sigma-min   | -0.01      | [0.0, 0.1]",
-        "noise-sigma-min   | 0.2        | [0.0, 0.1]",
+        "noise-sigma-min   | -0.01      | [0.0, noise-sigma=0.1]",
+        "noise-sigma-min   | 0.2        | [0.0, noise-sigma=0.1]",
         "noise-decay       | 0          | (0.0, 1.0]",
         "noise-decay       | 1.5        | (0.0, 1.0]",
         "ou-theta          | 0          | (0.0, 1.0]",
@@ -241,7 +241,7 @@ class DdpgConfigTest {
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("noise-sigma", "0.05")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("noise-sigma-min must be in [0.0, 0.05], got 0.1");
+                .hasMessage("noise-sigma-min must be in [0.0, noise-sigma=0.05], got 0.1");
     }
 
     @Test
@@ -264,17 +264,17 @@ class DdpgConfigTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "actor-hidden  | ''                  | 1 to 8 comma-separated widths",
-        "actor-hidden  | ' , '               | 1 to 8 comma-separated widths",
-        "critic-hidden | 1,1,1,1,1,1,1,1,1   | 1 to 8 comma-separated widths",
-        "actor-hidden  | 64,0                | widths in [1, 8192]",
-        "critic-hidden | 8193                | widths in [1, 8192]",
-        "critic-hidden | -64                 | widths in [1, 8192]",
+        "actor-hidden  | ''                  | 1 to 8 comma-separated layer widths",
+        "actor-hidden  | ' , '               | 1 to 8 comma-separated layer widths",
+        "critic-hidden | 1,1,1,1,1,1,1,1,1   | 1 to 8 comma-separated layer widths",
+        "actor-hidden  | 64,0                | layer widths each in [1, 8192]",
+        "critic-hidden | 8193                | layer widths each in [1, 8192]",
+        "critic-hidden | -64                 | layer widths each in [1, 8192]",
     })
     void badLayerListsNameTheKeyAndTheAllowedShape(String key, String value, String range) {
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(key + " must be in " + range + ", got ");
+                .hasMessageStartingWith(key + " must be " + range + ", got ");
     }
 
     @Test
@@ -285,7 +285,7 @@ class DdpgConfigTest {
                 d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.noise(), d.noiseSigma(), d.noiseSigmaMin(),
                 d.noiseDecay(), d.ouTheta()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("actor-hidden must be in 1 to 8 comma-separated widths, got null");
+                .hasMessageStartingWith("actor-hidden must be 1 to 8 comma-separated layer widths, got null");
         assertThatThrownBy(() -> new DdpgConfig(d.actorHidden(), d.criticHidden(), d.actorLr(), d.criticLr(),
                 d.gamma(), d.tau(), d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(),
                 d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null,

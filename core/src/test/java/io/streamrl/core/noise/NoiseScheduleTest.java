@@ -77,9 +77,9 @@ class NoiseScheduleTest {
         "NaN, 0.0, 1.0, 'noise-sigma must be in [0.0, 10.0], got NaN'",
         "Infinity, 0.0, 1.0, 'noise-sigma must be in [0.0, 10.0], got Infinity'",
         // noise-sigma-min in [0, sigma0]: the upper end is this schedule's sigma0
-        "0.2, -0.01, 1.0, 'noise-sigma-min must be in [0.0, 0.2], got -0.01'",
-        "0.2, 0.3, 1.0, 'noise-sigma-min must be in [0.0, 0.2], got 0.3'",
-        "0.2, NaN, 1.0, 'noise-sigma-min must be in [0.0, 0.2], got NaN'",
+        "0.2, -0.01, 1.0, 'noise-sigma-min must be in [0.0, noise-sigma=0.2], got -0.01'",
+        "0.2, 0.3, 1.0, 'noise-sigma-min must be in [0.0, noise-sigma=0.2], got 0.3'",
+        "0.2, NaN, 1.0, 'noise-sigma-min must be in [0.0, noise-sigma=0.2], got NaN'",
         // noise-decay in (0, 1]
         "0.2, 0.1, 0.0, 'noise-decay must be in (0.0, 1.0], got 0.0'",
         "0.2, 0.1, -0.5, 'noise-decay must be in (0.0, 1.0], got -0.5'",
