@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,18 +70,7 @@ class OrnsteinUhlenbeckNoiseTest {
         OrnsteinUhlenbeckNoise a = new OrnsteinUhlenbeckNoise(2, 0.15, schedule, new SplittableRandom(11));
         OrnsteinUhlenbeckNoise b = new OrnsteinUhlenbeckNoise(2, 0.15, schedule, new SplittableRandom(11));
         OrnsteinUhlenbeckNoise c = new OrnsteinUhlenbeckNoise(2, 0.15, schedule, new SplittableRandom(12));
-        int different = 0;
-        for (long episode = 0; episode < 4; episode++) {
-            a.reset(episode);
-            b.reset(episode);
-            c.reset(episode);
-            for (int t = 0; t < 200; t++) {
-                float[] x = a.sample();
-                assertThat(b.sample()).isEqualTo(x);
-                different += Arrays.equals(c.sample(), x) ? 0 : 1;
-            }
-        }
-        assertThat(different).isEqualTo(800);
+        assertThat(Stats.samplesDifferingFromTheTwin(a, b, c, 4, 200)).isEqualTo(800);
     }
 
     @ParameterizedTest(name = "theta={0}")

@@ -1,9 +1,30 @@
 package io.streamrl.core.noise;
 
-/** Sample statistics for the noise tests. */
+/** Sample statistics, and sequence comparison, for the noise tests. */
 final class Stats {
 
     private Stats() {
+    }
+
+    /**
+     * Draws {@code steps} samples per episode for {@code episodes} episodes from three processes
+     * reset alike, asserts that {@code twin} repeats {@code noise} exactly, and returns how many
+     * of {@code other}'s samples differ from {@code noise}'s.
+     */
+    static int samplesDifferingFromTheTwin(ExplorationNoise noise, ExplorationNoise twin, ExplorationNoise other,
+                                           int episodes, int steps) {
+        int different = 0;
+        for (long episode = 0; episode < episodes; episode++) {
+            noise.reset(episode);
+            twin.reset(episode);
+            other.reset(episode);
+            for (int t = 0; t < steps; t++) {
+                float[] x = noise.sample();
+                org.assertj.core.api.Assertions.assertThat(twin.sample()).isEqualTo(x);
+                different += java.util.Arrays.equals(other.sample(), x) ? 0 : 1;
+            }
+        }
+        return different;
     }
 
     static double mean(double[] x) {
