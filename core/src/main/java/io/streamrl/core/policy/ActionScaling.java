@@ -11,6 +11,7 @@ public final class ActionScaling {
 
     /** {@code low + (a + 1) / 2 * (high - low)} per dimension. */
     public static double[] toEnvironment(float[] normalized, double[] low, double[] high) {
+        requireSameLength(normalized.length, low, high);
         double[] out = new double[normalized.length];
         for (int i = 0; i < normalized.length; i++) {
             out[i] = low[i] + (normalized[i] + 1.0) * 0.5 * (high[i] - low[i]);
@@ -30,9 +31,17 @@ public final class ActionScaling {
 
     /** The same map written into {@code out} from {@code offset} on, for a row of a batch. */
     public static void toNormalized(float[] action, double[] low, double[] high, float[] out, int offset) {
+        requireSameLength(action.length, low, high);
         for (int i = 0; i < action.length; i++) {
             double a = 2.0 * (action[i] - low[i]) / (high[i] - low[i]) - 1.0;
             out[offset + i] = (float) Math.max(-1.0, Math.min(1.0, a));
+        }
+    }
+
+    private static void requireSameLength(int actionLength, double[] low, double[] high) {
+        if (low.length != actionLength || high.length != actionLength) {
+            throw new IllegalArgumentException("an action of " + actionLength + " values needs bounds of the same"
+                    + " length, got low " + low.length + " and high " + high.length);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrl.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
@@ -117,5 +118,15 @@ class ActionScalingTest {
         assertThat(back[0]).isEqualTo(2.0);
         assertThat(back[1]).isEqualTo(0.0);
         assertThat(back[2]).isEqualTo(-3.5);
+    }
+
+    @Test
+    void boundsOfAnotherLengthAreRejected() {
+        double[] shortLow = {-2.0, 0.0};
+        assertThatThrownBy(() -> ActionScaling.toNormalized(new float[] {0f, 0f, 0f}, shortLow, HIGH))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an action of 3 values needs bounds of the same length, got low 2 and high 3");
+        assertThatThrownBy(() -> ActionScaling.toEnvironment(new float[] {0f, 0f}, LOW, HIGH))
+                .hasMessage("an action of 2 values needs bounds of the same length, got low 3 and high 3");
     }
 }
