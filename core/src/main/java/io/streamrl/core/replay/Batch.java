@@ -1,7 +1,9 @@
 package io.streamrl.core.replay;
 
 /**
- * A minibatch of transitions in row-major float32 columns, reused across samples.
+ * Transitions in row-major float32 columns, laid out as the replay buffer stores them: a
+ * minibatch that {@link ReplayBuffer#sample} fills (reused across samples), or transitions on
+ * their way in through {@link ReplayBuffer#addAll}.
  * {@code terminated} holds 1 where the transition ended in a terminal state (no bootstrap) and
  * 0 otherwise, including time-limit truncations.
  */
