@@ -69,10 +69,8 @@ public record DdpgConfig(
         Check.inOpenClosed("tau", tau, 0, 1);
         Check.inClosed("batch-size", batchSize, 1, 65_536);
         Check.inClosed("buffer-capacity", bufferCapacity, 1, 100_000_000);
-        Check.inClosed("learning-starts", learningStarts, 1, bufferCapacity);
-        if (batchSize > bufferCapacity) {
-            throw Check.invalid("batch-size", batchSize, "[1, buffer-capacity=" + bufferCapacity + "]");
-        }
+        Check.inClosed("learning-starts", learningStarts, 1, "buffer-capacity", bufferCapacity);
+        Check.inClosed("batch-size", batchSize, 1, "buffer-capacity", bufferCapacity);
         Check.inOpenClosed("replay-ratio", replayRatio, 0, 1024);
         Check.inClosed("critic-l2", criticL2, 0, 1);
         Check.inClosed("policy-delay", policyDelay, 1, 1_000);

@@ -41,6 +41,25 @@ public final class Check {
         return value;
     }
 
+    /**
+     * {@code lo <= value <= hi} where {@code hi} is the value of another setting, {@code hiKey}:
+     * the message names it ("{@code [1, buffer-capacity=100]}") so the user knows which to change.
+     */
+    public static double inClosed(String key, double value, double lo, String hiKey, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw invalid(key, value, "[" + lo + ", " + hiKey + "=" + hi + "]");
+        }
+        return value;
+    }
+
+    /** The same for integers. */
+    public static long inClosed(String key, long value, long lo, String hiKey, long hi) {
+        if (value < lo || value > hi) {
+            throw invalid(key, value, "[" + lo + ", " + hiKey + "=" + hi + "]");
+        }
+        return value;
+    }
+
     /** A finite, strictly positive number. */
     public static double positive(String key, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {

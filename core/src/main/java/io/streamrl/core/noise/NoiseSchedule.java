@@ -11,9 +11,7 @@ public record NoiseSchedule(double sigma0, double sigmaMin, double decay) {
 
     public NoiseSchedule {
         Check.inClosed("noise-sigma", sigma0, 0.0, 10.0);
-        if (!(sigmaMin >= 0.0 && sigmaMin <= sigma0)) {
-            throw Check.invalid("noise-sigma-min", sigmaMin, "[0.0, noise-sigma=" + sigma0 + "]");
-        }
+        Check.inClosed("noise-sigma-min", sigmaMin, 0.0, "noise-sigma", sigma0);
         Check.inOpenClosed("noise-decay", decay, 0.0, 1.0);
     }
 

@@ -158,8 +158,8 @@ class DdpgConfigTest {
         "batch-size        | 65537      | [1, 65536]",
         "buffer-capacity   | 0          | [1, 100000000]",
         "buffer-capacity   | 100000001  | [1, 100000000]",
-        "learning-starts   | 0          | [1, 1000000]",
-        "learning-starts   | 1000001    | [1, 1000000]",
+        "learning-starts   | 0          | [1, buffer-capacity=1000000]",
+        "learning-starts   | 1000001    | [1, buffer-capacity=1000000]",
         "replay-ratio      | 0          | (0.0, 1024.0]",
         "replay-ratio      | 1024.5     | (0.0, 1024.0]",
         "critic-l2         | -0.001     | [0.0, 1.0]",
@@ -249,7 +249,7 @@ class DdpgConfigTest {
         // learning-starts may not exceed the buffer capacity
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "500")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("learning-starts must be in [1, 500], got 1000");
+                .hasMessage("learning-starts must be in [1, buffer-capacity=500], got 1000");
         // a batch may not be larger than the buffer
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of("buffer-capacity", "100", "learning-starts", "50")))
                 .isInstanceOf(IllegalArgumentException.class)
