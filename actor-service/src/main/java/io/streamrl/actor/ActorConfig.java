@@ -1,16 +1,14 @@
 package io.streamrl.actor;
 
-import io.streamrl.core.agent.DdpgConfig;
-import io.streamrl.core.agent.NoiseType;
 import io.streamrl.core.config.Check;
 import io.streamrl.core.config.RecordOptions;
 import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
-import io.streamrl.core.noise.NoiseSchedule;
+import io.streamrl.core.noise.ExplorationConfig;
+import io.streamrl.core.noise.NoiseType;
 import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -24,11 +22,9 @@ import java.util.regex.Pattern;
  *     is accepted by the builder and canonicalised); needs a continuous action space
  * @param seed the one seed every random stream of the actor is split from
  * @param policyName name of the policy to follow on the policy topic (its Kafka key)
- * @param noise exploration noise process
- * @param noiseSigma exploration scale in episode 0, in normalised action units
- * @param noiseSigmaMin floor of the per-episode decayed scale
- * @param noiseDecay per-episode decay factor of the scale
- * @param ouTheta mean reversion of the Ornstein–Uhlenbeck process (unused for Gaussian noise)
+ * @param exploration how the actor explores around the policy's action (keys {@code noise},
+ *     {@code noise-sigma}, {@code noise-sigma-min}, {@code noise-decay}, {@code ou-theta}), the
+ *     same record as the learner's hyperparameters carry
  * @param maxPolicyLag steps the actor takes on one policy version before it waits for a newer
  *     one; 0 turns flow control off (the production default)
  * @param warmupSteps with flow control on, random steps an actor may take before the first policy
@@ -45,11 +41,7 @@ public record ActorConfig(
         String env,
         long seed,
         String policyName,
-        NoiseType noise,
-        double noiseSigma,
-        double noiseSigmaMin,
-        double noiseDecay,
-        double ouTheta,
+        ExplorationConfig exploration,
         long maxPolicyLag,
         long warmupSteps,
         Duration policyWait,
@@ -62,7 +54,7 @@ public record ActorConfig(
     public static final double DEFAULT_NOISE_SIGMA = 0.1;
     public static final double DEFAULT_NOISE_SIGMA_MIN = 0.1;
     public static final double DEFAULT_NOISE_DECAY = 1.0;
-    public static final double DEFAULT_OU_THETA = 0.15;
+    public static final double DEFAULT_OU_THETA = ExplorationConfig.DEFAULT_OU_THETA;
     public static final Duration DEFAULT_POLICY_WAIT = Duration.ofSeconds(1);
     public static final Duration MAX_POLICY_WAIT = Duration.ofHours(1);
     public static final int NO_METRICS = -1;
@@ -76,11 +68,9 @@ public record ActorConfig(
         requireId("actor-id", actorId);
         env = continuousEnvId(env);
         requireId("policy-name", policyName);
-        if (noise == null) {
-            throw Check.invalid("noise", null, "{gaussian, ou}");
+        if (exploration == null) {
+            throw Check.invalid("exploration", null, "a noise type and schedule");
         }
-        new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
-        Check.inOpenClosed("ou-theta", ouTheta, 0.0, 1.0);
         Check.inClosed("max-policy-lag", maxPolicyLag, 0, Long.MAX_VALUE);
         Check.inClosed("warmup-steps", warmupSteps, 0, Long.MAX_VALUE);
         if (policyWait == null || policyWait.isNegative() || policyWait.isZero()
@@ -106,10 +96,6 @@ public record ActorConfig(
             return 0;
         }
         return version < 0 && warmupSteps > 0 ? warmupSteps : maxPolicyLag;
-    }
-
-    public NoiseSchedule noiseSchedule() {
-        return new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
     }
 
     /** {@code key=value ...} for the start-up log. */
@@ -145,8 +131,7 @@ public record ActorConfig(
     }
 
     private static EnvSpec specOf(String name) {
-        // The generator is never drawn from: only the static description is read.
-        return Envs.make(name, new SplittableRandom(0)).spec();
+        return Envs.spec(name);
     }
 
     /** Builds an {@link ActorConfig}; values not set keep the defaults listed on {@link #builder}. */
@@ -209,10 +194,10 @@ public record ActorConfig(
             return this;
         }
 
-        /** The exploration settings of a hyperparameter record: noise type, scale, floor, decay and OU theta. */
-        public Builder explorationOf(DdpgConfig agent) {
-            return noise(agent.noise()).noiseSigma(agent.noiseSigma()).noiseSigmaMin(agent.noiseSigmaMin())
-                    .noiseDecay(agent.noiseDecay()).ouTheta(agent.ouTheta());
+        /** All exploration settings at once, e.g. the learner's ({@code DdpgConfig.exploration()}). */
+        public Builder exploration(ExplorationConfig value) {
+            return noise(value.noise()).noiseSigma(value.noiseSigma()).noiseSigmaMin(value.noiseSigmaMin())
+                    .noiseDecay(value.noiseDecay()).ouTheta(value.ouTheta());
         }
 
         /** Both flow-control settings at once. */
@@ -263,7 +248,8 @@ public record ActorConfig(
                 }
             }
             double sigmaMin = noiseSigmaMin == null ? Math.min(noiseSigma, DEFAULT_NOISE_SIGMA_MIN) : noiseSigmaMin;
-            return new ActorConfig(actorId, env, seed, policy, noise, noiseSigma, sigmaMin, noiseDecay, ouTheta,
+            return new ActorConfig(actorId, env, seed, policy,
+                    new ExplorationConfig(noise, noiseSigma, sigmaMin, noiseDecay, ouTheta),
                     maxPolicyLag, warmupSteps, policyWait, maxSteps, metricsHost, metricsPort);
         }
     }

@@ -75,7 +75,8 @@ public final class ActorService implements AutoCloseable {
             subscriber.close();
             throw e;
         }
-        SimulationActor actor = new SimulationActor(config, subscriber, producer, topics, clock);
+        SimulationActor actor = new SimulationActor(config, subscriber,
+                new KafkaTransitionSink(config.actorId(), config.envSpec().id(), producer, topics, clock));
         MetricsServer server = null;
         try {
             PrometheusMeterRegistry registry = MetricsServer.newRegistry();

@@ -3,7 +3,7 @@ package io.streamrl.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.noise.NoiseType;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -18,10 +18,10 @@ class ActorConfigTest {
         assertThat(config.env()).isEqualTo("Pendulum-v1");
         assertThat(config.seed()).isEqualTo(7);
         assertThat(config.policyName()).isEqualTo("Pendulum-v1");
-        assertThat(config.noise()).isEqualTo(NoiseType.GAUSSIAN);
-        assertThat(config.noiseSchedule().sigma(0)).isEqualTo(0.1);
-        assertThat(config.noiseSchedule().sigma(1_000)).isEqualTo(0.1);
-        assertThat(config.ouTheta()).isEqualTo(0.15);
+        assertThat(config.exploration().noise()).isEqualTo(NoiseType.GAUSSIAN);
+        assertThat(config.exploration().schedule().sigma(0)).isEqualTo(0.1);
+        assertThat(config.exploration().schedule().sigma(1_000)).isEqualTo(0.1);
+        assertThat(config.exploration().ouTheta()).isEqualTo(0.15);
         assertThat(config.maxPolicyLag()).isZero();
         assertThat(config.policyWait()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.maxSteps()).isZero();
@@ -34,12 +34,12 @@ class ActorConfigTest {
     @Test
     void aDecayAloneDecaysTowardsTheDefaultFloorAndASmallScaleIsItsOwnFloor() {
         ActorConfig decaying = ActorConfig.builder("a", "pricing", 1).noiseSigma(0.4).noiseDecay(0.5).build();
-        assertThat(decaying.noiseSigmaMin()).isEqualTo(0.1);
-        assertThat(decaying.noiseSchedule().sigma(1)).isEqualTo(0.2);
-        assertThat(decaying.noiseSchedule().sigma(3)).isEqualTo(0.1);
+        assertThat(decaying.exploration().noiseSigmaMin()).isEqualTo(0.1);
+        assertThat(decaying.exploration().schedule().sigma(1)).isEqualTo(0.2);
+        assertThat(decaying.exploration().schedule().sigma(3)).isEqualTo(0.1);
 
         ActorConfig small = ActorConfig.builder("a", "pricing", 1).noiseSigma(0.05).build();
-        assertThat(small.noiseSigmaMin()).isEqualTo(0.05);
+        assertThat(small.exploration().noiseSigmaMin()).isEqualTo(0.05);
     }
 
     @Test

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.core.agent.DdpgConfig;
-import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.noise.ExplorationConfig;
+import io.streamrl.core.noise.NoiseType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,13 +40,10 @@ class PacingTest {
     void explorationComesFromTheHyperparameters() {
         DdpgConfig agent = DdpgConfig.ddpg().with(Map.of("noise", "ou", "noise-sigma", "0.8", "noise-sigma-min",
                 "0.1", "noise-decay", "0.97", "ou-theta", "0.2"));
-        ActorConfig config = ActorConfig.builder("a1", "pendulum", 1).explorationOf(agent)
+        ActorConfig config = ActorConfig.builder("a1", "pendulum", 1).exploration(agent.exploration())
                 .pacing(new Pacing(50, 550)).build();
-        assertThat(config.noise()).isEqualTo(NoiseType.OU);
-        assertThat(config.noiseSigma()).isEqualTo(0.8);
-        assertThat(config.noiseSigmaMin()).isEqualTo(0.1);
-        assertThat(config.noiseDecay()).isEqualTo(0.97);
-        assertThat(config.ouTheta()).isEqualTo(0.2);
+        assertThat(config.exploration()).isEqualTo(agent.exploration())
+                .isEqualTo(new ExplorationConfig(NoiseType.OU, 0.8, 0.1, 0.97, 0.2));
         assertThat(config.maxPolicyLag()).isEqualTo(50);
         assertThat(config.warmupSteps()).isEqualTo(550);
     }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.TestInfo;
 class PolicySubscriberTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final PolicyFit PENDULUM_FIT = PolicyFit.forEnv(Envs.make(PENDULUM, new SplittableRandom(0)).spec());
+    private static final PolicyFit PENDULUM_FIT = PolicyFit.forEnv(Envs.spec(PENDULUM));
 
     private static EmbeddedKafkaBroker broker;
 

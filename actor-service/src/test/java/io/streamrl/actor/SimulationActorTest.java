@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamrl.broker.EmbeddedBrokerConfig;
 import io.streamrl.broker.EmbeddedKafkaBroker;
-import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.noise.NoiseType;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.schemas.FloatLists;

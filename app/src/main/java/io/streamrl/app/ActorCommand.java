@@ -3,7 +3,7 @@ package io.streamrl.app;
 import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
-import io.streamrl.core.agent.NoiseType;
+import io.streamrl.core.noise.NoiseType;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -110,7 +110,7 @@ final class Demo {
                 for (int i = 1; i <= settings.actors(); i++) {
                     ActorConfig config = ActorConfig.builder("demo-actor-" + i, settings.env(), settings.seed() * 1000 + i)
                             .maxSteps(perActor).maxPolicyLag(settings.maxPolicyLag()).warmupSteps(warmupSteps)
-                            .explorationOf(settings.agent()).build();
+                            .exploration(settings.agent().exploration()).build();
                     ActorService actor = ActorService.start(config, kafka, clock);
                     actors.add(actor);
                     actorRuns.add(CompletableFuture.runAsync(actor::run,

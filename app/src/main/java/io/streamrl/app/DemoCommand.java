@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        EnvSpec envSpec = Envs.make(env, new SplittableRandom(0)).spec();
+        EnvSpec envSpec = Envs.spec(env);
         DdpgConfig config = agent.config();
         long lag = maxPolicyLag != null ? maxPolicyLag
                 : Pacing.inStepWith(config, publishEvery, actors).maxPolicyLag();

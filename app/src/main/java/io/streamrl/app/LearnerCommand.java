@@ -10,7 +10,6 @@ import io.streamrl.core.train.TrainListener;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +67,7 @@ final class LearnerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Envs.make(env, new SplittableRandom(0));
+        Envs.spec(env);
         LearnerConfig.Builder builder = LearnerConfig.builder(env).algorithm(agent.config()).seed(seed)
                 .publishEvery(publishEvery).backend(agent.backendName()).evalEvery(evalEvery)
                 .evalEpisodes(evalEpisodes).startPosition(from).ingestThreads(ingestThreads)

@@ -3,7 +3,7 @@ package io.streamrl.app;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
-import io.streamrl.core.env.Env;
+import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.train.CurvePoint;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Envs.make(env, new SplittableRandom(0));
+        EnvSpec envSpec = Envs.spec(env);
         DdpgConfig config = agent.config();
         TrainConfig run = new TrainConfig(env, seed, steps, evalEvery, evalEpisodes, stopWhenSolved);
         PrintWriter console = spec.commandLine().getOut();
@@ -72,9 +71,8 @@ final class TrainCommand implements Callable<Integer> {
              RunOutput output = new RunOutput(out)) {
             log.info("train {} with {} on the {} backend, seed {}: {}", env, config.algorithmName(), backend.name(),
                     seed, config.toLogLine());
-            Env probe = Envs.make(env, new SplittableRandom(0));
             LocalTrainer trainer = new LocalTrainer(run, config, random -> Envs.make(env, random),
-                    ObservationNormalizer.identity(probe.spec().observationDim()), backend, Clock.systemUTC());
+                    ObservationNormalizer.identity(envSpec.observationDim()), backend, Clock.systemUTC());
             TrainResult result = trainer.run(new TrainListener() {
                 @Override
                 public void onEvaluation(CurvePoint p) {
@@ -87,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = summary(result, config);
             output.writeSummary(summary);
             output.writePlot(result.env() + " " + result.algo() + " seed " + seed, result.curve(),
-                    probe.spec().solvedThreshold());
+                    envSpec.solvedThreshold());
             console.printf("%s %s seed %d: %s; final eval %.1f after %,d steps in %.1f s. Output: %s%n", result.env(),
                     result.algo(), seed, result.solved() ? "solved at " + result.envStepsToSolve() + " steps"
                             : "not solved", result.finalEvalMeanReturn(), result.envSteps(), result.wallSeconds(),

@@ -38,7 +38,7 @@ final class PendulumRecords {
     }
 
     static EnvSpec spec() {
-        return Envs.make(ENV, new SplittableRandom(0)).spec();
+        return Envs.spec(ENV);
     }
 
     /**

@@ -220,6 +220,6 @@ public final class SolveBenchmark {
         long perActor = (s.maxEnvSteps() + s.actors() - 1) / s.actors();
         return ActorConfig.builder("solve-actor-" + index, PendulumRecords.ENV, seed * 1000 + index)
                 .maxSteps(perActor).pacing(Pacing.inStepWith(s.agent(), s.publishEvery(), s.actors()))
-                .explorationOf(s.agent()).build();
+                .exploration(s.agent().exploration()).build();
     }
 }

@@ -11,7 +11,6 @@ import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Everything the learner service needs besides the Kafka connection ({@code KafkaSettings}).
@@ -131,8 +130,7 @@ public record LearnerConfig(
 
     private static EnvSpec specOf(String env) {
         try {
-            // The spec is static per environment; the generator only satisfies the factory.
-            return Envs.make(env, new SplittableRandom(0)).spec();
+            return Envs.spec(env);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("env: " + e.getMessage(), e);
         }

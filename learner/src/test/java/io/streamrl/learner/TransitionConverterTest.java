@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class TransitionConverterTest {
 
-    private static final EnvSpec PENDULUM = Envs.make("pendulum", new SplittableRandom(0)).spec();
+    private static final EnvSpec PENDULUM = Envs.spec("pendulum");
     private final SplittableRandom random = new SplittableRandom(7);
     private final TransitionConverter identity = new TransitionConverter(Topics.of("conv").transitions(), PENDULUM,
             ObservationNormalizer.identity(3));

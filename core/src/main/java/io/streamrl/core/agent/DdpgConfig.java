@@ -2,7 +2,7 @@ package io.streamrl.core.agent;
 
 import io.streamrl.core.config.Check;
 import io.streamrl.core.config.RecordOptions;
-import io.streamrl.core.noise.NoiseSchedule;
+import io.streamrl.core.noise.ExplorationConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +30,9 @@ import java.util.Map;
  * @param targetNoise TD3's target policy smoothing: std of the noise on the target action
  *     (normalised units); 0 turns it off
  * @param targetNoiseClip clip of that noise
- * @param noise exploration noise process
- * @param noiseSigma exploration scale in the first episode (normalised action units)
- * @param noiseSigmaMin floor of the decayed scale
- * @param noiseDecay per-episode decay factor of the scale
- * @param ouTheta mean reversion of the Ornstein–Uhlenbeck process
+ * @param exploration how the behaviour policy explores (keys {@code noise}, {@code noise-sigma},
+ *     {@code noise-sigma-min}, {@code noise-decay}, {@code ou-theta}); simulation actors that
+ *     feed this learner use the same record
  */
 public record DdpgConfig(
         List<Integer> actorHidden,
@@ -52,11 +50,7 @@ public record DdpgConfig(
         boolean twinCritics,
         double targetNoise,
         double targetNoiseClip,
-        NoiseType noise,
-        double noiseSigma,
-        double noiseSigmaMin,
-        double noiseDecay,
-        double ouTheta) {
+        ExplorationConfig exploration) {
 
     public static final List<String> ALGORITHMS = List.of("ddpg", "td3");
 
@@ -76,11 +70,9 @@ public record DdpgConfig(
         Check.inClosed("policy-delay", policyDelay, 1, 1_000);
         Check.inClosed("target-noise", targetNoise, 0, 10);
         Check.inClosed("target-noise-clip", targetNoiseClip, 0, 10);
-        if (noise == null) {
-            throw Check.invalid("noise", null, "{gaussian, ou}");
+        if (exploration == null) {
+            throw Check.invalid("exploration", null, "a noise type and schedule");
         }
-        new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
-        Check.inOpenClosed("ou-theta", ouTheta, 0, 1);
     }
 
     /**
@@ -89,13 +81,13 @@ public record DdpgConfig(
      */
     public static DdpgConfig ddpg() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, false, 0.0, 0.5, NoiseType.GAUSSIAN, 0.1, 0.1, 1.0, 0.15);
+                1.0, 0.0, 2, false, 0.0, 0.5, ExplorationConfig.gaussian(0.1));
     }
 
     /** TD3 (Fujimoto et al. 2018): twin critics, target policy smoothing 0.2 clipped at 0.5, delay 2. */
     public static DdpgConfig td3() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, true, 0.2, 0.5, NoiseType.GAUSSIAN, 0.1, 0.1, 1.0, 0.15);
+                1.0, 0.0, 2, true, 0.2, 0.5, ExplorationConfig.gaussian(0.1));
     }
 
     /** The preset for an algorithm name ({@code ddpg} or {@code td3}). */
@@ -116,10 +108,6 @@ public record DdpgConfig(
     /** {@code td3} when the twin critics are on, else {@code ddpg}. */
     public String algorithmName() {
         return twinCritics ? "td3" : "ddpg";
-    }
-
-    public NoiseSchedule noiseSchedule() {
-        return new NoiseSchedule(noiseSigma, noiseSigmaMin, noiseDecay);
     }
 
     /** {@code key=value ...} for the start-up log. */

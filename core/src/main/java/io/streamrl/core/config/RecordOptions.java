@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,11 @@ import java.util.stream.Collectors;
  * speak the same names. Supported component types: int, long, double, boolean, String, enums
  * and {@code List<Integer>} (written {@code 256,256}). Validation stays in the record's
  * constructor, which the override goes through.
+ *
+ * <p>A component that is itself a record (a group such as the exploration settings) is
+ * flattened: its keys stand beside the outer record's own, so a group can be shared by several
+ * configurations without changing a command line or a log line. Keys must stay unique across
+ * the flattened record.
  */
 public final class RecordOptions {
 
@@ -41,7 +47,12 @@ public final class RecordOptions {
     public static Map<String, Object> describe(Record record) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (RecordComponent c : record.getClass().getRecordComponents()) {
-            out.put(key(c.getName()), read(record, c));
+            Object value = read(record, c);
+            if (value instanceof Record group) {
+                out.putAll(describe(group));
+            } else {
+                out.put(key(c.getName()), value);
+            }
         }
         return out;
     }
@@ -59,27 +70,42 @@ public final class RecordOptions {
      * @throws IllegalArgumentException for an unknown key (listing the valid ones), an
      *     unparsable value, or a value the record's validation rejects
      */
-    @SuppressWarnings("unchecked")
     public static <R extends Record> R with(R base, Map<String, String> overrides) {
-        RecordComponent[] components = base.getClass().getRecordComponents();
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (int i = 0; i < components.length; i++) {
-            index.put(key(components[i].getName()), i);
+        Map<String, String> byKey = new LinkedHashMap<>();
+        overrides.forEach((k, v) -> byKey.put(k.trim().toLowerCase(Locale.ROOT), v));
+        Set<String> known = describe(base).keySet();
+        for (String k : overrides.keySet()) {
+            if (!known.contains(k.trim().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("unknown setting '" + k + "' for "
+                        + base.getClass().getSimpleName() + ", valid: " + String.join(", ", known));
+            }
         }
+        return rebuild(base, byKey);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends Record> R rebuild(R base, Map<String, String> overrides) {
+        RecordComponent[] components = base.getClass().getRecordComponents();
         Object[] args = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
+        boolean changed = false;
         for (int i = 0; i < components.length; i++) {
-            args[i] = read(base, components[i]);
-            types[i] = components[i].getType();
-        }
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String k = e.getKey().trim().toLowerCase(Locale.ROOT);
-            Integer i = index.get(k);
-            if (i == null) {
-                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' for "
-                        + base.getClass().getSimpleName() + ", valid: " + String.join(", ", index.keySet()));
+            RecordComponent c = components[i];
+            Object value = read(base, c);
+            String k = key(c.getName());
+            if (value instanceof Record group) {
+                Record rebuilt = rebuild(group, overrides);
+                changed |= rebuilt != group;
+                value = rebuilt;
+            } else if (overrides.containsKey(k)) {
+                value = parse(k, overrides.get(k), c);
+                changed = true;
             }
-            args[i] = parse(k, e.getValue(), components[i]);
+            args[i] = value;
+            types[i] = c.getType();
+        }
+        if (!changed) {
+            return base;
         }
         try {
             Constructor<?> ctor = base.getClass().getDeclaredConstructor(types);

@@ -31,7 +31,7 @@ public final class CartPoleEnv implements Env {
     private static final double X_THRESHOLD = 2.4;
 
     /** Gymnasium's registered reward threshold. */
-    private static final EnvSpec SPEC = new EnvSpec(ID, 4, new ActionSpace.Discrete(2), 500, 475.0);
+    static final EnvSpec SPEC = new EnvSpec(ID, 4, new ActionSpace.Discrete(2), 500, 475.0);
 
     private final SplittableRandom random;
     private final EpisodeClock clock = new EpisodeClock(ID, SPEC.maxEpisodeSteps());

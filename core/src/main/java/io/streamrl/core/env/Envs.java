@@ -16,14 +16,17 @@ import java.util.function.Function;
  */
 public final class Envs {
 
-    private record Entry(String id, String shortName, Function<SplittableRandom, Env> factory) {
+    private record Entry(String shortName, EnvSpec spec, Function<SplittableRandom, Env> factory) {
+        String id() {
+            return spec.id();
+        }
     }
 
     private static final List<Entry> ENTRIES = List.of(
-            new Entry(PendulumEnv.ID, "pendulum", PendulumEnv::new),
-            new Entry(MountainCarContinuousEnv.ID, "mountaincar", MountainCarContinuousEnv::new),
-            new Entry(CartPoleEnv.ID, "cartpole", CartPoleEnv::new),
-            new Entry(PricingEnv.ID, "pricing", PricingEnv::new));
+            new Entry("pendulum", PendulumEnv.SPEC, PendulumEnv::new),
+            new Entry("mountaincar", MountainCarContinuousEnv.SPEC, MountainCarContinuousEnv::new),
+            new Entry("cartpole", CartPoleEnv.SPEC, CartPoleEnv::new),
+            new Entry("pricing", PricingEnv.SPEC, PricingEnv::new));
 
     private static final Map<String, Entry> BY_NAME = index();
 
@@ -39,12 +42,26 @@ public final class Envs {
      */
     public static Env make(String name, SplittableRandom random) {
         Objects.requireNonNull(random, "random");
+        return entry(name).factory().apply(random);
+    }
+
+    /**
+     * The description of an environment (dimensions, bounds, time limit), without making one.
+     *
+     * @param name a Gymnasium id or short name, any case (see {@link #names()})
+     * @throws IllegalArgumentException when the name is unknown; the message lists the valid names
+     */
+    public static EnvSpec spec(String name) {
+        return entry(name).spec();
+    }
+
+    private static Entry entry(String name) {
         Entry entry = name == null ? null : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
         if (entry == null) {
             throw new IllegalArgumentException("unknown environment '" + name + "'; valid names (any case): "
                     + String.join(", ", names()));
         }
-        return entry.factory().apply(random);
+        return entry;
     }
 
     /** Every accepted name: the Gymnasium ids first, then the short names. */

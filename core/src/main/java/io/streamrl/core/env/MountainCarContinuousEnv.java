@@ -32,7 +32,7 @@ public final class MountainCarContinuousEnv implements Env {
     private static final double POWER = 0.0015;
 
     /** Gymnasium's registered reward threshold. */
-    private static final EnvSpec SPEC = new EnvSpec(ID, 2,
+    static final EnvSpec SPEC = new EnvSpec(ID, 2,
             new ActionSpace.Box(new double[] {MIN_ACTION}, new double[] {MAX_ACTION}), 999, 90.0);
 
     private final SplittableRandom random;

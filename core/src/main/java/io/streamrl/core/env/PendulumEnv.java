@@ -35,7 +35,7 @@ public final class PendulumEnv implements Env {
      * Gymnasium registers no reward threshold for Pendulum; streamrl counts it solved when the
      * mean return of 10 evaluation episodes is at least -200.
      */
-    private static final EnvSpec SPEC = new EnvSpec(ID, 3,
+    static final EnvSpec SPEC = new EnvSpec(ID, 3,
             new ActionSpace.Box(new double[] {-MAX_TORQUE}, new double[] {MAX_TORQUE}), 200, -200.0);
 
     private final SplittableRandom random;

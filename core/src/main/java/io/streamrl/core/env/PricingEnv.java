@@ -63,7 +63,7 @@ public final class PricingEnv implements Env {
     private static final int WEEK = 7;
 
     /** No reward threshold: progress is measured as the share of optimal profit. */
-    private static final EnvSpec SPEC = new EnvSpec(ID, 4,
+    static final EnvSpec SPEC = new EnvSpec(ID, 4,
             new ActionSpace.Box(new double[] {-1.0}, new double[] {1.0}), EPISODE_DAYS, Double.NaN);
 
     private final SplittableRandom random;

@@ -35,6 +35,11 @@ public final class GaussianNoise implements ExplorationNoise {
     }
 
     @Override
+    public double[] nextMean() {
+        return new double[dim];
+    }
+
+    @Override
     public int dimension() {
         return dim;
     }

@@ -1,6 +1,7 @@
 package io.streamrl.core.noise;
 
 import io.streamrl.core.config.Check;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -30,7 +31,7 @@ public final class OrnsteinUhlenbeckNoise implements ExplorationNoise {
 
     @Override
     public void reset(long episode) {
-        java.util.Arrays.fill(state, 0.0);
+        Arrays.fill(state, 0.0);
         sigma = schedule.sigma(episode);
     }
 
@@ -42,6 +43,15 @@ public final class OrnsteinUhlenbeckNoise implements ExplorationNoise {
             out[i] = (float) state[i];
         }
         return out;
+    }
+
+    @Override
+    public double[] nextMean() {
+        double[] mean = new double[state.length];
+        for (int i = 0; i < state.length; i++) {
+            mean[i] = state[i] - theta * state[i];
+        }
+        return mean;
     }
 
     @Override

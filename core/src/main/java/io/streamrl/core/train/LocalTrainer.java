@@ -2,15 +2,15 @@ package io.streamrl.core.train;
 
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
-import io.streamrl.core.agent.NoiseType;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.Env;
 import io.streamrl.core.env.EnvSpec;
-import io.streamrl.core.env.StepResult;
-import io.streamrl.core.noise.ExplorationNoise;
-import io.streamrl.core.noise.GaussianNoise;
-import io.streamrl.core.noise.OrnsteinUhlenbeckNoise;
+import io.streamrl.core.explore.BehaviourPolicy;
+import io.streamrl.core.explore.DeterministicPolicy;
+import io.streamrl.core.explore.Experience;
+import io.streamrl.core.explore.Explorer;
+import io.streamrl.core.explore.ReplayBufferSink;
 import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.replay.Batch;
@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Trains DDPG/TD3 on a simulated environment in one thread, without Kafka: act with noise,
- * store, update at the configured replay ratio, and evaluate the deterministic policy every
+ * Trains DDPG/TD3 on a simulated environment in one thread, without Kafka: act with noise and
+ * store through the {@link Explorer} (the same loop a simulation actor runs, writing into the
+ * replay buffer instead of Kafka), update at the configured replay ratio, and evaluate the deterministic policy every
  * {@code evalEvery} steps on a separately seeded environment.
  *
  * <p>Every random stream (network initialisation, environments, exploration, replay sampling,
@@ -69,47 +70,25 @@ public final class LocalTrainer {
         Ddpg agent = new Ddpg(config, obsDim, actDim, backend, master.split());
         SplittableRandom actionRandom = master.split();
         SplittableRandom replayRandom = master.split();
-        ExplorationNoise noise = config.noise() == NoiseType.OU
-                ? new OrnsteinUhlenbeckNoise(actDim, config.ouTheta(), config.noiseSchedule(), master.split())
-                : new GaussianNoise(actDim, config.noiseSchedule(), master.split());
+        BehaviourPolicy behaviour = BehaviourPolicy.of(config.exploration(), master.split(), actionRandom, box);
         ReplayBuffer buffer = new ReplayBuffer((int) Math.min(config.bufferCapacity(), Math.max(run.steps(), 1)),
                 obsDim, actDim);
+        Explorer explorer = new Explorer(env, behaviour, new ReplayBufferSink(buffer, normalizer));
+        DeterministicPolicy policy = o -> agent.act(normalizer.apply(o));
         Batch batch = new Batch(config.batchSize(), obsDim, actDim);
 
         long start = clock.millis();
         List<CurvePoint> curve = new ArrayList<>();
         Long solvedAt = null;
         Double solvedWall = null;
-        long episode = 0;
-        double episodeReturn = 0;
         double updateCredit = 0;
-        float[] obs = normalizer.apply(env.reset());
-        noise.reset(episode);
         long step = 0;
         while (step < run.steps()) {
             step++;
-            float[] action;
-            if (step <= config.learningStarts()) {
-                action = new float[actDim];
-                for (int i = 0; i < actDim; i++) {
-                    action[i] = (float) actionRandom.nextDouble(-1.0, 1.0);
-                }
-            } else {
-                action = agent.act(obs);
-                noise.perturb(action);
-            }
-            StepResult result = env.step(ActionScaling.toEnvironment(action, low, high));
-            float[] nextObs = normalizer.apply(result.observation());
-            buffer.add(obs, action, result.reward(), nextObs, result.terminated());
-            episodeReturn += result.reward();
-            if (result.done()) {
-                listener.onEpisode(episode, episodeReturn, step);
-                episode++;
-                episodeReturn = 0;
-                noise.reset(episode);
-                obs = normalizer.apply(env.reset());
-            } else {
-                obs = nextObs;
+            boolean warmingUp = step <= config.learningStarts();
+            Experience experience = explorer.step(warmingUp ? null : policy, agent.updates());
+            if (experience.done()) {
+                listener.onEpisode(experience.episode(), experience.episodeReturn(), step);
             }
 
             if (step > config.learningStarts()) {
@@ -122,8 +101,7 @@ public final class LocalTrainer {
             }
 
             if (step % run.evalEvery() == 0 || step == run.steps()) {
-                Evaluation e = Evaluation.run(evalEnv,
-                        o -> ActionScaling.toEnvironment(agent.act(normalizer.apply(o)), low, high),
+                Evaluation e = Evaluation.run(evalEnv, o -> ActionScaling.toEnvironment(policy.act(o), low, high),
                         run.evalEpisodes());
                 double wall = (clock.millis() - start) / 1000.0;
                 CurvePoint point = new CurvePoint(step, wall, agent.updates(), e.meanReturn(), e.stdReturn());

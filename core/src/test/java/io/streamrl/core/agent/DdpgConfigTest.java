@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.core.config.RecordOptions;
+import io.streamrl.core.noise.ExplorationConfig;
 import io.streamrl.core.noise.NoiseSchedule;
+import io.streamrl.core.noise.NoiseType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,13 +41,13 @@ class DdpgConfigTest {
         assertThat(c.twinCritics()).isFalse();
         assertThat(c.targetNoise()).isZero();
         assertThat(c.targetNoiseClip()).isEqualTo(0.5);
-        assertThat(c.noise()).isEqualTo(NoiseType.GAUSSIAN);
-        assertThat(c.noiseSigma()).isEqualTo(0.1);
-        assertThat(c.noiseSigmaMin()).isEqualTo(0.1);
-        assertThat(c.noiseDecay()).isEqualTo(1.0);
-        assertThat(c.ouTheta()).isEqualTo(0.15);
+        assertThat(c.exploration().noise()).isEqualTo(NoiseType.GAUSSIAN);
+        assertThat(c.exploration().noiseSigma()).isEqualTo(0.1);
+        assertThat(c.exploration().noiseSigmaMin()).isEqualTo(0.1);
+        assertThat(c.exploration().noiseDecay()).isEqualTo(1.0);
+        assertThat(c.exploration().ouTheta()).isEqualTo(0.15);
         assertThat(c.algorithmName()).isEqualTo("ddpg");
-        assertThat(c.noiseSchedule()).isEqualTo(new NoiseSchedule(0.1, 0.1, 1.0));
+        assertThat(c.exploration().schedule()).isEqualTo(new NoiseSchedule(0.1, 0.1, 1.0));
     }
 
     @Test
@@ -102,8 +104,9 @@ class DdpgConfigTest {
 
         DdpgConfig expected = new DdpgConfig(List.of(400, 300), List.of(256, 256, 128), 3e-4, base.criticLr(), 0.95,
                 base.tau(), 256, 200_000, base.learningStarts(), base.replayRatio(), base.criticL2(),
-                base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(), NoiseType.OU, 0.8,
-                base.noiseSigmaMin(), 0.97, base.ouTheta());
+                base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(),
+                new ExplorationConfig(NoiseType.OU, 0.8, base.exploration().noiseSigmaMin(), 0.97,
+                        base.exploration().ouTheta()));
         assertThat(c).isEqualTo(expected);
         // the base is untouched and an empty override changes nothing
         assertThat(base).isEqualTo(DdpgConfig.ddpg());
@@ -282,22 +285,22 @@ class DdpgConfigTest {
         DdpgConfig d = DdpgConfig.ddpg();
         assertThatThrownBy(() -> new DdpgConfig(null, d.criticHidden(), d.actorLr(), d.criticLr(), d.gamma(), d.tau(),
                 d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.noise(), d.noiseSigma(), d.noiseSigmaMin(),
-                d.noiseDecay(), d.ouTheta()))
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("actor-hidden must be 1 to 8 comma-separated layer widths, got null");
         assertThatThrownBy(() -> new DdpgConfig(d.actorHidden(), d.criticHidden(), d.actorLr(), d.criticLr(),
                 d.gamma(), d.tau(), d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(),
-                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null,
-                d.noiseSigma(), d.noiseSigmaMin(), d.noiseDecay(), d.ouTheta()))
+                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("exploration must be");
+        assertThatThrownBy(() -> new ExplorationConfig(null, 0.1, 0.1, 1.0, 0.15))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("noise must be in {gaussian, ou}, got null");
 
         List<Integer> widths = new ArrayList<>(List.of(32, 32));
         DdpgConfig c = new DdpgConfig(widths, widths, d.actorLr(), d.criticLr(), d.gamma(), d.tau(), d.batchSize(),
                 d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.noise(), d.noiseSigma(), d.noiseSigmaMin(),
-                d.noiseDecay(), d.ouTheta());
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration());
         widths.add(7);
         assertThat(c.actorHidden()).containsExactly(32, 32);
         assertThatThrownBy(() -> c.criticHidden().add(1)).isInstanceOf(UnsupportedOperationException.class);

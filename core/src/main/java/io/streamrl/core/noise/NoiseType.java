@@ -1,4 +1,4 @@
-package io.streamrl.core.agent;
+package io.streamrl.core.noise;
 
 /** Exploration noise process for continuous actions. */
 public enum NoiseType {

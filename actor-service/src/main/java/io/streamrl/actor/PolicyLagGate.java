@@ -1,0 +1,82 @@
+package io.streamrl.actor;
+
+import io.streamrl.core.policy.PolicySnapshot;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flow control of a simulated actor ({@code max-policy-lag} > 0): after that many steps on one
+ * policy version the actor waits for a newer one, at most {@code policy-wait}; after a timeout
+ * it is granted another allowance of steps, so a slow learner slows the actor and a dead one
+ * only throttles it. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
+ */
+final class PolicyLagGate {
+
+    private static final Logger log = LoggerFactory.getLogger(PolicyLagGate.class);
+
+    private final ActorConfig config;
+    private final PolicySubscriber policies;
+    private final AtomicLong waitTimeouts = new AtomicLong();
+    private long lagVersion = Long.MIN_VALUE;
+    private long stepsOnVersion;
+    private boolean waitTimedOut;
+
+    PolicyLagGate(ActorConfig config, PolicySubscriber policies) {
+        this.config = config;
+        this.policies = policies;
+    }
+
+    /**
+     * Once the allowance of steps on the held version is spent, waits for a newer one for at
+     * most {@code policy-wait}.
+     *
+     * @return false when the wait was interrupted and the actor is to stop instead of stepping
+     */
+    boolean awaitFreshEnoughPolicy() {
+        long allowance = config.stepAllowance(lagVersion);
+        if (allowance == 0 || stepsOnVersion < allowance || currentVersion() != lagVersion) {
+            return true;
+        }
+        Optional<PolicySnapshot> newer;
+        try {
+            newer = policies.awaitNewerThan(lagVersion, config.policyWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (newer.isPresent()) {
+            waitTimedOut = false;
+        } else {
+            waitTimeouts.incrementAndGet();
+            stepsOnVersion = 0;
+            if (!waitTimedOut) {
+                log.warn("actor {}: no policy newer than version {} within {} ms after {} steps on it; going on "
+                        + "(is the learner running?)", config.actorId(), lagVersion, config.policyWait().toMillis(),
+                        allowance);
+                waitTimedOut = true;
+            }
+        }
+        return true;
+    }
+
+    /** Counts a step taken on {@code version}. */
+    void stepped(long version) {
+        if (version == lagVersion) {
+            stepsOnVersion++;
+        } else {
+            lagVersion = version;
+            stepsOnVersion = 1;
+        }
+    }
+
+    /** Waits for a newer policy that ended without one. */
+    long waitTimeouts() {
+        return waitTimeouts.get();
+    }
+
+    private long currentVersion() {
+        return policies.current().map(PolicySnapshot::version).orElse(-1L);
+    }
+}
