@@ -1,14 +1,13 @@
 package io.streamrl.app;
 
-import io.streamrl.actor.ActorStats;
-import io.streamrl.broker.EmbeddedBrokerConfig;
-import io.streamrl.broker.EmbeddedKafkaBroker;
 import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.train.TrainResult;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.pipeline.KafkaTarget;
+import io.streamrl.pipeline.Pipeline;
 import io.streamrl.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,28 +79,26 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EnvSpec envSpec = Envs.spec(env);
         DdpgConfig config = agent.config();
-        long lag = maxPolicyLag != null ? maxPolicyLag
-                : Pacing.inStepWith(config, publishEvery, actors).maxPolicyLag();
-        Demo.Settings settings = new Demo.Settings(env, config, seed, actors, maxSteps, publishEvery, evalEvery, lag,
-                agent.backendName());
+        Pipeline.Settings settings = Pipeline.Settings.inStep(env, config, seed, actors, maxSteps, publishEvery,
+                evalEvery, agent.backendName()).withActorPrefix("demo-actor");
+        if (maxPolicyLag != null) {
+            settings = settings.withPacing(new Pacing(maxPolicyLag, settings.pacing().warmupSteps()));
+        }
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        EmbeddedKafkaBroker broker = null;
-        try (RunOutput output = new RunOutput(out)) {
-            String bootstrap = bootstrapServer;
-            if (bootstrap == null) {
-                console.println("starting an in-process Kafka broker ...");
-                console.flush();
-                broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start();
-                bootstrap = broker.bootstrapServers();
-            }
+        if (bootstrapServer == null) {
+            console.println("starting an in-process Kafka broker ...");
+            console.flush();
+        }
+        try (KafkaTarget target = KafkaTarget.open(bootstrapServer, clock);
+             RunOutput output = new RunOutput(out)) {
             String ns = namespace != null ? namespace
-                    : bootstrapServer == null ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
-            KafkaSettings kafka = KafkaSettings.of(bootstrap, ns);
+                    : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
+            KafkaSettings kafka = target.settings(ns);
             log.info("demo: {} with {} on Kafka {} (namespace {}), {} actors, budget {} steps; {}", envSpec.id(),
-                    config.algorithmName(), bootstrap, ns, actors, maxSteps, config.toLogLine());
+                    config.algorithmName(), target.bootstrapServers(), ns, actors, maxSteps, config.toLogLine());
             ProgressLine progress = new ProgressLine(console, System.console() != null);
-            Demo.Outcome outcome = new Demo(kafka, settings, clock).run(output::append, p -> progress.show(
+            Pipeline.Outcome outcome = new Pipeline(kafka, settings, clock).run(output::append, p -> progress.show(
                     String.format(Locale.ROOT, "steps %,7d/%,d | %,6.0f transitions/s | %,6.0f updates/s | policy v%d |"
                                     + " last eval %s | %.1f s", p.envSteps(), maxSteps, p.transitionsPerSecond(),
                             p.updatesPerSecond(), p.policyVersion(), Double.isNaN(p.lastEvalReturn()) ? "-"
@@ -113,15 +110,15 @@ final class DemoCommand implements Callable<Integer> {
                     outcome.envSteps(), outcome.learner().updates(), outcome.finalEvalMeanReturn(), outcome.curve());
             Map<String, Object> summary = TrainCommand.summary(result, config);
             summary.put("transitions_received", outcome.learner().transitionsReceived());
-            summary.put("transitions_acknowledged", outcome.actors().stream().mapToLong(ActorStats::transitionsAcked).sum());
+            summary.put("transitions_acknowledged", outcome.transitionsAcknowledged());
             summary.put("policy_versions_published", outcome.learner().policiesPublished());
             summary.put("actors", actors);
-            summary.put("bootstrap_server", bootstrapServer == null ? "in-process" : bootstrapServer);
+            summary.put("bootstrap_server", target.description());
             summary.put("namespace", ns);
             output.writeSummary(summary);
             output.writePlot(envSpec.id() + " " + config.algorithmName() + " through Kafka, " + actors + " actors",
                     outcome.curve(), envSpec.solvedThreshold());
-            if (outcome.learnerResult().failed()) {
+            if (outcome.learnerFailed()) {
                 console.printf("learner failed: %s%n", outcome.learnerResult().reason());
             }
             console.printf("%s %s: %s; %,d environment steps, %,d transitions received, %,d updates, %,d policies"
@@ -134,10 +131,6 @@ final class DemoCommand implements Callable<Integer> {
                     output.dir());
             console.flush();
             return outcome.solved() ? 0 : 1;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.pipeline.Pipeline;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * End to end: a learner and two simulation actors that share nothing but Kafka solve
  * Pendulum-v1 (10-episode mean evaluation return >= -200) within 20,000 environment steps with
- * the default settings and a fixed seed, as {@code streamrl demo} does. The run is asynchronous,
+ * the default settings and a fixed seed, through the {@link Pipeline} {@code streamrl demo} runs. The run is asynchronous,
  * so the exact step count varies between runs; typical is 7k-12k, leaving room below the budget.
  */
 class PendulumThroughKafkaIT {
@@ -24,14 +25,16 @@ class PendulumThroughKafkaIT {
     @Test
     void aLearnerAndTwoActorsSolvePendulumThroughKafka() throws Exception {
         DdpgConfig agent = DdpgConfig.ddpg();
-        Demo.Settings settings = new Demo.Settings("pendulum", agent, 1, 2, BUDGET, 100, 1_000, 50,
+        Pipeline.Settings settings = Pipeline.Settings.inStep("pendulum", agent, 1, 2, BUDGET, 100, 1_000,
                 ComputeBackends.defaultName());
-        Demo.Outcome outcome = new Demo(SharedBroker.freshNamespace("pendulum"), settings, Clock.systemUTC())
+        Pipeline.Outcome outcome = new Pipeline(SharedBroker.freshNamespace("pendulum"), settings, Clock.systemUTC())
                 .run(point -> log.info("eval at {} steps: {}", point.envSteps(), point.evalMeanReturn()),
                         progress -> { }, Duration.ofSeconds(1));
         log.info("solved={} at {} steps, {} s; {} steps in all", outcome.solved(), outcome.envStepsToSolve(),
                 outcome.wallSecondsToSolve(), outcome.envSteps());
-        assertThat(outcome.learnerResult().failed()).as(outcome.learnerResult().reason()).isFalse();
+        assertThat(outcome.learnerResult()).isNotNull();
+        assertThat(outcome.learnerFailed()).as(outcome.learnerResult().reason()).isFalse();
+        assertThat(outcome.ending()).isEqualTo(Pipeline.Ending.SOLVED);
         assertThat(outcome.solved()).as("solved within %d steps; curve %s", BUDGET, outcome.curve()).isTrue();
         assertThat(outcome.envStepsToSolve()).isLessThanOrEqualTo(BUDGET);
         assertThat(outcome.learner().policiesPublished()).isPositive();

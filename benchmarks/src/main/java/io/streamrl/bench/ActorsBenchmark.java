@@ -1,6 +1,7 @@
 package io.streamrl.bench;
 
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,9 +129,9 @@ public final class ActorsBenchmark {
 
     public List<Measurement> run(Settings s) throws InterruptedException {
         List<Measurement> out = new ArrayList<>();
-        try (BenchKafka target = BenchKafka.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
             for (int count : s.actorCounts()) {
-                KafkaSettings kafka = target.fresh("actors" + count);
+                KafkaSettings kafka = target.fresh("bench-actors" + count);
                 Measurement m = measure(target.description(), kafka, count, s);
                 log.info("{} actor process(es): {} steps/s in all", count, Math.round(m.totalPerSecond()));
                 out.add(m);

@@ -3,6 +3,7 @@ package io.streamrl.bench;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
@@ -155,8 +156,8 @@ public final class IngestBenchmark {
     }
 
     public Result run(Settings s) throws InterruptedException {
-        try (BenchKafka target = BenchKafka.open(s.bootstrapServer(), clock)) {
-            KafkaSettings kafka = target.fresh("ingest", s.partitions());
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+            KafkaSettings kafka = target.fresh("bench-ingest", s.partitions());
             TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
             String topic = kafka.topics().transitions().name();
 

@@ -6,6 +6,7 @@ import io.streamrl.actor.PolicyRejection;
 import io.streamrl.actor.PolicySubscriber;
 import io.streamrl.actor.PolicySwap;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -96,8 +97,8 @@ public final class PropagationBenchmark {
     }
 
     public Result run(Settings s) throws InterruptedException {
-        try (BenchKafka target = BenchKafka.open(s.bootstrapServer(), clock)) {
-            KafkaSettings kafka = target.fresh("propagation");
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+            KafkaSettings kafka = target.fresh("bench-propagation");
             TopicBootstrap.ensureTopics(kafka, List.of(kafka.topics().policy()), clock);
             String topic = kafka.topics().policy().name();
             byte[] key = POLICY.getBytes(StandardCharsets.UTF_8);

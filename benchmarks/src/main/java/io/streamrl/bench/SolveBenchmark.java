@@ -1,16 +1,9 @@
 package io.streamrl.bench;
 
-import io.streamrl.actor.ActorConfig;
-import io.streamrl.actor.ActorService;
-import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
-import io.streamrl.core.env.EnvSpec;
-import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
-import io.streamrl.learner.LearnerConfig;
-import io.streamrl.learner.LearnerResult;
-import io.streamrl.learner.LearnerService;
-import io.streamrl.learner.LearnerStats;
+import io.streamrl.pipeline.KafkaTarget;
+import io.streamrl.pipeline.Pipeline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,22 +11,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Time to solve Pendulum-v1 through Kafka: a learner and simulation actors in this process,
- * talking only through the broker, with the settings {@code streamrl demo} uses (flow control
- * that holds the learner at its replay ratio). Solved means the first evaluation of the
+ * Time to solve Pendulum-v1 through Kafka: the {@link Pipeline} {@code streamrl demo} runs (a
+ * learner and simulation actors in this process, talking only through the broker, paced to hold
+ * the learner at its replay ratio). Solved means the first evaluation of the
  * deterministic policy (10 episodes) with a mean return of at least -200. Optionally the PyTorch
  * peer trains the same seeds in the same run, one after the other, for the ratio of wall times.
  *
- * <p>Wall time runs from starting the learner (connecting, creating topics included; the
- * in-process broker is already up) to the evaluation that solved it; environment steps are the
+ * <p>Wall time runs from starting the pipeline (creating topics and connecting the learner
+ * included; the in-process broker is already up) to the evaluation that solved it; environment steps are the
  * transitions the learner had received by then.
  */
 public final class SolveBenchmark {
@@ -137,9 +126,6 @@ public final class SolveBenchmark {
         }
     }
 
-    private record Solved(long envSteps, long atNanos) {
-    }
-
     private final Clock clock;
 
     public SolveBenchmark(Clock clock) {
@@ -150,9 +136,9 @@ public final class SolveBenchmark {
         // Check the peer before spending minutes on streamrl's seeds.
         PyTorchPeer peer = s.peer() == null ? null : new PyTorchPeer(s.peer().dir(), s.peer().python());
         List<SeedResult> results = new ArrayList<>();
-        try (BenchKafka target = BenchKafka.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
             for (long seed : s.seeds()) {
-                StreamrlRun run = streamrl(target.fresh("solve-seed" + seed), s, seed);
+                StreamrlRun run = streamrl(target.fresh("bench-solve-seed" + seed), s, seed);
                 log.info("seed {}: streamrl {}", seed, run);
                 PeerRun peerRun = peer == null ? null : peer.run(seed, s.peer().learningStarts(),
                         s.peer().totalTimesteps(), s.peer().threads(), s.peer().timeout());
@@ -166,60 +152,16 @@ public final class SolveBenchmark {
     }
 
     private StreamrlRun streamrl(KafkaSettings kafka, Settings s, long seed) throws InterruptedException {
-        LearnerConfig config = LearnerConfig.builder(PendulumRecords.ENV).algorithm(s.agent()).seed(seed)
-                .publishEvery(s.publishEvery()).evalEvery(s.evalEvery()).backend(s.backend()).build();
-        EnvSpec spec = config.envSpec();
-        CompletableFuture<Solved> solved = new CompletableFuture<>();
-        TrainListener listener = point -> {
-            if (spec.isSolvedBy(point.evalMeanReturn())) {
-                solved.complete(new Solved(point.envSteps(), System.nanoTime()));
-            }
-        };
-        long start = System.nanoTime();
-        LearnerService learner = new LearnerService(kafka, config, clock, listener);
-        CompletableFuture<LearnerResult> learnerRun = BackgroundLearner.start(learner);
-        List<ActorService> actors = new ArrayList<>();
-        List<CompletableFuture<Void>> actorRuns = new ArrayList<>();
-        String outcome;
-        try {
-            for (int i = 1; i <= s.actors(); i++) {
-                ActorService actor = ActorService.start(actorConfig(s, seed, i), kafka, clock);
-                actors.add(actor);
-                actorRuns.add(CompletableFuture.runAsync(actor::run,
-                        task -> new Thread(task, "bench-actor").start()));
-            }
-            CompletableFuture<Void> budgetSpent = CompletableFuture.allOf(actorRuns.toArray(CompletableFuture[]::new));
-            long left = s.timeout().toNanos() - (System.nanoTime() - start);
-            try {
-                CompletableFuture.anyOf(solved, budgetSpent, learnerRun).get(Math.max(0, left), TimeUnit.NANOSECONDS);
-                outcome = solved.isDone() ? "solved" : budgetSpent.isDone() ? "budget spent" : "learner stopped";
-            } catch (TimeoutException e) {
-                outcome = "timed out";
-            } catch (ExecutionException e) {
-                outcome = "failed: " + e.getCause();
-            }
-        } finally {
-            actors.forEach(ActorService::close);
-            learner.close();
+        Pipeline.Settings settings = Pipeline.Settings.inStep(PendulumRecords.ENV, s.agent(), seed, s.actors(),
+                s.maxEnvSteps(), s.publishEvery(), s.evalEvery(), s.backend())
+                .withActorPrefix("solve-actor").withTimeout(s.timeout());
+        Pipeline.Outcome o = new Pipeline(kafka, settings, clock).run(point -> { }, progress -> { },
+                Duration.ofSeconds(1));
+        String outcome = o.ending().toString();
+        if (o.learnerFailed() && !o.solved()) {
+            outcome = "learner failed: " + o.learnerResult().reason();
         }
-        double wall = (System.nanoTime() - start) / 1e9;
-        LearnerResult result = BackgroundLearner.awaitStopped(learnerRun);
-        if (result != null && result.failed() && !solved.isDone()) {
-            outcome = "learner failed: " + result.reason();
-        }
-        long envSteps = actors.stream().mapToLong(a -> a.stats().envSteps()).sum();
-        LearnerStats stats = result == null ? learner.stats() : result.stats();
-        Solved at = solved.getNow(null);
-        return new StreamrlRun(at != null ? "solved" : outcome, at == null ? null : at.envSteps(),
-                at == null ? null : (at.atNanos() - start) / 1e9, wall, envSteps, stats.updates(),
-                stats.evalMeanReturn());
-    }
-
-    /** As the demo sets its actors up: paced to the learner, exploring as the hyperparameters say. */
-    private static ActorConfig actorConfig(Settings s, long seed, int index) {
-        long perActor = (s.maxEnvSteps() + s.actors() - 1) / s.actors();
-        return ActorConfig.builder("solve-actor-" + index, PendulumRecords.ENV, seed * 1000 + index)
-                .maxSteps(perActor).pacing(Pacing.inStepWith(s.agent(), s.publishEvery(), s.actors()))
-                .exploration(s.agent().exploration()).build();
+        return new StreamrlRun(outcome, o.envStepsToSolve(), o.wallSecondsToSolve(), o.wallSeconds(), o.envSteps(),
+                o.learner().updates(), o.learner().evalMeanReturn());
     }
 }
