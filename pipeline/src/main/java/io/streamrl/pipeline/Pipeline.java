@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
 
+    /** More actor threads than this in one process only compete for its cores. */
+    public static final int MAX_ACTORS = 64;
+
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     /** How long a closed learner may take to stop before the run is reported without its result. */
     private static final Duration LEARNER_STOP_TIMEOUT = Duration.ofMinutes(1);
@@ -68,7 +71,7 @@ public final class Pipeline {
             Objects.requireNonNull(pacing, "pacing");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(actorPrefix, "actorPrefix");
-            Check.inClosed("actors", actors, 1, 64);
+            Check.inClosed("actors", actors, 1, MAX_ACTORS);
             Check.inClosed("max-steps", maxEnvSteps, 1, Long.MAX_VALUE);
             Check.inClosed("publish-every", publishEvery, 1, Long.MAX_VALUE);
             Check.inClosed("eval-every", evalEvery, 1, Long.MAX_VALUE);
@@ -83,6 +86,8 @@ public final class Pipeline {
          */
         public static Settings inStep(String env, DdpgConfig agent, long seed, int actors, long maxEnvSteps,
                                       long publishEvery, long evalEvery, String backend) {
+            // Checked before pacing divides by it, so the message gives this range.
+            Check.inClosed("actors", actors, 1, MAX_ACTORS);
             return new Settings(env, agent, seed, actors, maxEnvSteps, publishEvery, evalEvery,
                     Pacing.inStepWith(agent, publishEvery, actors), backend, "actor", Duration.ofDays(1));
         }
