@@ -2,11 +2,15 @@ package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.kafka.KafkaSettings;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +20,19 @@ import org.slf4j.LoggerFactory;
  * the default settings and a fixed seed, as {@code streamrl demo} does. The run is asynchronous,
  * so the exact step count varies between runs; typical is 7k-12k, leaving room below the budget.
  */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class PendulumThroughKafkaIT {
 
     private static final Logger log = LoggerFactory.getLogger(PendulumThroughKafkaIT.class);
     private static final long BUDGET = 20_000;
 
     @Test
-    void aLearnerAndTwoActorsSolvePendulumThroughKafka() throws Exception {
+    void aLearnerAndTwoActorsSolvePendulumThroughKafka(SharedKafka broker) throws Exception {
         DdpgConfig agent = DdpgConfig.ddpg();
         Demo.Settings settings = new Demo.Settings("pendulum", agent, 1, 2, BUDGET, 100, 1_000, 50,
                 ComputeBackends.defaultName());
-        Demo.Outcome outcome = new Demo(SharedBroker.freshNamespace("pendulum"), settings, Clock.systemUTC())
+        Demo.Outcome outcome = new Demo(KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("it-pendulum")), settings,
+                Clock.systemUTC())
                 .run(point -> log.info("eval at {} steps: {}", point.envSteps(), point.evalMeanReturn()),
                         progress -> { }, Duration.ofSeconds(1));
         log.info("solved={} at {} steps, {} s; {} steps in all", outcome.solved(), outcome.envStepsToSolve(),
