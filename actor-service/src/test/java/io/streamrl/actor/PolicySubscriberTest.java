@@ -5,8 +5,8 @@ import static io.streamrl.actor.TestPolicies.PENDULUM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamrl.broker.EmbeddedBrokerConfig;
-import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
@@ -22,37 +22,26 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(EmbeddedKafkaExtension.class)
 class PolicySubscriberTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final PolicyFit PENDULUM_FIT = PolicyFit.forEnv(Envs.spec(PENDULUM));
 
-    private static EmbeddedKafkaBroker broker;
-
     private KafkaSettings settings;
     private final Recorder recorder = new Recorder();
     private PolicySubscriber subscriber;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @BeforeEach
-    void namespace(TestInfo test) {
-        settings = KafkaSettings.of(broker.bootstrapServers(), "sub-" + test.getTestMethod().orElseThrow().getName());
+    void namespace(SharedKafka broker, TestInfo test) {
+        settings = KafkaSettings.of(broker.bootstrapServers(),
+                broker.freshNamespace("sub-" + test.getTestMethod().orElseThrow().getName()));
     }
 
     @AfterEach

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.streamrl.broker.EmbeddedBrokerConfig;
-import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.core.noise.NoiseType;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
@@ -34,39 +34,32 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(EmbeddedKafkaExtension.class)
 class SimulationActorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ACTOR = "actor-test-1";
     private static final float ACTION_BOUND = 2f;
 
-    private static EmbeddedKafkaBroker broker;
-
+    private final SharedKafka broker;
     private final ExecutorService background = Executors.newSingleThreadExecutor();
     private final List<ActorService> services = new ArrayList<>();
     private String namespace;
     private KafkaSettings settings;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    SimulationActorTest(SharedKafka broker) {
+        this.broker = broker;
     }
 
     @BeforeEach
     void namespace(TestInfo test) {
-        namespace = "act-" + test.getTestMethod().orElseThrow().getName();
+        namespace = broker.freshNamespace("act-" + test.getTestMethod().orElseThrow().getName());
         settings = KafkaSettings.of(broker.bootstrapServers(), namespace);
     }
 

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
@@ -18,18 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every transition the actors' producers had acknowledged is counted by the learner exactly once:
  * 100,000 transitions from 3 actors, no more, no fewer.
  */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class ExactlyOnceCountingIT {
 
     private static final int TOTAL = 100_000;
 
     @Test
-    void theLearnerReceivesEveryAcknowledgedTransitionExactlyOnce() throws Exception {
-        KafkaSettings kafka = SharedBroker.freshNamespace("exactly-once");
+    void theLearnerReceivesEveryAcknowledgedTransitionExactlyOnce(SharedKafka broker) throws Exception {
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("it-exactly-once"));
         // A learner that only ingests: learning would start after more transitions than the test sends.
         DdpgConfig ingestOnly = DdpgConfig.ddpg().with(Map.of("buffer-capacity", "150000",
                 "learning-starts", "150000"));

@@ -8,6 +8,8 @@ import io.streamrl.actor.ActorService;
 import io.streamrl.actor.PolicyListener;
 import io.streamrl.actor.PolicyRejection;
 import io.streamrl.actor.PolicySwap;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.schemas.avro.Transition;
 import java.time.Clock;
@@ -16,19 +18,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Actors and the compacted policy topic: hot swaps reach a running actor quickly, never go
  * backwards, and a restarted actor starts from the newest policy on the topic.
  */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class PolicyHotSwapIT {
 
     /** Generous for a loaded 2-core CI machine; the propagation benchmark measures the real p99. */
     private static final Duration SWAP_BOUND = Duration.ofSeconds(5);
 
     @Test
-    void aRunningActorSwapsToNewerVersionsWithinABoundAndNeverToAnOlderOne() throws Exception {
-        KafkaSettings kafka = SharedBroker.freshNamespace("hotswap");
+    void aRunningActorSwapsToNewerVersionsWithinABoundAndNeverToAnOlderOne(SharedKafka broker) throws Exception {
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("it-hotswap"));
         List<Long> swaps = new CopyOnWriteArrayList<>();
         List<PolicyRejection> rejections = new CopyOnWriteArrayList<>();
         PolicyListener listener = new PolicyListener() {
@@ -80,8 +84,8 @@ class PolicyHotSwapIT {
     }
 
     @Test
-    void aRestartedActorResumesWithTheNewestPolicyOnTheCompactedTopic() throws Exception {
-        KafkaSettings kafka = SharedBroker.freshNamespace("restart");
+    void aRestartedActorResumesWithTheNewestPolicyOnTheCompactedTopic(SharedKafka broker) throws Exception {
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("it-restart"));
         try (TestPolicies policies = new TestPolicies(kafka)) {
             for (long v = 1; v <= 5; v++) {
                 policies.publish(v);

@@ -3,8 +3,8 @@ package io.streamrl.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrl.broker.EmbeddedBrokerConfig;
-import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.schemas.Topics;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -15,25 +15,25 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(EmbeddedKafkaExtension.class)
 class TopicBootstrapTest {
 
     @Test
-    void createsEveryTopicIdempotentlyWithACompactedPolicyTopic() throws Exception {
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start()) {
-            KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers(), "bootstrap-test");
-            TopicBootstrap.ensureTopics(settings, settings.topics().all(), Clock.systemUTC());
-            TopicBootstrap.ensureTopics(settings, settings.topics().all(), Clock.systemUTC());
-            try (Admin admin = Admin.create(settings.admin("test"))) {
-                Set<String> names = admin.listTopics().names().get();
-                assertThat(names).contains("bootstrap-test.transitions", "bootstrap-test.policy",
-                        "bootstrap-test.episodes", "bootstrap-test.dead-letter");
-                ConfigResource policy = new ConfigResource(ConfigResource.Type.TOPIC, "bootstrap-test.policy");
-                Config config = admin.describeConfigs(List.of(policy)).all().get().get(policy);
-                assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-                assertThat(admin.describeTopics(List.of("bootstrap-test.transitions")).allTopicNames().get()
-                        .get("bootstrap-test.transitions").partitions()).hasSize(Topics.DEFAULT_TRANSITION_PARTITIONS);
-            }
+    void createsEveryTopicIdempotentlyWithACompactedPolicyTopic(SharedKafka broker) throws Exception {
+        String ns = broker.freshNamespace("bootstrap-test");
+        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers(), ns);
+        TopicBootstrap.ensureTopics(settings, settings.topics().all(), Clock.systemUTC());
+        TopicBootstrap.ensureTopics(settings, settings.topics().all(), Clock.systemUTC());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            Set<String> names = admin.listTopics().names().get();
+            assertThat(names).contains(ns + ".transitions", ns + ".policy", ns + ".episodes", ns + ".dead-letter");
+            ConfigResource policy = new ConfigResource(ConfigResource.Type.TOPIC, ns + ".policy");
+            Config config = admin.describeConfigs(List.of(policy)).all().get().get(policy);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(admin.describeTopics(List.of(ns + ".transitions")).allTopicNames().get()
+                    .get(ns + ".transitions").partitions()).hasSize(Topics.DEFAULT_TRANSITION_PARTITIONS);
         }
     }
 

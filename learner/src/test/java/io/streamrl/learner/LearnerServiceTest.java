@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.streamrl.broker.EmbeddedBrokerConfig;
-import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.core.train.CurvePoint;
@@ -43,36 +43,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The learner service against a real (embedded) broker; one topic namespace per test. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class LearnerServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedKafkaBroker broker;
-
     private final ExecutorService runner = Executors.newCachedThreadPool();
     private final List<LearnerService> started = new ArrayList<>();
     private KafkaSettings kafka;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker(EmbeddedBrokerConfig.defaults()).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @BeforeEach
-    void namespace(TestInfo test) {
-        kafka = KafkaSettings.of(broker.bootstrapServers(), "learner-" + test.getTestMethod().orElseThrow().getName());
+    void namespace(SharedKafka broker, TestInfo test) {
+        kafka = KafkaSettings.of(broker.bootstrapServers(),
+                broker.freshNamespace("learner-" + test.getTestMethod().orElseThrow().getName()));
     }
 
     @AfterEach

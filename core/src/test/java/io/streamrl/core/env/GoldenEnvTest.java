@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * exactly. MountainCar observations must match as float32 bit patterns (up to the sign of
  * zero), because only that catches an implementation that forgets the float32 state storage.
  *
- * <p>Run alone: {@code mvn -B -q -o -pl core -am test -Dtest='*Golden*'
- * -Dsurefire.failIfNoSpecifiedTests=false -Dstreamrl.golden.dir=DIR}.
+ * <p>The vectors are the repository's copy in {@code core/src/test/resources/golden} unless
+ * system property {@value GoldenDirectory#DIR_PROPERTY} names another directory
+ * ({@link GoldenDirectory}). Run alone: {@code mvn -B -q -pl core -am test -Dtest='*Golden*'
+ * -Dsurefire.failIfNoSpecifiedTests=false [-Dstreamrl.golden.dir=DIR]}.
  */
 class GoldenEnvTest {
 
@@ -54,18 +56,21 @@ class GoldenEnvTest {
     /** ENVS.md: recorded MountainCar states are the float32 values the next step reads. */
     private static final Set<String> EXACT_FLOAT32_OBSERVATIONS = Set.of(MountainCarContinuousEnv.ID);
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     @TestFactory
     Stream<DynamicNode> goldenVectors() {
-        Path dir = GoldenDirectory.resolve();
+        return checks(GoldenDirectory.resolve());
+    }
+
+    /** The checks of every golden file in {@code dir}: per file a header test and one test per case. */
+    static Stream<DynamicNode> checks(Path dir) {
         List<Path> files = jsonFiles(dir);
         assertThat(files).as("golden *.json files in " + dir).isNotEmpty();
         LOG.info("golden vectors from {}: {}", dir, files.stream().map(Path::getFileName).collect(Collectors.toList()));
-        return files.stream().map(this::fileTests);
+        ObjectMapper mapper = new ObjectMapper();
+        return files.stream().map(path -> fileTests(path, mapper));
     }
 
-    private DynamicNode fileTests(Path path) {
+    private static DynamicNode fileTests(Path path, ObjectMapper mapper) {
         GoldenFile file = GoldenFile.read(path, mapper);
         GoldenFile.Header header = file.header();
         Stream<DynamicTest> headerTest = Stream.of(DynamicTest.dynamicTest("header of " + header.env(),
