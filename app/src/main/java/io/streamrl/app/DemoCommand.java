@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors, "
-                + "until the policy solves the environment or the step budget runs out. Writes OUT/curve.csv, "
-                + "OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
+                + "until the policy solves the environment or the step budget runs out. Shows progress, warnings and"
+                + " the result; writes the full log to OUT/" + LogToFile.FILE_NAME + ", and OUT/curve.csv,"
+                + " OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
@@ -88,7 +89,11 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         EmbeddedKafkaBroker broker = null;
+        LogToFile logFile = null;
         try (RunOutput output = new RunOutput(out)) {
+            Path logPath = output.dir().resolve(LogToFile.FILE_NAME);
+            logFile = LogToFile.open(logPath);
+            console.printf("log: %s (the screen shows warnings and errors only)%n", logPath);
             String bootstrap = bootstrapServer;
             if (bootstrap == null) {
                 console.println("starting an in-process Kafka broker ...");
@@ -136,8 +141,15 @@ final class DemoCommand implements Callable<Integer> {
             console.flush();
             return outcome.solved() ? 0 : 1;
         } finally {
-            if (broker != null) {
-                broker.close();
+            try {
+                if (broker != null) {
+                    broker.close();
+                }
+            } finally {
+                // After the broker, whose shutdown logs too.
+                if (logFile != null) {
+                    logFile.close();
+                }
             }
         }
     }
