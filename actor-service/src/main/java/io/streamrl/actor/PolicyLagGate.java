@@ -52,9 +52,15 @@ final class PolicyLagGate {
             waitTimeouts.incrementAndGet();
             stepsOnVersion = 0;
             if (!waitTimedOut) {
-                log.warn("actor {}: no policy newer than version {} within {} ms after {} steps on it; going on "
-                        + "(is the learner running?)", config.actorId(), lagVersion, config.policyWait().toMillis(),
-                        allowance);
+                if (lagVersion < 0) {
+                    // Expected at start: a learner publishes nothing before it holds learning-starts transitions.
+                    log.info("actor {}: no policy yet after {} random steps; going on while the learner fills its "
+                            + "buffer", config.actorId(), allowance);
+                } else {
+                    log.warn("actor {}: no policy newer than version {} within {} ms after {} steps on it; going on "
+                            + "(is the learner running?)", config.actorId(), lagVersion,
+                            config.policyWait().toMillis(), allowance);
+                }
                 waitTimedOut = true;
             }
         }

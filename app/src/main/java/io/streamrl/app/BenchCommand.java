@@ -10,7 +10,7 @@ import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
 import io.streamrl.bench.PeakFlops;
 import io.streamrl.bench.PeerUpdateBenchmark;
-import io.streamrl.bench.UpdateBenchmark;
+import io.streamrl.bench.UpdateRounds;
 import io.streamrl.core.compute.ComputeBackends;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,9 +35,14 @@ final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void print(CommandSpec spec, Map<String, Object> line) throws JsonProcessingException {
+    private static void print(CommandSpec spec, Map<String, Object> line) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(JSON.writeValueAsString(line));
+        try {
+            out.println(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            // Result lines hold only strings, numbers, lists and maps of them.
+            throw new IllegalStateException("cannot write a result line as JSON: " + line, e);
+        }
         out.flush();
     }
 
@@ -60,6 +65,15 @@ final class BenchCommand {
     private static String javaCommand() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** The command line of this program up to its arguments, for child JVMs that run a streamrl command. */
+    private static List<String> appCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand());
+        command.addAll(LAUNCHER_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return command;
     }
 
     /** Where the Kafka benchmarks find Kafka. */
@@ -343,129 +357,15 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (rounds < 1) {
-                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
-            }
-            if (!batch.isEmpty() && batch.size() != 1 && batch.size() != hidden.size()) {
-                throw new IllegalArgumentException("--batch needs one value or one per --hidden value (" + hidden.size()
-                        + "), got " + batch.size());
-            }
             List<String> names = backends.isEmpty()
                     ? (ComputeBackends.vectorApiAvailable() ? ComputeBackends.NAMES : List.of(ComputeBackends.ND4J))
                     : backends;
+            UpdateRounds.Settings settings = new UpdateRounds.Settings(UpdateRounds.shapes(hidden, batch), names,
+                    threads, seconds, repeats, warmup, breakdown, rounds, fork);
             PeerUpdateBenchmark peer = peerOptions.dir == null ? null
                     : new PeerUpdateBenchmark(peerOptions.dir, peerOptions.python);
-            PrintWriter out = spec.commandLine().getOut();
-            ObjectMapper json = new ObjectMapper();
-            for (int i = 0; i < hidden.size(); i++) {
-                int h = hidden.get(i);
-                int b = batch.isEmpty() ? h : batch.get(batch.size() == 1 ? 0 : i);
-                Map<String, List<Double>> ratios = new LinkedHashMap<>();
-                for (int round = 1; round <= rounds; round++) {
-                    Map<String, Double> ours = new LinkedHashMap<>();
-                    for (String backend : names) {
-                        Map<String, Object> line = fork || peer != null ? inFreshJvm(json, backend, h, b)
-                                : inThisJvm(backend, h, b);
-                        ours.put(backend, ((Number) line.get("updates_per_s")).doubleValue());
-                        line.put("round", round);
-                        out.println(json.writeValueAsString(line));
-                        out.flush();
-                    }
-                    if (peer != null) {
-                        double peerRate = peer.run(h, b, threads, seconds, repeats);
-                        Map<String, Object> line = new LinkedHashMap<>();
-                        line.put("backend", "pytorch-peer");
-                        line.put("hidden", h);
-                        line.put("batch", b);
-                        line.put("threads", threads);
-                        line.put("updates_per_s", Json.round(peerRate, 1));
-                        line.put("round", round);
-                        out.println(json.writeValueAsString(line));
-                        out.flush();
-                        ours.forEach((backend, rate) -> ratios.computeIfAbsent(backend, x -> new ArrayList<>())
-                                .add(rate / peerRate));
-                    }
-                }
-                for (Map.Entry<String, List<Double>> e : ratios.entrySet()) {
-                    List<Double> sorted = e.getValue().stream().sorted().toList();
-                    Map<String, Object> summary = new LinkedHashMap<>();
-                    summary.put("summary", "ratio_to_peer");
-                    summary.put("backend", e.getKey());
-                    summary.put("hidden", h);
-                    summary.put("batch", b);
-                    summary.put("threads", threads);
-                    double median = UpdateBenchmark.median(sorted.stream().mapToDouble(Double::doubleValue).toArray());
-                    summary.put("median_ratio", Json.round(median, 2));
-                    summary.put("ratios", sorted.stream().map(x -> Json.round(x, 2)).toList());
-                    out.println(json.writeValueAsString(summary));
-                    out.flush();
-                }
-            }
+            UpdateRounds.of(settings, appCommand(), peer).run(line -> print(spec, line));
             return 0;
-        }
-
-        private Map<String, Object> inThisJvm(String backend, int h, int b) {
-            UpdateBenchmark.Settings settings = new UpdateBenchmark.Settings(backend, h, b, threads, seconds, repeats,
-                    warmup);
-            UpdateBenchmark.Result result = UpdateBenchmark.run(settings, System::nanoTime);
-            Map<String, Object> line = fields(result);
-            if (breakdown) {
-                UpdateBenchmark.Breakdown profile = UpdateBenchmark.breakdown(settings,
-                        result.updatesPerRepeat(), System::nanoTime);
-                Map<String, Object> shares = new LinkedHashMap<>();
-                profile.shareOfTime().forEach((op, share) -> shares.put(op, Json.round(share, 3)));
-                line.put("share_of_time", shares);
-                line.put("matmul_gflops", Json.round(profile.matmulGflops(), 2));
-            }
-            return line;
-        }
-
-        /** This benchmark for one configuration in a child JVM started like bin/streamrl starts this one. */
-        @SuppressWarnings("unchecked")
-        private Map<String, Object> inFreshJvm(ObjectMapper json, String backend, int h, int b) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(javaCommand());
-            command.addAll(LAUNCHER_JVM_OPTIONS);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "bench", "updates", "--hidden", Integer.toString(h), "--batch", Integer.toString(b), "--threads",
-                    Integer.toString(threads), "--backend", backend, "--seconds", Double.toString(seconds),
-                    "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup)));
-            if (breakdown) {
-                command.add("--breakdown");
-            }
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String result = null;
-            try (java.io.BufferedReader reader = process.inputReader()) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("{")) {
-                        result = line;
-                    }
-                }
-            } finally {
-                process.destroy();
-            }
-            int exit = process.waitFor();
-            if (exit != 0 || result == null) {
-                throw new IllegalStateException("the benchmark JVM for " + backend + " hidden " + h + " exited with "
-                        + exit + (result == null ? " and printed no result" : ""));
-            }
-            return json.readValue(result, LinkedHashMap.class);
-        }
-
-        private static Map<String, Object> fields(UpdateBenchmark.Result r) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", r.backend());
-            m.put("hidden", r.hidden());
-            m.put("batch", r.batch());
-            m.put("threads", r.threads());
-            m.put("updates_per_s", Json.round(r.updatesPerSecond(), 1));
-            m.put("best_updates_per_s", Json.round(r.bestUpdatesPerSecond(), 1));
-            m.put("ms_per_update", Json.round(r.msPerUpdate(), 3));
-            m.put("flops_per_update", r.flopsPerUpdate());
-            m.put("gflops", Json.round(r.gflops(), 2));
-            m.put("updates_per_repeat", r.updatesPerRepeat());
-            m.put("repeats", r.repeats());
-            return m;
         }
     }
 }

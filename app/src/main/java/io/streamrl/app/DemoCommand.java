@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors, "
-                + "until the policy solves the environment or the step budget runs out. Writes OUT/curve.csv, "
-                + "OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
+                + "until the policy solves the environment or the step budget runs out. Shows progress, warnings and"
+                + " the result; writes the full log to OUT/" + LogToFile.FILE_NAME + ", and OUT/curve.csv,"
+                + " OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
@@ -86,12 +87,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        if (bootstrapServer == null) {
-            console.println("starting an in-process Kafka broker ...");
-            console.flush();
-        }
-        try (KafkaTarget target = KafkaTarget.open(bootstrapServer, clock);
-             RunOutput output = new RunOutput(out)) {
+        // Closed in reverse: the broker first, then the log file (the broker's shutdown logs too).
+        try (RunOutput output = new RunOutput(out);
+             LogToFile logFile = LogToFile.open(output.dir().resolve(LogToFile.FILE_NAME));
+             KafkaTarget target = openKafka(console, logFile, clock)) {
             String ns = namespace != null ? namespace
                     : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
             KafkaSettings kafka = target.settings(ns);
@@ -132,5 +131,14 @@ final class DemoCommand implements Callable<Integer> {
             console.flush();
             return outcome.solved() ? 0 : 1;
         }
+    }
+
+    private KafkaTarget openKafka(PrintWriter console, LogToFile logFile, Clock clock) {
+        console.printf("log: %s (the screen shows warnings and errors only)%n", logFile.file());
+        if (bootstrapServer == null) {
+            console.println("starting an in-process Kafka broker ...");
+        }
+        console.flush();
+        return KafkaTarget.open(bootstrapServer, clock);
     }
 }

@@ -48,6 +48,23 @@ public final class UpdateBenchmark {
     public record Result(String backend, int hidden, int batch, int threads, double updatesPerSecond,
                          double bestUpdatesPerSecond, double msPerUpdate, long flopsPerUpdate, double gflops,
                          int updatesPerRepeat, int repeats) {
+
+        /** The figures as one result line of {@code bench updates}. */
+        public Map<String, Object> line() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backend", backend);
+            m.put("hidden", hidden);
+            m.put("batch", batch);
+            m.put("threads", threads);
+            m.put("updates_per_s", Json.round(updatesPerSecond, 1));
+            m.put("best_updates_per_s", Json.round(bestUpdatesPerSecond, 1));
+            m.put("ms_per_update", Json.round(msPerUpdate, 3));
+            m.put("flops_per_update", flopsPerUpdate);
+            m.put("gflops", Json.round(gflops, 2));
+            m.put("updates_per_repeat", updatesPerRepeat);
+            m.put("repeats", repeats);
+            return m;
+        }
     }
 
     private UpdateBenchmark() {

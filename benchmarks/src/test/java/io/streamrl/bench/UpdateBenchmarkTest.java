@@ -2,6 +2,7 @@ package io.streamrl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.function.LongSupplier;
@@ -52,6 +53,16 @@ class UpdateBenchmarkTest {
         assertThat(odd).containsExactly(3, 1, 2);
         assertThat(UpdateBenchmark.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
         assertThatThrownBy(() -> UpdateBenchmark.median(new double[0])).hasMessageContaining("no values");
+    }
+
+    @Test
+    void theResultLineRoundsRatesAndKeepsCountsWhole() {
+        UpdateBenchmark.Result r = new UpdateBenchmark.Result("vector", 64, 32, 1, 1234.5678, 1300.04, 0.810044,
+                1_000_000L, 1.2345678, 3700, 3);
+        assertThat(r.line()).containsExactly(entry("backend", "vector"), entry("hidden", 64), entry("batch", 32),
+                entry("threads", 1), entry("updates_per_s", 1234.6), entry("best_updates_per_s", 1300.0),
+                entry("ms_per_update", 0.81), entry("flops_per_update", 1_000_000L), entry("gflops", 1.23),
+                entry("updates_per_repeat", 3700), entry("repeats", 3));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.streamrl.core.train.Evaluation;
 import io.streamrl.core.train.TrainListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -167,8 +168,10 @@ final class TrainingLoop implements Runnable {
         metrics.evaluated(e.meanReturn());
         CurvePoint point = new CurvePoint(metrics.received(), (clock.millis() - startMillis) / 1000.0, updates,
                 e.meanReturn(), e.stdReturn());
+        // One decimal reads like the progress lines; curve.csv and summary.json keep the full values.
         log.info("evaluation after {} updates and {} transitions: mean return {} (std {}) over {} episodes",
-                updates, point.envSteps(), e.meanReturn(), e.stdReturn(), e.episodes());
+                updates, point.envSteps(), String.format(Locale.ROOT, "%.1f", e.meanReturn()),
+                String.format(Locale.ROOT, "%.1f", e.stdReturn()), e.episodes());
         try {
             listener.onEvaluation(point);
         } catch (RuntimeException ex) {
