@@ -1,6 +1,7 @@
 package io.streamrl.actor;
 
 import io.streamrl.core.policy.InvalidSnapshotException;
+import io.streamrl.core.policy.PolicyName;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
@@ -76,7 +77,7 @@ public final class PolicySubscriber implements AutoCloseable {
     private PolicySubscriber(KafkaSettings settings, String clientId, String policyName, PolicyFit fit, Clock clock,
                              PolicyListener listener) {
         this.topic = settings.topics().policy();
-        this.policyName = Objects.requireNonNull(policyName, "policyName");
+        this.policyName = PolicyName.check("policy-name", policyName);
         this.policyKey = policyName.getBytes(StandardCharsets.UTF_8);
         this.fit = Objects.requireNonNull(fit, "fit");
         this.clock = Objects.requireNonNull(clock, "clock");

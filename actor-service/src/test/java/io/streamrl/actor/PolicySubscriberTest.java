@@ -3,6 +3,7 @@ package io.streamrl.actor;
 import static io.streamrl.actor.KafkaTestSupport.publish;
 import static io.streamrl.actor.TestPolicies.PENDULUM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamrl.broker.EmbeddedBrokerConfig;
@@ -193,6 +194,13 @@ class PolicySubscriberTest {
         publish(settings, TestPolicies.pendulum(PENDULUM, 1));
 
         assertThat(subscriber.awaitNewerThan(-1, WAIT)).map(PolicySnapshot::version).hasValue(1L);
+    }
+
+    @Test
+    void refusesToFollowANameNoLearnerMayPublish() {
+        assertThatThrownBy(() -> start("two words"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got 'two words'");
     }
 
     private PolicySubscriber start(String policyName) {

@@ -319,7 +319,8 @@ public final class LearnerService implements AutoCloseable {
         return new LearnerResult(outcome, reason, stats);
     }
 
+    /** Policy names keep to characters a client id may hold ({@code PolicyName}), so the name goes in as it is. */
     private String clientId(String purpose) {
-        return "streamrl-learner-" + purpose + "-" + config.policyName().replaceAll("[^A-Za-z0-9._-]", "_");
+        return "streamrl-learner-" + purpose + "-" + config.policyName();
     }
 }

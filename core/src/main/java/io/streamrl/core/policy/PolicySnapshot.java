@@ -259,8 +259,10 @@ public final class PolicySnapshot {
 
     private static void validate(String name, String algorithm, long version, int[] sizes,
                                  ObservationNormalizer normalizer, double[] low, double[] high, float[] w) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidSnapshotException("policy name must not be blank");
+        try {
+            PolicyName.check("policy name", name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSnapshotException(e.getMessage(), e);
         }
         if (algorithm == null || algorithm.isBlank()) {
             throw new InvalidSnapshotException("policy algorithm must not be blank");
