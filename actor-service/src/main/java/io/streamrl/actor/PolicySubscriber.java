@@ -7,6 +7,7 @@ import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class PolicySubscriber implements AutoCloseable {
     private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic;
+    private final TopicSpec<String, PolicyEnvelope> topic;
     private final String policyName;
     private final byte[] policyKey;
     private final PolicyFit fit;
@@ -262,7 +263,7 @@ public final class PolicySubscriber implements AutoCloseable {
             // Another policy, or a tombstone: deleting a policy from the topic does not take it from actors.
             return;
         }
-        io.streamrl.schemas.avro.PolicySnapshot envelope;
+        PolicyEnvelope envelope;
         try {
             envelope = topic.decodeValue(record.value());
         } catch (RecordDecodingException e) {
@@ -298,8 +299,7 @@ public final class PolicySubscriber implements AutoCloseable {
         accept(record, envelope, snapshot);
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> record, io.streamrl.schemas.avro.PolicySnapshot envelope,
-                        PolicySnapshot snapshot) {
+    private void accept(ConsumerRecord<byte[], byte[]> record, PolicyEnvelope envelope, PolicySnapshot snapshot) {
         PolicySnapshot previous = held.getAndSet(snapshot);
         long acceptedAtNanos = System.nanoTime();
         swaps.incrementAndGet();

@@ -14,6 +14,7 @@ import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.PayloadChecksum;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -213,17 +214,17 @@ class PolicySubscriberTest {
     }
 
     /** The payload is changed after sealing: the envelope's SHA-256 no longer matches. */
-    private static io.streamrl.schemas.avro.PolicySnapshot withEnvelopeChecksumMismatch(PolicySnapshot snapshot) {
-        io.streamrl.schemas.avro.PolicySnapshot sealed = PolicyEnvelopes.seal(snapshot);
-        return io.streamrl.schemas.avro.PolicySnapshot.newBuilder(sealed)
+    private static PolicyEnvelope withEnvelopeChecksumMismatch(PolicySnapshot snapshot) {
+        PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot);
+        return PolicyEnvelope.newBuilder(sealed)
                 .setPayload(ByteBuffer.wrap(flipOneWeightBit(snapshot.toBytes())))
                 .build();
     }
 
     /** The envelope checksum is made over corrupt bytes, so only the engine's own checksum can catch it. */
-    private static io.streamrl.schemas.avro.PolicySnapshot withCorruptEnginePayload(PolicySnapshot snapshot) {
+    private static PolicyEnvelope withCorruptEnginePayload(PolicySnapshot snapshot) {
         byte[] corrupt = flipOneWeightBit(snapshot.toBytes());
-        return io.streamrl.schemas.avro.PolicySnapshot.newBuilder(PolicyEnvelopes.seal(snapshot))
+        return PolicyEnvelope.newBuilder(PolicyEnvelopes.seal(snapshot))
                 .setPayload(ByteBuffer.wrap(corrupt))
                 .setChecksum(PayloadChecksum.sha256Hex(ByteBuffer.wrap(corrupt)))
                 .build();

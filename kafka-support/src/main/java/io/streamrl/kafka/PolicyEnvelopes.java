@@ -3,8 +3,9 @@ package io.streamrl.kafka;
 import io.streamrl.core.policy.InvalidSnapshotException;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.schemas.PayloadChecksum;
-import io.streamrl.schemas.PolicySnapshotValidator;
+import io.streamrl.schemas.PolicyEnvelopeValidator;
 import io.streamrl.schemas.RecordValidationException;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,14 +19,14 @@ import java.util.List;
  */
 public final class PolicyEnvelopes {
 
-    private static final PolicySnapshotValidator VALIDATOR = new PolicySnapshotValidator();
+    private static final PolicyEnvelopeValidator VALIDATOR = new PolicyEnvelopeValidator();
 
     private PolicyEnvelopes() {
     }
 
-    public static io.streamrl.schemas.avro.PolicySnapshot seal(PolicySnapshot snapshot) {
+    public static PolicyEnvelope seal(PolicySnapshot snapshot) {
         byte[] payload = snapshot.toBytes();
-        return io.streamrl.schemas.avro.PolicySnapshot.newBuilder()
+        return PolicyEnvelope.newBuilder()
                 .setName(snapshot.name())
                 .setVersion(snapshot.version())
                 .setAlgorithm(snapshot.algorithm())
@@ -39,7 +40,7 @@ public final class PolicyEnvelopes {
     /**
      * @throws InvalidSnapshotException saying which check failed
      */
-    public static PolicySnapshot open(io.streamrl.schemas.avro.PolicySnapshot envelope) {
+    public static PolicySnapshot open(PolicyEnvelope envelope) {
         try {
             VALIDATOR.requireValid(envelope);
         } catch (RecordValidationException e) {

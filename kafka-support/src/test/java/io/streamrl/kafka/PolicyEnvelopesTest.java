@@ -8,7 +8,13 @@ import io.streamrl.core.policy.InvalidSnapshotException;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.schemas.RecordCodec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class PolicyEnvelopesTest {
@@ -16,8 +22,8 @@ class PolicyEnvelopesTest {
     @Test
     void sealedSnapshotsOpenToTheSameSnapshotAfterTheWire() {
         PolicySnapshot snapshot = snapshot("pendulum", 3);
-        RecordCodec<io.streamrl.schemas.avro.PolicySnapshot> codec = RecordCodec.policySnapshot();
-        io.streamrl.schemas.avro.PolicySnapshot envelope = codec.decode(codec.encode(PolicyEnvelopes.seal(snapshot)));
+        RecordCodec<PolicyEnvelope> codec = RecordCodec.policyEnvelope();
+        PolicyEnvelope envelope = codec.decode(codec.encode(PolicyEnvelopes.seal(snapshot)));
         assertThat(envelope.getName()).isEqualTo("pendulum");
         assertThat(envelope.getVersion()).isEqualTo(3);
         assertThat(envelope.getLayerSizes()).containsExactly(2, 3, 1);
@@ -27,7 +33,7 @@ class PolicyEnvelopesTest {
 
     @Test
     void anEnvelopeThatLiesAboutItsPayloadIsRejected() {
-        io.streamrl.schemas.avro.PolicySnapshot envelope = io.streamrl.schemas.avro.PolicySnapshot
+        PolicyEnvelope envelope = PolicyEnvelope
                 .newBuilder(PolicyEnvelopes.seal(snapshot("pendulum", 3))).setVersion(4L).build();
         assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
                 .isInstanceOf(InvalidSnapshotException.class)
@@ -36,14 +42,54 @@ class PolicyEnvelopesTest {
 
     @Test
     void aCorruptPayloadFailsTheEnvelopeChecksum() {
-        io.streamrl.schemas.avro.PolicySnapshot sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
+        PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
         byte[] payload = sealed.getPayload().array().clone();
         payload[payload.length / 2] ^= 1;
-        io.streamrl.schemas.avro.PolicySnapshot envelope = io.streamrl.schemas.avro.PolicySnapshot
+        PolicyEnvelope envelope = PolicyEnvelope
                 .newBuilder(sealed).setPayload(ByteBuffer.wrap(payload)).build();
         assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
                 .isInstanceOf(InvalidSnapshotException.class)
                 .hasMessageContaining("checksum");
+    }
+
+    /**
+     * What the previous build put on the policy topic, before the envelope record was renamed
+     * from {@code PolicySnapshot} to {@code PolicyEnvelope}: {@code snapshot("pendulum-ddpg", 7)}
+     * sealed and encoded at commit 789446c, as hex.
+     */
+    @Test
+    void anEnvelopeWrittenBeforeTheRenameStillDecodesAndOpens() throws IOException {
+        byte[] published = previousBuildEnvelope();
+        RecordCodec<PolicyEnvelope> codec = RecordCodec.policyEnvelope();
+        long writerFingerprint = ByteBuffer.wrap(published, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(writerFingerprint).isEqualTo(codec.versions().get(0).fingerprint());
+        assertThat(codec.versions().get(0).schema().getFullName()).isEqualTo("io.streamrl.schemas.avro.PolicySnapshot");
+
+        PolicyEnvelope envelope = codec.decode(published);
+
+        assertThat(envelope.getName()).isEqualTo("pendulum-ddpg");
+        assertThat(envelope.getVersion()).isEqualTo(7);
+        assertThat(PolicyEnvelopes.open(envelope).toBytes()).isEqualTo(snapshot("pendulum-ddpg", 7).toBytes());
+    }
+
+    @Test
+    void aCorruptPayloadInAnEnvelopeWrittenBeforeTheRenameIsRejected() throws IOException {
+        byte[] published = previousBuildEnvelope();
+        // The payload is the record's last field, so the engine's bytes end the record: weights, then its SHA-256.
+        published[published.length - 40] ^= 1;
+
+        PolicyEnvelope envelope = RecordCodec.policyEnvelope().decode(published);
+
+        assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
+                .isInstanceOf(InvalidSnapshotException.class)
+                .hasMessageContaining("checksum");
+    }
+
+    private static byte[] previousBuildEnvelope() throws IOException {
+        try (InputStream in = PolicyEnvelopesTest.class.getResourceAsStream("policy-snapshot-v1-envelope.hex")) {
+            assertThat(in).isNotNull();
+            return HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+        }
     }
 
     static PolicySnapshot snapshot(String name, long version) {

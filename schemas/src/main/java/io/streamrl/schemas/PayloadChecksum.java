@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The {@code PolicySnapshot.checksum} format: SHA-256 of the payload as 64 lowercase hex digits. */
+/** The {@code PolicyEnvelope.checksum} format: SHA-256 of the payload as 64 lowercase hex digits. */
 public final class PayloadChecksum {
 
     private PayloadChecksum() {}

@@ -2,7 +2,7 @@ package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,18 +59,41 @@ final class SampleRecords {
         old.put("policy_version", -1L);
         old.put("exploration_noise", List.of());
         old.put("event_time", SampleRecords.TIME.toEpochMilli());
+        return encode(v1, old);
+    }
+
+    /** Single-object bytes of a record written with {@code writer}, as an older build wrote them. */
+    private static byte[] encode(Schema writer, GenericRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(record, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    static PolicySnapshot policySnapshot() {
+    /**
+     * A policy envelope written with schema version 1, when the record was named
+     * {@code io.streamrl.schemas.avro.PolicySnapshot}, as single-object bytes.
+     */
+    static byte[] policyEnvelopeV1() {
+        Schema v1 = SchemaHistory.versions("PolicyEnvelope").get(0).schema();
         byte[] payload = "engine snapshot bytes".getBytes(StandardCharsets.US_ASCII);
-        return PolicySnapshot.newBuilder()
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("name", "pendulum-ddpg");
+        old.put("version", 17L);
+        old.put("algorithm", "DDPG");
+        old.put("created_at", TIME.toEpochMilli());
+        old.put("checksum", PayloadChecksum.sha256Hex(payload));
+        old.put("layer_sizes", List.of(3, 64, 64, 1));
+        old.put("payload", ByteBuffer.wrap(payload));
+        return encode(v1, old);
+    }
+
+    static PolicyEnvelope policyEnvelope() {
+        byte[] payload = "engine snapshot bytes".getBytes(StandardCharsets.US_ASCII);
+        return PolicyEnvelope.newBuilder()
                 .setName("pendulum-ddpg")
                 .setVersion(17)
                 .setAlgorithm("DDPG")

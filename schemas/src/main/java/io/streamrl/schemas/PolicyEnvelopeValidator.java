@@ -1,21 +1,21 @@
 package io.streamrl.schemas;
 
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Rules a {@link PolicySnapshot} envelope must meet before its payload is handed to the
+ * Rules a {@link PolicyEnvelope} envelope must meet before its payload is handed to the
  * engine, including that the checksum matches the payload bytes. Whether the version is newer
  * than the one in use is the subscriber's call, not a property of one record.
  */
-public final class PolicySnapshotValidator implements RecordValidator<PolicySnapshot> {
+public final class PolicyEnvelopeValidator implements RecordValidator<PolicyEnvelope> {
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     @Override
-    public List<String> validate(PolicySnapshot p) {
+    public List<String> validate(PolicyEnvelope p) {
         Problems problems = new Problems();
         problems.requireText("name", p.getName());
         problems.requireAtLeast("version", p.getVersion(), 0);
