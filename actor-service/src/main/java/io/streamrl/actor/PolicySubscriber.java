@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every partition is assigned by hand and read from the beginning, without a consumer group,
  * so that every actor sees every snapshot (a group would split them between actors). A record
- * is accepted only when its version is above the held one, both checksums pass and its shapes
- * {@link PolicyFit fit} the actor; anything else for this name is logged once with the reason
- * and counted. Records of other policy names are skipped.
+ * is accepted only when its version is above the held one, it {@link PolicyEnvelopes#open opens}
+ * (checksum, shapes, an envelope that describes its payload) and its shapes {@link PolicyFit fit}
+ * the actor; anything else for this name is logged once with the reason and counted. Records of other policy names are skipped.
  *
  * <p>The poll loop runs on its own daemon thread; {@link #close()} wakes it and waits for it.
  * Readers never block: {@link #current()} is one volatile read.

@@ -14,7 +14,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyEnvelopesTest {
@@ -33,23 +36,63 @@ class PolicyEnvelopesTest {
 
     @Test
     void anEnvelopeThatLiesAboutItsPayloadIsRejected() {
-        PolicyEnvelope envelope = PolicyEnvelope
-                .newBuilder(PolicyEnvelopes.seal(snapshot("pendulum", 3))).setVersion(4L).build();
-        assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
-                .isInstanceOf(InvalidSnapshotException.class)
-                .hasMessageContaining("does not describe its payload");
+        PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
+        List<PolicyEnvelope> lies = List.of(
+                PolicyEnvelope.newBuilder(sealed).setVersion(4L).build(),
+                PolicyEnvelope.newBuilder(sealed).setName("cartpole").build(),
+                PolicyEnvelope.newBuilder(sealed).setAlgorithm("td3").build(),
+                PolicyEnvelope.newBuilder(sealed).setCreatedAt(Instant.ofEpochMilli(1_001)).build(),
+                PolicyEnvelope.newBuilder(sealed).setLayerSizes(List.of(2, 4, 1)).build());
+        for (PolicyEnvelope lie : lies) {
+            assertThatThrownBy(() -> PolicyEnvelopes.open(lie))
+                    .isInstanceOf(InvalidSnapshotException.class)
+                    .hasMessageContaining("does not describe its payload pendulum v3 ddpg made 1970-01-01T00:00:01Z"
+                            + " [2, 3, 1]");
+        }
+    }
+
+    /** The payload's own SHA-256 is the one checksum: every byte of the payload is covered by it. */
+    @Test
+    void aPayloadWithAnyByteFlippedIsRejected() {
+        PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
+        byte[] payload = bytes(sealed.getPayload());
+        for (int i = 0; i < payload.length; i++) {
+            byte[] corrupt = payload.clone();
+            corrupt[i] ^= 1;
+            PolicyEnvelope envelope = PolicyEnvelope.newBuilder(sealed).setPayload(ByteBuffer.wrap(corrupt)).build();
+            assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
+                    .as("byte %d of %d flipped", i, payload.length)
+                    .isInstanceOf(InvalidSnapshotException.class)
+                    .hasMessageMatching(i < 4 ? ".*bad magic bytes.*" : ".*checksum mismatch.*");
+        }
     }
 
     @Test
-    void aCorruptPayloadFailsTheEnvelopeChecksum() {
+    void aCutOrExtendedPayloadIsRejected() {
         PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
-        byte[] payload = sealed.getPayload().array().clone();
-        payload[payload.length / 2] ^= 1;
-        PolicyEnvelope envelope = PolicyEnvelope
-                .newBuilder(sealed).setPayload(ByteBuffer.wrap(payload)).build();
-        assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
+        byte[] payload = bytes(sealed.getPayload());
+        for (byte[] changed : List.of(Arrays.copyOf(payload, payload.length - 1), Arrays.copyOf(payload, 40),
+                Arrays.copyOf(payload, payload.length + 1))) {
+            PolicyEnvelope envelope = PolicyEnvelope.newBuilder(sealed).setPayload(ByteBuffer.wrap(changed)).build();
+            assertThatThrownBy(() -> PolicyEnvelopes.open(envelope))
+                    .as("%d of %d bytes", changed.length, payload.length)
+                    .isInstanceOf(InvalidSnapshotException.class)
+                    .hasMessageContaining("checksum mismatch");
+        }
+        PolicyEnvelope empty = PolicyEnvelope.newBuilder(sealed).setPayload(ByteBuffer.allocate(0)).build();
+        assertThatThrownBy(() -> PolicyEnvelopes.open(empty))
                 .isInstanceOf(InvalidSnapshotException.class)
-                .hasMessageContaining("checksum");
+                .hasMessageContaining("payload is empty");
+    }
+
+    @Test
+    void openingLeavesTheEnvelopesPayloadUnread() {
+        PolicyEnvelope sealed = PolicyEnvelopes.seal(snapshot("pendulum", 3));
+        int remaining = sealed.getPayload().remaining();
+
+        PolicyEnvelopes.open(sealed);
+
+        assertThat(sealed.getPayload().remaining()).isEqualTo(remaining).isPositive();
     }
 
     /**
@@ -90,6 +133,12 @@ class PolicyEnvelopesTest {
             assertThat(in).isNotNull();
             return HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
         }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     static PolicySnapshot snapshot(String name, long version) {

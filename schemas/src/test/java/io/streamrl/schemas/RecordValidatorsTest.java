@@ -107,21 +107,11 @@ class RecordValidatorsTest {
     }
 
     @Test
-    void aPolicyWhosePayloadDoesNotMatchItsChecksumIsRejected() {
-        PolicyEnvelope tampered = PolicyEnvelope.newBuilder(SampleRecords.policyEnvelope())
-                .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-                .build();
-
-        assertThat(policies.validate(tampered)).singleElement().asString()
-                .startsWith("checksum " + SampleRecords.policyEnvelope().getChecksum() + " does not match");
-    }
-
-    @Test
     void policyEnvelopeFieldsAreChecked() {
         PolicyEnvelope p = PolicyEnvelope.newBuilder(SampleRecords.policyEnvelope())
                 .setName("")
                 .setVersion(-1)
-                .setChecksum("ABC")
+                .setAlgorithm(" ")
                 .setLayerSizes(List.of(3))
                 .setPayload(ByteBuffer.allocate(0))
                 .build();
@@ -129,9 +119,9 @@ class RecordValidatorsTest {
         assertThat(policies.validate(p)).containsExactly(
                 "name is blank; allowed: non-blank text",
                 "version is -1; allowed: >= 0",
+                "algorithm is blank; allowed: non-blank text",
                 "layer_sizes is [3]; allowed: at least two sizes (input and output)",
-                "payload is empty; allowed: the engine's snapshot bytes",
-                "checksum is 'ABC'; allowed: SHA-256 as 64 lowercase hex digits");
+                "payload is empty; allowed: the engine's snapshot bytes");
     }
 
     @Test
@@ -143,7 +133,7 @@ class RecordValidatorsTest {
     }
 
     @Test
-    void checkingTheChecksumDoesNotConsumeThePayload() {
+    void validatingDoesNotConsumeThePayload() {
         PolicyEnvelope p = SampleRecords.policyEnvelope();
         int remaining = p.getPayload().remaining();
 

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -62,6 +65,15 @@ final class SampleRecords {
         return encode(v1, old);
     }
 
+    /** The version 1 checksum field: SHA-256 of the payload as 64 lowercase hex digits. */
+    private static String sha256Hex(byte[] payload) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Single-object bytes of a record written with {@code writer}, as an older build wrote them. */
     private static byte[] encode(Schema writer, GenericRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -85,7 +97,7 @@ final class SampleRecords {
         old.put("version", 17L);
         old.put("algorithm", "DDPG");
         old.put("created_at", TIME.toEpochMilli());
-        old.put("checksum", PayloadChecksum.sha256Hex(payload));
+        old.put("checksum", sha256Hex(payload));
         old.put("layer_sizes", List.of(3, 64, 64, 1));
         old.put("payload", ByteBuffer.wrap(payload));
         return encode(v1, old);
@@ -98,7 +110,6 @@ final class SampleRecords {
                 .setVersion(17)
                 .setAlgorithm("DDPG")
                 .setCreatedAt(TIME)
-                .setChecksum(PayloadChecksum.sha256Hex(payload))
                 .setLayerSizes(List.of(3, 64, 64, 1))
                 .setPayload(ByteBuffer.wrap(payload))
                 .build();

@@ -156,7 +156,10 @@ public final class PolicySnapshot {
         return bytes.clone();
     }
 
-    /** Hex SHA-256 of the serialised body; what the Kafka envelope carries. */
+    /**
+     * The SHA-256 that ends the serialised form, over every byte before it, as 64 lowercase hex
+     * digits: the one checksum of a published policy, verified by {@link #fromBytes}.
+     */
     public String checksumHex() {
         return HexFormat.of().formatHex(bytes, bytes.length - CHECKSUM_BYTES, bytes.length);
     }
