@@ -280,8 +280,11 @@ public final class PolicySubscriber implements AutoCloseable {
         long version = envelope.getVersion();
         PolicySnapshot current = held.get();
         if (current != null && version <= current.version()) {
+            // A learner publishes above the newest version on the topic, even after a restart (PolicyVersions),
+            // so a lower one comes from somewhere else.
             reject(record, version, "version " + version + " is not newer than the held version " + current.version()
-                    + " (a learner restarted without its checkpoint? restart the actors to follow it)");
+                    + " (a second learner publishing this policy name, or a policy topic deleted and created again"
+                    + " while this actor ran? restart the actors to follow the new versions)");
             return;
         }
         PolicySnapshot snapshot;

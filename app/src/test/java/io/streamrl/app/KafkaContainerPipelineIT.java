@@ -100,7 +100,7 @@ class KafkaContainerPipelineIT {
         PolicySnapshot first = policies.swaps.get(0).snapshot();
         long held = actor.stats().policyVersion();
         assertThat(held).isGreaterThan(first.version());
-        // What a learner restarted without its checkpoint would publish: a version the actor is past.
+        // What a second learner publishing this policy name might send: a version the actor is past.
         publish(PolicyEnvelopes.seal(first));
         await().atMost(WAIT).until(() -> policies.rejections.stream().anyMatch(r -> r.version() == first.version()));
         assertThat(actor.stats().policyVersion()).isGreaterThanOrEqualTo(held);
