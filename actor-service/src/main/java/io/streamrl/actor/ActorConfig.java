@@ -7,9 +7,9 @@ import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.noise.ExplorationConfig;
 import io.streamrl.core.noise.NoiseType;
+import io.streamrl.core.policy.PolicyName;
 import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * Everything one simulation actor needs, validated on construction; every message names the
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param env environment, stored as its Gymnasium id (a short name such as {@code pendulum}
  *     is accepted by the builder and canonicalised); needs a continuous action space
  * @param seed the one seed every random stream of the actor is split from
- * @param policyName name of the policy to follow on the policy topic (its Kafka key)
+ * @param policyName name of the policy to follow on the policy topic (its Kafka key); see {@link PolicyName}
  * @param exploration how the actor explores around the policy's action (keys {@code noise},
  *     {@code noise-sigma}, {@code noise-sigma-min}, {@code noise-decay}, {@code ou-theta}), the
  *     same record as the learner's hyperparameters carry
@@ -58,16 +58,11 @@ public record ActorConfig(
     public static final Duration DEFAULT_POLICY_WAIT = Duration.ofSeconds(1);
     public static final Duration MAX_POLICY_WAIT = Duration.ofHours(1);
     public static final int NO_METRICS = -1;
-    public static final int MAX_ID_LENGTH = 128;
-
-    // Kafka's topic-name characters: safe as a record key, a client.id and a metric tag.
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_ID_LENGTH + "}");
-    private static final String ID_RANGE = "1 to " + MAX_ID_LENGTH + " characters from [A-Za-z0-9._-]";
 
     public ActorConfig {
-        requireId("actor-id", actorId);
+        Check.identifier("actor-id", actorId);
         env = continuousEnvId(env);
-        requireId("policy-name", policyName);
+        PolicyName.check("policy-name", policyName);
         if (exploration == null) {
             throw Check.invalid("exploration", null, "a noise type and schedule");
         }
@@ -106,13 +101,6 @@ public record ActorConfig(
     /** The environment's description (observation and action dimensions, bounds, time limit). */
     public EnvSpec envSpec() {
         return specOf(env);
-    }
-
-    private static void requireId(String key, String value) {
-        if (value == null || !ID.matcher(value).matches()) {
-            throw new IllegalArgumentException(key + " must be " + ID_RANGE + ", got "
-                    + (value == null ? null : "'" + value + "'"));
-        }
     }
 
     private static String continuousEnvId(String name) {

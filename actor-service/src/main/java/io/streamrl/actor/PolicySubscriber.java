@@ -1,11 +1,13 @@
 package io.streamrl.actor;
 
 import io.streamrl.core.policy.InvalidSnapshotException;
+import io.streamrl.core.policy.PolicyName;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every partition is assigned by hand and read from the beginning, without a consumer group,
  * so that every actor sees every snapshot (a group would split them between actors). A record
- * is accepted only when its version is above the held one, both checksums pass and its shapes
- * {@link PolicyFit fit} the actor; anything else for this name is logged once with the reason
- * and counted. Records of other policy names are skipped.
+ * is accepted only when its version is above the held one, it {@link PolicyEnvelopes#open opens}
+ * (checksum, shapes, an envelope that describes its payload) and its shapes {@link PolicyFit fit}
+ * the actor; anything else for this name is logged once with the reason and counted. Records of other policy names are skipped.
  *
  * <p>The poll loop runs on its own daemon thread; {@link #close()} wakes it and waits for it.
  * Readers never block: {@link #current()} is one volatile read.
@@ -53,7 +55,7 @@ public final class PolicySubscriber implements AutoCloseable {
     private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic;
+    private final TopicSpec<String, PolicyEnvelope> topic;
     private final String policyName;
     private final byte[] policyKey;
     private final PolicyFit fit;
@@ -76,7 +78,7 @@ public final class PolicySubscriber implements AutoCloseable {
     private PolicySubscriber(KafkaSettings settings, String clientId, String policyName, PolicyFit fit, Clock clock,
                              PolicyListener listener) {
         this.topic = settings.topics().policy();
-        this.policyName = Objects.requireNonNull(policyName, "policyName");
+        this.policyName = PolicyName.check("policy-name", policyName);
         this.policyKey = policyName.getBytes(StandardCharsets.UTF_8);
         this.fit = Objects.requireNonNull(fit, "fit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -261,7 +263,7 @@ public final class PolicySubscriber implements AutoCloseable {
             // Another policy, or a tombstone: deleting a policy from the topic does not take it from actors.
             return;
         }
-        io.streamrl.schemas.avro.PolicySnapshot envelope;
+        PolicyEnvelope envelope;
         try {
             envelope = topic.decodeValue(record.value());
         } catch (RecordDecodingException e) {
@@ -278,8 +280,11 @@ public final class PolicySubscriber implements AutoCloseable {
         long version = envelope.getVersion();
         PolicySnapshot current = held.get();
         if (current != null && version <= current.version()) {
+            // A learner publishes above the newest version on the topic, even after a restart (PolicyVersions),
+            // so a lower one comes from somewhere else.
             reject(record, version, "version " + version + " is not newer than the held version " + current.version()
-                    + " (a learner restarted without its checkpoint? restart the actors to follow it)");
+                    + " (a second learner publishing this policy name, or a policy topic deleted and created again"
+                    + " while this actor ran? restart the actors to follow the new versions)");
             return;
         }
         PolicySnapshot snapshot;
@@ -297,8 +302,7 @@ public final class PolicySubscriber implements AutoCloseable {
         accept(record, envelope, snapshot);
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> record, io.streamrl.schemas.avro.PolicySnapshot envelope,
-                        PolicySnapshot snapshot) {
+    private void accept(ConsumerRecord<byte[], byte[]> record, PolicyEnvelope envelope, PolicySnapshot snapshot) {
         PolicySnapshot previous = held.getAndSet(snapshot);
         long acceptedAtNanos = System.nanoTime();
         swaps.incrementAndGet();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.core.noise.NoiseType;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,19 @@ class ActorConfigTest {
     void anExplicitPolicyNameIsKept() {
         assertThat(ActorConfig.builder("a", "mountaincar", 1).policyName("mc-td3").build().policyName())
                 .isEqualTo("mc-td3");
+    }
+
+    /** The names of core's PolicyNameTest: an actor accepts exactly what a learner may publish. */
+    @Test
+    void followsEveryNameALearnerMayPublishAndNoOther() {
+        String longest = "Az09._-".repeat(19).substring(0, 128);
+        assertThat(ActorConfig.builder("a", "pendulum", 1).policyName(longest).build().policyName())
+                .isEqualTo(longest);
+        for (String bad : Arrays.asList("", " ", " padded", "two words", "a/b", "a:b", "tab\t", "ümlaut",
+                "p".repeat(129))) {
+            rejects(b -> b.policyName(bad), "a", "policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got '"
+                    + bad + "'");
+        }
     }
 
     @Test

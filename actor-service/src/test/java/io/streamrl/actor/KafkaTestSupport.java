@@ -4,6 +4,7 @@ import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ final class KafkaTestSupport {
     }
 
     /** Publishes any envelope under {@code key} and waits for the acknowledgement. */
-    static void publish(KafkaSettings settings, String key, io.streamrl.schemas.avro.PolicySnapshot envelope) {
-        TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic = settings.topics().policy();
+    static void publish(KafkaSettings settings, String key, PolicyEnvelope envelope) {
+        TopicSpec<String, PolicyEnvelope> topic = settings.topics().policy();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer("test-policy-publisher"))) {
             producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
                     topic.valueSerde().codec().encode(topic.name(), envelope))).get(30, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.streamrl.actor;
 import static io.streamrl.actor.KafkaTestSupport.publish;
 import static io.streamrl.actor.TestPolicies.PENDULUM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamrl.broker.testing.EmbeddedKafkaExtension;
@@ -12,7 +13,7 @@ import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.kafka.TopicBootstrap;
-import io.streamrl.schemas.PayloadChecksum;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,8 +60,8 @@ class PolicySubscriberTest {
         publish(settings, TestPolicies.pendulum(PENDULUM, 1));
         publish(settings, TestPolicies.pendulum(PENDULUM, 3));
         publish(settings, TestPolicies.pendulum(PENDULUM, 2));
-        publish(settings, PENDULUM, withEnvelopeChecksumMismatch(TestPolicies.pendulum(PENDULUM, 5)));
-        publish(settings, PENDULUM, withCorruptEnginePayload(TestPolicies.pendulum(PENDULUM, 6)));
+        publish(settings, PENDULUM, withCorruptPayload(TestPolicies.pendulum(PENDULUM, 5)));
+        publish(settings, PENDULUM, misdescribingItsPayload(TestPolicies.pendulum(PENDULUM, 6)));
         publish(settings, TestPolicies.pendulum("other-policy", 4));
         PolicySnapshot v4 = TestPolicies.pendulum(PENDULUM, 4);
         publish(settings, v4);
@@ -73,8 +74,8 @@ class PolicySubscriberTest {
         });
         assertThat(recorder.rejections).extracting(PolicyRejection::version).containsExactly(2L, 5L, 6L);
         assertThat(recorder.rejections.get(0).reason()).contains("version 2 is not newer than the held version 3");
-        assertThat(recorder.rejections.get(1).reason()).contains("checksum").contains("does not match the payload");
-        assertThat(recorder.rejections.get(2).reason()).contains("policy snapshot checksum mismatch");
+        assertThat(recorder.rejections.get(1).reason()).contains("policy snapshot checksum mismatch");
+        assertThat(recorder.rejections.get(2).reason()).contains("does not describe its payload");
         assertThat(subscriber.swaps()).isEqualTo(3);
         assertThat(subscriber.rejected()).isEqualTo(3);
     }
@@ -183,6 +184,13 @@ class PolicySubscriberTest {
         assertThat(subscriber.awaitNewerThan(-1, WAIT)).map(PolicySnapshot::version).hasValue(1L);
     }
 
+    @Test
+    void refusesToFollowANameNoLearnerMayPublish() {
+        assertThatThrownBy(() -> start("two words"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got 'two words'");
+    }
+
     private PolicySubscriber start(String policyName) {
         return PolicySubscriber.start(settings, "test-subscriber", policyName, PENDULUM_FIT, Clock.systemUTC(),
                 recorder);
@@ -192,20 +200,17 @@ class PolicySubscriberTest {
         TopicBootstrap.ensureTopics(settings, List.of(settings.topics().policy()), Clock.systemUTC());
     }
 
-    /** The payload is changed after sealing: the envelope's SHA-256 no longer matches. */
-    private static io.streamrl.schemas.avro.PolicySnapshot withEnvelopeChecksumMismatch(PolicySnapshot snapshot) {
-        io.streamrl.schemas.avro.PolicySnapshot sealed = PolicyEnvelopes.seal(snapshot);
-        return io.streamrl.schemas.avro.PolicySnapshot.newBuilder(sealed)
+    /** One weight bit flipped after sealing: only the payload's own SHA-256 can tell. */
+    private static PolicyEnvelope withCorruptPayload(PolicySnapshot snapshot) {
+        return PolicyEnvelope.newBuilder(PolicyEnvelopes.seal(snapshot))
                 .setPayload(ByteBuffer.wrap(flipOneWeightBit(snapshot.toBytes())))
                 .build();
     }
 
-    /** The envelope checksum is made over corrupt bytes, so only the engine's own checksum can catch it. */
-    private static io.streamrl.schemas.avro.PolicySnapshot withCorruptEnginePayload(PolicySnapshot snapshot) {
-        byte[] corrupt = flipOneWeightBit(snapshot.toBytes());
-        return io.streamrl.schemas.avro.PolicySnapshot.newBuilder(PolicyEnvelopes.seal(snapshot))
-                .setPayload(ByteBuffer.wrap(corrupt))
-                .setChecksum(PayloadChecksum.sha256Hex(ByteBuffer.wrap(corrupt)))
+    /** An intact payload in an envelope that claims another creation time for it. */
+    private static PolicyEnvelope misdescribingItsPayload(PolicySnapshot snapshot) {
+        return PolicyEnvelope.newBuilder(PolicyEnvelopes.seal(snapshot))
+                .setCreatedAt(Instant.ofEpochMilli(snapshot.createdAtMillis() + 1))
                 .build();
     }
 

@@ -20,6 +20,7 @@ import io.streamrl.learner.LearnerResult;
 import io.streamrl.learner.LearnerService;
 import io.streamrl.learner.LearnerStats;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -99,7 +100,7 @@ class KafkaContainerPipelineIT {
         PolicySnapshot first = policies.swaps.get(0).snapshot();
         long held = actor.stats().policyVersion();
         assertThat(held).isGreaterThan(first.version());
-        // What a learner restarted without its checkpoint would publish: a version the actor is past.
+        // What a second learner publishing this policy name might send: a version the actor is past.
         publish(PolicyEnvelopes.seal(first));
         await().atMost(WAIT).until(() -> policies.rejections.stream().anyMatch(r -> r.version() == first.version()));
         assertThat(actor.stats().policyVersion()).isGreaterThanOrEqualTo(held);
@@ -237,8 +238,8 @@ class KafkaContainerPipelineIT {
         return DdpgConfig.ddpg().with(all);
     }
 
-    private void publish(io.streamrl.schemas.avro.PolicySnapshot envelope) throws Exception {
-        TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic = settings.topics().policy();
+    private void publish(PolicyEnvelope envelope) throws Exception {
+        TopicSpec<String, PolicyEnvelope> topic = settings.topics().policy();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer("it-stale-publisher"))) {
             producer.send(new ProducerRecord<>(topic.name(), envelope.getName().getBytes(StandardCharsets.UTF_8),
                     topic.valueSerde().codec().encode(topic.name(), envelope))).get(30, TimeUnit.SECONDS);

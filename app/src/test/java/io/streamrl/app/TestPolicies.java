@@ -6,8 +6,9 @@ import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.kafka.TopicBootstrap;
-import java.time.Clock;
 import io.streamrl.schemas.RecordCodec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
+import java.time.Clock;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +21,7 @@ final class TestPolicies implements AutoCloseable {
 
     private final KafkaSettings settings;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final RecordCodec<io.streamrl.schemas.avro.PolicySnapshot> codec = RecordCodec.policySnapshot();
+    private final RecordCodec<PolicyEnvelope> codec = RecordCodec.policyEnvelope();
 
     TestPolicies(KafkaSettings settings) {
         this.settings = settings;

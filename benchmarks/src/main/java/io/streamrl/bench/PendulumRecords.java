@@ -11,6 +11,7 @@ import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.RecordCodec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class PendulumRecords {
     private final ActionSpace.Box box;
     private final SplittableRandom random;
     private final RecordCodec<Transition> transitionCodec = RecordCodec.transition();
-    private final RecordCodec<io.streamrl.schemas.avro.PolicySnapshot> policyCodec = RecordCodec.policySnapshot();
+    private final RecordCodec<PolicyEnvelope> policyCodec = RecordCodec.policyEnvelope();
 
     PendulumRecords(long seed) {
         SplittableRandom master = new SplittableRandom(seed);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * at a fixed spacing, with the learner's producer settings; an actor-side
  * {@link PolicySubscriber} accepts them. Latency runs from the start of publishing (sealing and
  * encoding the snapshot, then {@code send}) to {@link PolicySwap#acceptedAtNanos()} (decoded,
- * both checksums verified, held), both on {@link System#nanoTime()} of this JVM. The first
+ * checksum verified, held), both on {@link System#nanoTime()} of this JVM. The first
  * {@code warmup} versions (connection set-up, JIT) are sent but not counted.
  */
 public final class PropagationBenchmark {

@@ -5,6 +5,7 @@ import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,7 +24,7 @@ final class KafkaPolicyPublisher implements PolicySink {
     private static final Logger log = LoggerFactory.getLogger(KafkaPolicyPublisher.class);
 
     private final Producer<byte[], byte[]> producer;
-    private final TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic;
+    private final TopicSpec<String, PolicyEnvelope> topic;
     private final String name;
     private final byte[] key;
     private final ObservationNormalizer normalizer;
@@ -33,8 +34,7 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final LearnerMetrics metrics;
     private long nextVersion;
 
-    KafkaPolicyPublisher(Producer<byte[], byte[]> producer,
-                         TopicSpec<String, io.streamrl.schemas.avro.PolicySnapshot> topic, String name,
+    KafkaPolicyPublisher(Producer<byte[], byte[]> producer, TopicSpec<String, PolicyEnvelope> topic, String name,
                          long firstVersion, ObservationNormalizer normalizer, double[] actionLow, double[] actionHigh,
                          Clock clock, LearnerMetrics metrics) {
         this.producer = producer;

@@ -7,6 +7,7 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.policy.PolicyName;
 import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.Locale;
  * @param algorithm DDPG/TD3 hyperparameters, including {@code learning-starts}, {@code
  *     replay-ratio}, {@code batch-size} and {@code buffer-capacity}
  * @param seed master seed of the networks' initialisation, replay sampling and evaluation env
- * @param policyName key of the published snapshots on the policy topic
+ * @param policyName key of the published snapshots on the policy topic; see {@link PolicyName}
  * @param publishEvery publish a snapshot every this many gradient updates
  * @param backend compute backend name ({@code vector} or {@code nd4j})
  * @param evalEvery evaluate the deterministic policy every this many updates; 0 turns it off
@@ -56,7 +57,6 @@ public record LearnerConfig(
     public static final int DEFAULT_INGEST_THREADS = 2;
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
     public static final int NO_METRICS_PORT = -1;
-    static final int MAX_POLICY_NAME_LENGTH = 200;
     private static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_PROGRESS_INTERVAL = Duration.ofHours(1);
 
@@ -71,11 +71,7 @@ public record LearnerConfig(
             throw new IllegalArgumentException("algorithm must be set, e.g. DdpgConfig.preset(\"ddpg\") with"
                     + " overrides");
         }
-        if (policyName == null || policyName.isBlank() || !policyName.equals(policyName.strip())
-                || policyName.length() > MAX_POLICY_NAME_LENGTH) {
-            throw new IllegalArgumentException("policy-name must be 1 to " + MAX_POLICY_NAME_LENGTH
-                    + " characters without leading or trailing spaces, got '" + policyName + "'");
-        }
+        PolicyName.check("policy-name", policyName);
         Check.inClosed("publish-every", publishEvery, 1, 1_000_000_000L);
         String backendKey = backend == null ? "" : backend.strip().toLowerCase(Locale.ROOT);
         if (!ComputeBackends.NAMES.contains(backendKey)) {

@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
 public final class LearnerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
-    /** Prometheus scrapes from another host, so the endpoint listens on every interface. */
+    /**
+     * How long {@link #close()} waits for {@link #run()} to end: enough for the producers to flush
+     * ({@link #PRODUCER_CLOSE_TIMEOUT} each) and the consumers to close.
+     */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -319,7 +322,8 @@ public final class LearnerService implements AutoCloseable {
         return new LearnerResult(outcome, reason, stats);
     }
 
+    /** Policy names keep to characters a client id may hold ({@code PolicyName}), so the name goes in as it is. */
     private String clientId(String purpose) {
-        return "streamrl-learner-" + purpose + "-" + config.policyName().replaceAll("[^A-Za-z0-9._-]", "_");
+        return "streamrl-learner-" + purpose + "-" + config.policyName();
     }
 }

@@ -1,7 +1,7 @@
 package io.streamrl.learner;
 
 import io.streamrl.schemas.TopicSpec;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,7 +33,7 @@ final class PolicyVersions {
      * @return the highest version published under {@code name}; empty when there is none
      * @throws IllegalStateException when the topic cannot be read to its end within {@code timeout}
      */
-    static OptionalLong highest(Consumer<byte[], byte[]> consumer, TopicSpec<String, PolicySnapshot> topic,
+    static OptionalLong highest(Consumer<byte[], byte[]> consumer, TopicSpec<String, PolicyEnvelope> topic,
                                 String name, Duration timeout, Clock clock) {
         long deadline = clock.millis() + timeout.toMillis();
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
@@ -56,7 +56,7 @@ final class PolicyVersions {
                     continue;
                 }
                 try {
-                    PolicySnapshot envelope = topic.decodeValue(record.value());
+                    PolicyEnvelope envelope = topic.decodeValue(record.value());
                     if (name.equals(envelope.getName())) {
                         highest = Math.max(highest, envelope.getVersion());
                         found = true;

@@ -7,6 +7,7 @@ import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.policy.ObservationNormalizer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -56,10 +57,24 @@ class LearnerConfigTest {
                 .hasMessageContaining("continuous (Box) action space");
     }
 
+    /** The names of core's PolicyNameTest: the learner must refuse exactly what actors refuse. */
+    @Test
+    void publishesOnlyNamesThatActorsAccept() {
+        String longest = "Az09._-".repeat(19).substring(0, 128);
+        assertThat(LearnerConfig.builder("pendulum").policyName(longest).build().policyName()).isEqualTo(longest);
+        for (String bad : Arrays.asList("", " ", " padded", "two words", "a/b", "a:b", "tab\t", "ümlaut",
+                "p".repeat(129))) {
+            assertThatThrownBy(() -> LearnerConfig.builder("pendulum").policyName(bad).build())
+                    .as("%s", bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got '" + bad + "'");
+        }
+    }
+
     @Test
     void everyBadValueNamesItsOption() {
         assertRejected(b -> b.algorithm(null), "algorithm must be set");
-        assertRejected(b -> b.policyName(" "), "policy-name must be 1 to 200 characters");
+        assertRejected(b -> b.policyName(" "), "policy-name must be 1 to 128 characters from [A-Za-z0-9._-], got ' '");
         assertRejected(b -> b.policyName(" padded"), "policy-name");
         assertRejected(b -> b.policyName("p".repeat(201)), "policy-name");
         assertRejected(b -> b.publishEvery(0), "publish-every must be in [1, 1000000000], got 0");

@@ -2,7 +2,7 @@ package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,8 +21,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(RecordCodec.transition());
     }
 
-    public static AvroSerde<PolicySnapshot> policySnapshot() {
-        return new AvroSerde<>(RecordCodec.policySnapshot());
+    public static AvroSerde<PolicyEnvelope> policyEnvelope() {
+        return new AvroSerde<>(RecordCodec.policyEnvelope());
     }
 
     public static AvroSerde<EpisodeSummary> episodeSummary() {

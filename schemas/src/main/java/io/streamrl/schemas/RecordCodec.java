@@ -3,7 +3,7 @@ package io.streamrl.schemas;
 import io.streamrl.schemas.RecordDecodingException.Kind;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -74,8 +74,8 @@ public final class RecordCodec<T extends SpecificRecord> {
         return forGenerated(Transition.class);
     }
 
-    public static RecordCodec<PolicySnapshot> policySnapshot() {
-        return forGenerated(PolicySnapshot.class);
+    public static RecordCodec<PolicyEnvelope> policyEnvelope() {
+        return forGenerated(PolicyEnvelope.class);
     }
 
     public static RecordCodec<EpisodeSummary> episodeSummary() {

@@ -17,6 +17,13 @@ import org.apache.avro.Schema;
  * schema: edit the {@code .avsc}, copy it to the next {@code -v<N>.avsc}, and keep the
  * change resolvable from every older version (add fields with defaults, never rename or
  * retype one).
+ *
+ * <p>The files are named after the record's current simple name, also for versions written
+ * under an earlier name: {@code PolicyEnvelope-v1.avsc} holds the record as it was written,
+ * named {@code PolicySnapshot}. Renaming a record changes its fingerprint, so the renamed
+ * schema is a new version, and it lists every earlier full name in {@code aliases}, which is
+ * how Avro's resolution matches an old writer's record to it. Never edit an old version: its
+ * fingerprint is the one in the header of every record it wrote.
  */
 public final class SchemaHistory {
 

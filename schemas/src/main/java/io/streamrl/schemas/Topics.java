@@ -2,7 +2,7 @@ package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +101,8 @@ public record Topics(
      * start at once ({@code min.compaction.lag.ms=0}), and segments roll every minute so that
      * it does start during a demo rather than after the default week.
      */
-    public TopicSpec<String, PolicySnapshot> policy() {
-        return new TopicSpec<>(name(POLICY), Serdes.String(), AvroSerde.policySnapshot(), policyPartitions, Map.of(
+    public TopicSpec<String, PolicyEnvelope> policy() {
+        return new TopicSpec<>(name(POLICY), Serdes.String(), AvroSerde.policyEnvelope(), policyPartitions, Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
                 TopicConfig.SEGMENT_MS_CONFIG, Long.toString(POLICY_SEGMENT_MS),

@@ -38,7 +38,7 @@ class CorruptBytesTest {
     @Test
     void everyCutOfTheBodyIsTruncatedForEveryRecordType() {
         assertEveryCutIsTruncated(codec, SampleRecords.transition());
-        assertEveryCutIsTruncated(RecordCodec.policySnapshot(), SampleRecords.policySnapshot());
+        assertEveryCutIsTruncated(RecordCodec.policyEnvelope(), SampleRecords.policyEnvelope());
         assertEveryCutIsTruncated(RecordCodec.episodeSummary(), SampleRecords.episodeSummary());
         assertEveryCutIsTruncated(RecordCodec.deadLetter(), SampleRecords.deadLetter());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,9 +45,9 @@ class RecordCodecRoundTripTest {
     }
 
     @Test
-    void policySnapshotSurvivesTheSerdeWithItsPayloadIntact() {
-        PolicySnapshot sent = SampleRecords.policySnapshot();
-        PolicySnapshot received = roundTrip(AvroSerde.policySnapshot(), sent);
+    void policyEnvelopeSurvivesTheSerdeWithItsPayloadIntact() {
+        PolicyEnvelope sent = SampleRecords.policyEnvelope();
+        PolicyEnvelope received = roundTrip(AvroSerde.policyEnvelope(), sent);
 
         assertThat(received).isEqualTo(sent);
         assertThat(bytes(received.getPayload())).isEqualTo(bytes(sent.getPayload()));
@@ -97,7 +97,7 @@ class RecordCodecRoundTripTest {
 
     @Test
     void nullValuesAreTombstonesInBothDirections() {
-        AvroSerde<PolicySnapshot> serde = AvroSerde.policySnapshot();
+        AvroSerde<PolicyEnvelope> serde = AvroSerde.policyEnvelope();
 
         assertThat(serde.serializer().serialize(TOPIC, null)).isNull();
         assertThat(serde.deserializer().deserialize(TOPIC, null)).isNull();

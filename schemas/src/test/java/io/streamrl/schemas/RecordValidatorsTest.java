@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 class RecordValidatorsTest {
 
     private final TransitionValidator transitions = new TransitionValidator();
-    private final PolicySnapshotValidator policies = new PolicySnapshotValidator();
+    private final PolicyEnvelopeValidator policies = new PolicyEnvelopeValidator();
     private final EpisodeSummaryValidator episodes = new EpisodeSummaryValidator();
 
     @Test
     void samplesAreValid() {
         assertThat(transitions.validate(SampleRecords.transition())).isEmpty();
-        assertThat(policies.validate(SampleRecords.policySnapshot())).isEmpty();
+        assertThat(policies.validate(SampleRecords.policyEnvelope())).isEmpty();
         assertThat(episodes.validate(SampleRecords.episodeSummary())).isEmpty();
     }
 
@@ -107,21 +107,11 @@ class RecordValidatorsTest {
     }
 
     @Test
-    void aPolicyWhosePayloadDoesNotMatchItsChecksumIsRejected() {
-        PolicySnapshot tampered = PolicySnapshot.newBuilder(SampleRecords.policySnapshot())
-                .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-                .build();
-
-        assertThat(policies.validate(tampered)).singleElement().asString()
-                .startsWith("checksum " + SampleRecords.policySnapshot().getChecksum() + " does not match");
-    }
-
-    @Test
     void policyEnvelopeFieldsAreChecked() {
-        PolicySnapshot p = PolicySnapshot.newBuilder(SampleRecords.policySnapshot())
+        PolicyEnvelope p = PolicyEnvelope.newBuilder(SampleRecords.policyEnvelope())
                 .setName("")
                 .setVersion(-1)
-                .setChecksum("ABC")
+                .setAlgorithm(" ")
                 .setLayerSizes(List.of(3))
                 .setPayload(ByteBuffer.allocate(0))
                 .build();
@@ -129,22 +119,22 @@ class RecordValidatorsTest {
         assertThat(policies.validate(p)).containsExactly(
                 "name is blank; allowed: non-blank text",
                 "version is -1; allowed: >= 0",
+                "algorithm is blank; allowed: non-blank text",
                 "layer_sizes is [3]; allowed: at least two sizes (input and output)",
-                "payload is empty; allowed: the engine's snapshot bytes",
-                "checksum is 'ABC'; allowed: SHA-256 as 64 lowercase hex digits");
+                "payload is empty; allowed: the engine's snapshot bytes");
     }
 
     @Test
     void zeroWidthLayersAreRejected() {
-        PolicySnapshot p = PolicySnapshot.newBuilder(SampleRecords.policySnapshot())
+        PolicyEnvelope p = PolicyEnvelope.newBuilder(SampleRecords.policyEnvelope())
                 .setLayerSizes(List.of(3, 0, 1)).build();
 
         assertThat(policies.validate(p)).containsExactly("layer_sizes is [3, 0, 1]; allowed: every size >= 1");
     }
 
     @Test
-    void checkingTheChecksumDoesNotConsumeThePayload() {
-        PolicySnapshot p = SampleRecords.policySnapshot();
+    void validatingDoesNotConsumeThePayload() {
+        PolicyEnvelope p = SampleRecords.policyEnvelope();
         int remaining = p.getPayload().remaining();
 
         policies.validate(p);

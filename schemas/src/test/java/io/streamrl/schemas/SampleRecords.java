@@ -2,14 +2,17 @@ package io.streamrl.schemas;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -59,23 +62,54 @@ final class SampleRecords {
         old.put("policy_version", -1L);
         old.put("exploration_noise", List.of());
         old.put("event_time", SampleRecords.TIME.toEpochMilli());
+        return encode(v1, old);
+    }
+
+    /** The version 1 checksum field: SHA-256 of the payload as 64 lowercase hex digits. */
+    private static String sha256Hex(byte[] payload) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Single-object bytes of a record written with {@code writer}, as an older build wrote them. */
+    private static byte[] encode(Schema writer, GenericRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(record, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    static PolicySnapshot policySnapshot() {
+    /**
+     * A policy envelope written with schema version 1, when the record was named
+     * {@code io.streamrl.schemas.avro.PolicySnapshot}, as single-object bytes.
+     */
+    static byte[] policyEnvelopeV1() {
+        Schema v1 = SchemaHistory.versions("PolicyEnvelope").get(0).schema();
         byte[] payload = "engine snapshot bytes".getBytes(StandardCharsets.US_ASCII);
-        return PolicySnapshot.newBuilder()
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("name", "pendulum-ddpg");
+        old.put("version", 17L);
+        old.put("algorithm", "DDPG");
+        old.put("created_at", TIME.toEpochMilli());
+        old.put("checksum", sha256Hex(payload));
+        old.put("layer_sizes", List.of(3, 64, 64, 1));
+        old.put("payload", ByteBuffer.wrap(payload));
+        return encode(v1, old);
+    }
+
+    static PolicyEnvelope policyEnvelope() {
+        byte[] payload = "engine snapshot bytes".getBytes(StandardCharsets.US_ASCII);
+        return PolicyEnvelope.newBuilder()
                 .setName("pendulum-ddpg")
                 .setVersion(17)
                 .setAlgorithm("DDPG")
                 .setCreatedAt(TIME)
-                .setChecksum(PayloadChecksum.sha256Hex(payload))
                 .setLayerSizes(List.of(3, 64, 64, 1))
                 .setPayload(ByteBuffer.wrap(payload))
                 .build();

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.EpisodeSummary;
-import io.streamrl.schemas.avro.PolicySnapshot;
+import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class SchemaEvolutionTest {
 
     private static final String TOPIC = "streamrl.transitions";
+    /** CRC-64-AVRO of the version 1 envelope schema, named io.streamrl.schemas.avro.PolicySnapshot. */
+    private static final long POLICY_SNAPSHOT_V1_FINGERPRINT = 0x6F5E7E41AF933ED5L;
 
     @Test
     void transitionHasTwoVersionsAndTheNewestIsTheGeneratedClass() {
@@ -33,8 +38,8 @@ class SchemaEvolutionTest {
 
     @Test
     void everyRecordTypeHasAHistoryEndingInItsCurrentSchema() {
-        assertThat(RecordCodec.policySnapshot().versions()).last()
-                .matches(v -> v.sameWireLayoutAs(PolicySnapshot.getClassSchema()));
+        assertThat(RecordCodec.policyEnvelope().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(PolicyEnvelope.getClassSchema()));
         assertThat(RecordCodec.episodeSummary().versions()).last()
                 .matches(v -> v.sameWireLayoutAs(EpisodeSummary.getClassSchema()));
         assertThat(RecordCodec.deadLetter().versions()).last()
@@ -62,6 +67,48 @@ class SchemaEvolutionTest {
         assertThat(read.getPolicyVersion()).isEqualTo(-1L);
         assertThat(read.getExplorationNoise()).isEmpty();
         assertThat(read.getEventTime()).isEqualTo(SampleRecords.TIME);
+    }
+
+    @Test
+    void policyEnvelopeKeepsTheVersionWrittenUnderItsOldName() {
+        List<SchemaVersion> versions = RecordCodec.policyEnvelope().versions();
+
+        assertThat(versions).extracting(SchemaVersion::version).containsExactly(1, 2);
+        assertThat(versions.get(0).schema().getFullName()).isEqualTo("io.streamrl.schemas.avro.PolicySnapshot");
+        // The fingerprint in the header of every envelope written before the rename: version 1 must never change.
+        assertThat(versions.get(0).fingerprint()).isEqualTo(POLICY_SNAPSHOT_V1_FINGERPRINT);
+        assertThat(versions.get(1).schema().getFullName()).isEqualTo("io.streamrl.schemas.avro.PolicyEnvelope");
+        assertThat(versions.get(1).fingerprint()).isNotEqualTo(POLICY_SNAPSHOT_V1_FINGERPRINT);
+        assertThat(PolicyEnvelope.getClassSchema().getAliases())
+                .containsExactly("io.streamrl.schemas.avro.PolicySnapshot");
+    }
+
+    @Test
+    void anEnvelopeWrittenUnderTheOldNamePolicySnapshotDecodesIntoPolicyEnvelope() {
+        byte[] v1Bytes = SampleRecords.policyEnvelopeV1();
+        assertThat(RecordCodec.policyEnvelope().checkHeader(null, v1Bytes)).isEqualTo(POLICY_SNAPSHOT_V1_FINGERPRINT);
+
+        PolicyEnvelope read = RecordCodec.policyEnvelope().decode("streamrl.policy", v1Bytes);
+
+        assertThat(read.getName()).isEqualTo("pendulum-ddpg");
+        assertThat(read.getVersion()).isEqualTo(17L);
+        assertThat(read.getAlgorithm()).isEqualTo("DDPG");
+        assertThat(read.getCreatedAt()).isEqualTo(SampleRecords.TIME);
+        assertThat(read.getLayerSizes()).containsExactly(3, 64, 64, 1);
+        assertThat(read.getPayload()).isEqualTo(ByteBuffer.wrap("engine snapshot bytes".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void theAliasIsWhatLetsTheRenamedSchemaReadVersionOne() throws IOException {
+        String v2Json = resourceText("/io/streamrl/schemas/history/PolicyEnvelope-v2.avsc");
+        String withoutAlias = v2Json.replace("\"aliases\": [\"io.streamrl.schemas.avro.PolicySnapshot\"],", "");
+        assertThat(withoutAlias).isNotEqualTo(v2Json);
+        Schema v1 = SchemaHistory.versions("PolicyEnvelope").get(0).schema();
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(new Schema.Parser().parse(v2Json), v1).getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(new Schema.Parser().parse(withoutAlias), v1)
+                .getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 
     @Test

@@ -130,7 +130,7 @@ class TopicsTest {
         assertThatThrownBy(() -> Topics.of("demo").policy().decodeValue(new byte[] {1, 2}))
                 .isInstanceOf(RecordDecodingException.class)
                 .hasMessageContaining("'demo.policy'")
-                .hasMessageContaining("io.streamrl.schemas.avro.PolicySnapshot");
+                .hasMessageContaining("io.streamrl.schemas.avro.PolicyEnvelope");
     }
 
     @Test

@@ -1,12 +1,38 @@
 package io.streamrl.core.config;
 
+import java.util.regex.Pattern;
+
 /**
  * Fail-fast validation for configuration records: every message names the key (as the user
  * writes it, kebab-case) and the allowed range.
  */
 public final class Check {
 
+    /** Longest {@link #identifier identifier}. */
+    public static final int MAX_IDENTIFIER_LENGTH = 128;
+    /** The values {@link #identifier} accepts, as its messages state them. */
+    public static final String IDENTIFIER_RANGE = "1 to " + MAX_IDENTIFIER_LENGTH + " characters from [A-Za-z0-9._-]";
+
+    // Kafka's topic-name characters: safe as a record key, inside a client.id and as a metric tag.
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_IDENTIFIER_LENGTH + "}");
+
     private Check() {
+    }
+
+    /**
+     * A name that becomes a Kafka record key, part of client ids and a metric tag, such as an
+     * actor id or a policy name: {@value #IDENTIFIER_RANGE}.
+     */
+    public static String identifier(String key, String value) {
+        if (!isIdentifier(value)) {
+            throw invalidShape(key, value == null ? null : "'" + value + "'", IDENTIFIER_RANGE);
+        }
+        return value;
+    }
+
+    /** Whether {@link #identifier} accepts {@code value}. */
+    public static boolean isIdentifier(String value) {
+        return value != null && IDENTIFIER.matcher(value).matches();
     }
 
     /** {@code lo < value <= hi}. */

@@ -156,7 +156,10 @@ public final class PolicySnapshot {
         return bytes.clone();
     }
 
-    /** Hex SHA-256 of the serialised body; what the Kafka envelope carries. */
+    /**
+     * The SHA-256 that ends the serialised form, over every byte before it, as 64 lowercase hex
+     * digits: the one checksum of a published policy, verified by {@link #fromBytes}.
+     */
     public String checksumHex() {
         return HexFormat.of().formatHex(bytes, bytes.length - CHECKSUM_BYTES, bytes.length);
     }
@@ -259,8 +262,10 @@ public final class PolicySnapshot {
 
     private static void validate(String name, String algorithm, long version, int[] sizes,
                                  ObservationNormalizer normalizer, double[] low, double[] high, float[] w) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidSnapshotException("policy name must not be blank");
+        try {
+            PolicyName.check("policy name", name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSnapshotException(e.getMessage(), e);
         }
         if (algorithm == null || algorithm.isBlank()) {
             throw new InvalidSnapshotException("policy algorithm must not be blank");

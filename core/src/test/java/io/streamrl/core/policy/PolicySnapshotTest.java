@@ -11,6 +11,8 @@ import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.compute.Matrix;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -116,6 +118,35 @@ class PolicySnapshotTest {
     }
 
     @Test
+    void snapshotsFollowThePolicyNameRule() {
+        assertThat(named(PolicyNameTest.LONGEST).name()).isEqualTo(PolicyNameTest.LONGEST);
+        assertThat(PolicySnapshot.fromBytes(named(PolicyNameTest.LONGEST).toBytes()).name())
+                .isEqualTo(PolicyNameTest.LONGEST);
+        for (String bad : PolicyNameTest.BAD) {
+            assertThatThrownBy(() -> named(bad))
+                    .as("%s", bad)
+                    .isInstanceOf(InvalidSnapshotException.class)
+                    .hasMessageStartingWith("policy name must be 1 to 128 characters from [A-Za-z0-9._-], got ");
+        }
+    }
+
+    @Test
+    void bytesCarryingABadNameAreRefusedEvenWithAValidChecksum() throws Exception {
+        byte[] bytes = sample().toBytes();
+        // The name "pricing" follows the magic, the format and its u16 length; a space in it, then a fresh checksum.
+        int nameStart = 4 + 2 + 2;
+        assertThat(new String(bytes, nameStart, 7, StandardCharsets.UTF_8)).isEqualTo("pricing");
+        bytes[nameStart + 3] = ' ';
+        int body = bytes.length - 32;
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(bytes, body));
+        System.arraycopy(digest, 0, bytes, body, 32);
+
+        assertThatThrownBy(() -> PolicySnapshot.fromBytes(bytes))
+                .isInstanceOf(InvalidSnapshotException.class)
+                .hasMessage("policy name must be 1 to 128 characters from [A-Za-z0-9._-], got 'pri ing'");
+    }
+
+    @Test
     void inconsistentShapesAreRejectedWithTheReason() {
         ObservationNormalizer norm = ObservationNormalizer.identity(2);
         assertThatThrownBy(() -> PolicySnapshot.create("p", "ddpg", 1, 0, new int[] {2, 4, 1}, Activation.RELU,
@@ -150,11 +181,15 @@ class PolicySnapshotTest {
     }
 
     private static PolicySnapshot sample() {
+        return named("pricing");
+    }
+
+    private static PolicySnapshot named(String name) {
         float[] w = new float[2 * 4 + 4 + 4 + 1];
         for (int i = 0; i < w.length; i++) {
             w[i] = (i - 8) / 10f;
         }
-        return PolicySnapshot.create("pricing", "td3", 42, 1_700_000_000_000L, new int[] {2, 4, 1}, Activation.RELU,
+        return PolicySnapshot.create(name, "td3", 42, 1_700_000_000_000L, new int[] {2, 4, 1}, Activation.RELU,
                 Activation.TANH, new ObservationNormalizer(new float[] {1f, 2f}, new float[] {0.5f, 0.25f}),
                 new double[] {-1.0}, new double[] {3.0}, w);
     }
