@@ -187,7 +187,7 @@ public final class UpdateRounds {
                 Map<String, Object> shares = new LinkedHashMap<>();
                 profile.shareOfTime().forEach((op, share) -> shares.put(op, Json.round(share, 3)));
                 line.put("share_of_time", shares);
-                line.put("matmul_gflops", Json.round(profile.matmulGflops(), 2));
+                line.put("matmul_gflops", Json.significant(profile.matmulGflops(), 3));
             }
             return line;
         };
