@@ -5,6 +5,7 @@ import io.streamrl.core.policy.PolicyName;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
+import io.streamrl.kafka.TopicFollower;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.avro.PolicyEnvelope;
@@ -13,25 +14,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +40,6 @@ public final class PolicySubscriber implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PolicySubscriber.class);
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(1);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final TopicSpec<String, PolicyEnvelope> topic;
     private final String policyName;
@@ -61,21 +47,16 @@ public final class PolicySubscriber implements AutoCloseable {
     private final PolicyFit fit;
     private final Clock clock;
     private final PolicyListener listener;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private volatile TopicFollower follower;
 
     private final AtomicReference<PolicySnapshot> held = new AtomicReference<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closed;
-    private volatile boolean readToEnd;
-    private Map<TopicPartition, Long> startEndOffsets;
 
-    private PolicySubscriber(KafkaSettings settings, String clientId, String policyName, PolicyFit fit, Clock clock,
+    private PolicySubscriber(KafkaSettings settings, String policyName, PolicyFit fit, Clock clock,
                              PolicyListener listener) {
         this.topic = settings.topics().policy();
         this.policyName = PolicyName.check("policy-name", policyName);
@@ -83,12 +64,6 @@ public final class PolicySubscriber implements AutoCloseable {
         this.fit = Objects.requireNonNull(fit, "fit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
-        Properties props = settings.consumer(clientId, null);
-        // A consumer that auto-created a missing policy topic would create it without compaction.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        this.consumer = new KafkaConsumer<>(props);
-        this.thread = new Thread(this::pollLoop, "policy-subscriber-" + clientId);
-        this.thread.setDaemon(true);
     }
 
     /**
@@ -100,8 +75,9 @@ public final class PolicySubscriber implements AutoCloseable {
      */
     public static PolicySubscriber start(KafkaSettings settings, String clientId, String policyName, PolicyFit fit,
                                          Clock clock, PolicyListener listener) {
-        PolicySubscriber subscriber = new PolicySubscriber(settings, clientId, policyName, fit, clock, listener);
-        subscriber.thread.start();
+        PolicySubscriber subscriber = new PolicySubscriber(settings, policyName, fit, clock, listener);
+        subscriber.follower = TopicFollower.start(settings, clientId, subscriber.topic.name(), "policy " + policyName,
+                POLL_TIMEOUT, subscriber::handle, subscriber::signalChange);
         return subscriber;
     }
 
@@ -143,7 +119,7 @@ public final class PolicySubscriber implements AutoCloseable {
      *     stopped before that
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && readToEnd;
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** Snapshots accepted so far. */
@@ -167,94 +143,8 @@ public final class PolicySubscriber implements AutoCloseable {
             return;
         }
         closed = true;
-        closing.countDown();
-        consumer.wakeup();
         signalChange();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(CLOSE_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                log.warn("policy subscriber for {} did not stop within {} s", policyName, CLOSE_TIMEOUT.toSeconds());
-            }
-        }
-    }
-
-    private void pollLoop() {
-        try {
-            List<TopicPartition> partitions = assignWhenTopicExists();
-            if (partitions != null) {
-                // An empty topic is read to its end before the first poll, which would wait for its timeout.
-                checkCaughtUp(partitions);
-            }
-            while (partitions != null && !closed) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record);
-                }
-                checkCaughtUp(partitions);
-            }
-        } catch (WakeupException e) {
-            // close() woke the loop; nothing else calls wakeup().
-        } catch (RuntimeException e) {
-            log.error("policy subscriber for {} on {} stopped: {}. The actor keeps acting with {}; restart it once "
-                    + "the cause is fixed", policyName, topic.name(), e.toString(), describe(held.get()), e);
-        } finally {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            caughtUp.countDown();
-            signalChange();
-        }
-    }
-
-    /** Assigns every partition of the policy topic from its beginning; null when closed first. */
-    private List<TopicPartition> assignWhenTopicExists() {
-        boolean warned = false;
-        while (!closed) {
-            List<PartitionInfo> infos;
-            try {
-                infos = consumer.partitionsFor(topic.name(), METADATA_TIMEOUT);
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                infos = List.of();
-            }
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> partitions = infos.stream()
-                        .map(info -> new TopicPartition(info.topic(), info.partition()))
-                        .toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                startEndOffsets = consumer.endOffsets(partitions);
-                log.info("following policy {} on {} ({} partition(s))", policyName, topic.name(), partitions.size());
-                return partitions;
-            }
-            if (!warned) {
-                log.warn("policy topic {} does not exist (or the broker does not answer) yet; acting without a "
-                        + "policy until the learner creates it", topic.name());
-                warned = true;
-            }
-            try {
-                // Waiting on the close latch (not a sleep) so close() ends the wait at once.
-                closing.await(MISSING_TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private void checkCaughtUp(List<TopicPartition> partitions) {
-        if (caughtUp.getCount() == 0) {
-            return;
-        }
-        for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < startEndOffsets.getOrDefault(partition, 0L)) {
-                return;
-            }
-        }
-        readToEnd = true;
-        caughtUp.countDown();
+        follower.close();
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
