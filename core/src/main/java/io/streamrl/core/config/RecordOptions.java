@@ -48,10 +48,18 @@ public final class RecordOptions {
         Map<String, Object> out = new LinkedHashMap<>();
         for (RecordComponent c : record.getClass().getRecordComponents()) {
             Object value = read(record, c);
+            Map<String, Object> entries = new LinkedHashMap<>();
             if (value instanceof Record group) {
-                out.putAll(describe(group));
+                entries.putAll(describe(group));
             } else {
-                out.put(key(c.getName()), value);
+                entries.put(key(c.getName()), value);
+            }
+            for (Map.Entry<String, Object> e : entries.entrySet()) {
+                if (out.containsKey(e.getKey())) {
+                    throw new IllegalStateException("setting key '" + e.getKey() + "' appears twice in "
+                            + record.getClass().getSimpleName() + " once its groups are flattened");
+                }
+                out.put(e.getKey(), e.getValue());
             }
         }
         return out;

@@ -54,7 +54,8 @@ public final class BehaviourPolicy {
 
     /** The policy's action for {@code observation} plus exploration noise. */
     public BehaviourAction act(DeterministicPolicy policy, float[] observation) {
-        float[] deterministic = policy.act(observation);
+        // A copy: the policy may hand out an array it keeps.
+        float[] deterministic = policy.act(observation).clone();
         for (int i = 0; i < deterministic.length; i++) {
             deterministic[i] = Math.max(-1f, Math.min(1f, deterministic[i]));
         }

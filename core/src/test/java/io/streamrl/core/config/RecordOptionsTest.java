@@ -131,4 +131,18 @@ class RecordOptionsTest {
         assertThat(RecordOptions.with(base, Map.of("depth", "4", "weight", "2")))
                 .isEqualTo(new Outer(new Middle("m", new Inner(4)), 2.0));
     }
+
+    @Test
+    void aKeyThatAppearsTwiceOnceFlattenedIsRefused() {
+        record Group(int maxRounds) {
+        }
+        record Clash(int maxRounds, Group group) {
+        }
+        Clash clash = new Clash(1, new Group(2));
+        assertThatThrownBy(() -> RecordOptions.describe(clash))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'max-rounds' appears twice");
+        assertThatThrownBy(() -> RecordOptions.with(clash, Map.of("max-rounds", "3")))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
