@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up against Kafka: wait for the cluster (retrying with a log line per attempt rather than
- * a stack trace), then create the experiment's topics if they do not exist yet. Existing topics
- * are kept; an existing policy topic that is not compacted is reported, because actors would
- * then replay every old snapshot.
+ * a stack trace), then create the experiment's topics if they do not exist yet, each with its
+ * spec's partitions and configs (so the policy and control topics are created compacted).
+ * Existing topics are kept; an existing topic that should be compacted but is not is reported,
+ * because its readers would then replay every old record (actors every old snapshot, serve
+ * instances every old guardrail revision).
  */
 public final class TopicBootstrap {
 
@@ -44,7 +46,7 @@ public final class TopicBootstrap {
         try {
             awaitCluster(admin, settings, clock);
             createMissing(admin, specs);
-            warnIfNotCompacted(admin, settings.topics().policy().name());
+            warnIfNotCompacted(admin, specs);
         } finally {
             // A plain close() waits for abandoned calls to time out (a minute by default).
             admin.close(Duration.ZERO);
@@ -122,18 +124,28 @@ public final class TopicBootstrap {
         }
     }
 
-    private static void warnIfNotCompacted(Admin admin, String policyTopic) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, policyTopic);
+    private static void warnIfNotCompacted(Admin admin, Collection<TopicSpec<?, ?>> specs) {
+        List<ConfigResource> compacted = specs.stream()
+                .filter(spec -> TopicConfig.CLEANUP_POLICY_COMPACT.equals(
+                        spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG)))
+                .map(spec -> new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))
+                .toList();
+        if (compacted.isEmpty()) {
+            return;
+        }
         try {
-            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            String cleanup = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-            if (!cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-                log.warn("policy topic {} has cleanup.policy={}, not compact: actors will read every old snapshot"
-                        + " at start-up. Fix it with kafka-configs --alter --add-config cleanup.policy=compact",
-                        policyTopic, cleanup);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(compacted).all().get();
+            for (ConfigResource resource : compacted) {
+                String cleanup = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+                if (!cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    log.warn("topic {} has cleanup.policy={}, not compact: its readers will replay every old"
+                            + " record at start-up. Fix it with kafka-configs --alter --add-config"
+                            + " cleanup.policy=compact", resource.name(), cleanup);
+                }
             }
         } catch (ExecutionException e) {
-            log.warn("cannot check the configuration of {}: {}", policyTopic, rootMessage(e));
+            log.warn("cannot check the configuration of {}: {}",
+                    compacted.stream().map(ConfigResource::name).toList(), rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -54,7 +54,8 @@ public final class KafkaTarget implements AutoCloseable {
     public KafkaSettings fresh(String purpose, int transitionPartitions) {
         String namespace = purpose + "-" + runId + "-" + namespaces.incrementAndGet();
         Topics topics = new Topics(namespace, transitionPartitions, Topics.DEFAULT_POLICY_PARTITIONS,
-                Topics.DEFAULT_EPISODE_PARTITIONS, Topics.DEFAULT_DEAD_LETTER_PARTITIONS);
+                Topics.DEFAULT_EPISODE_PARTITIONS, Topics.DEFAULT_DEAD_LETTER_PARTITIONS,
+                Topics.DEFAULT_DECISION_PARTITIONS);
         return new KafkaSettings(bootstrapServers, topics, KafkaSettings.DEFAULT_CONNECT_TIMEOUT);
     }
 

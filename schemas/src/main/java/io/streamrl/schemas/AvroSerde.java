@@ -1,8 +1,11 @@
 package io.streamrl.schemas;
 
+import io.streamrl.schemas.avro.Control;
 import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
@@ -31,6 +34,18 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     public static AvroSerde<DeadLetter> deadLetter() {
         return new AvroSerde<>(RecordCodec.deadLetter());
+    }
+
+    public static AvroSerde<Decision> decision() {
+        return new AvroSerde<>(RecordCodec.decision());
+    }
+
+    public static AvroSerde<Reward> reward() {
+        return new AvroSerde<>(RecordCodec.reward());
+    }
+
+    public static AvroSerde<Control> control() {
+        return new AvroSerde<>(RecordCodec.control());
     }
 
     public RecordCodec<T> codec() {

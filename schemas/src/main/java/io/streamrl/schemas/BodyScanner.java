@@ -79,7 +79,13 @@ final class BodyScanner {
                 requireRemaining(schema.getFixedSize(), "fixed bytes");
                 in.skipFixed(schema.getFixedSize());
             }
-            case ENUM -> in.readEnum();
+            case ENUM -> {
+                int symbol = in.readEnum();
+                if (symbol < 0 || symbol >= schema.getEnumSymbols().size()) {
+                    throw new IOException("enum " + schema.getName() + " has no symbol " + symbol + " (it has "
+                            + schema.getEnumSymbols().size() + ")");
+                }
+            }
             case INT -> in.readInt();
             case LONG -> in.readLong();
             case FLOAT -> in.readFloat();

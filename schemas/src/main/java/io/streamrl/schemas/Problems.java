@@ -65,6 +65,32 @@ final class Problems {
         return values.length;
     }
 
+    /**
+     * As {@link #requireFiniteVector} for the {@code List<Float>} or {@code List<Double>} of a
+     * generated record, without copying it; a null entry is reported as missing.
+     */
+    int requireFiniteNumbers(String field, List<? extends Number> values, boolean mayBeEmpty) {
+        if (values == null) {
+            add(field + " is missing; allowed: a list of finite numbers");
+            return -1;
+        }
+        if (values.isEmpty() && !mayBeEmpty) {
+            add(field + " is empty; allowed: at least one finite number");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Number value = values.get(i);
+            if (value == null) {
+                add(field + "[" + i + "] is missing; allowed: a finite number");
+                break;
+            }
+            if (!Double.isFinite(value.doubleValue())) {
+                add(field + "[" + i + "] is " + value + "; allowed: a finite number");
+                break;
+            }
+        }
+        return values.size();
+    }
+
     List<String> list() {
         return found == null ? List.of() : List.copyOf(found);
     }

@@ -1,9 +1,12 @@
 package io.streamrl.schemas;
 
 import io.streamrl.schemas.RecordDecodingException.Kind;
+import io.streamrl.schemas.avro.Control;
 import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -84,6 +87,18 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     public static RecordCodec<DeadLetter> deadLetter() {
         return forGenerated(DeadLetter.class);
+    }
+
+    public static RecordCodec<Decision> decision() {
+        return forGenerated(Decision.class);
+    }
+
+    public static RecordCodec<Reward> reward() {
+        return forGenerated(Reward.class);
+    }
+
+    public static RecordCodec<Control> control() {
+        return forGenerated(Control.class);
     }
 
     private static <T extends SpecificRecord> RecordCodec<T> forGenerated(Class<T> type) {

@@ -1,9 +1,13 @@
 package io.streamrl.schemas;
 
+import io.streamrl.schemas.avro.Control;
 import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,16 +23,25 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param policyPartitions partitions of the compacted policy topic (keyed by policy name)
  * @param episodePartitions partitions of the episodes topic (keyed by actor id)
  * @param deadLetterPartitions partitions of the dead-letter topic (keyed by the original key)
+ * @param decisionPartitions partitions of the decisions topic and of the rewards topic, which must
+ *     have as many (both keyed by entity; see {@link #rewards()})
  */
 public record Topics(
         String namespace, int transitionPartitions, int policyPartitions, int episodePartitions,
-        int deadLetterPartitions) {
+        int deadLetterPartitions, int decisionPartitions) {
 
     public static final String DEFAULT_NAMESPACE = "streamrl";
     public static final int DEFAULT_TRANSITION_PARTITIONS = 4;
     public static final int DEFAULT_POLICY_PARTITIONS = 1;
     public static final int DEFAULT_EPISODE_PARTITIONS = 1;
     public static final int DEFAULT_DEAD_LETTER_PARTITIONS = 1;
+    /** Also the rewards topic's partition count. */
+    public static final int DEFAULT_DECISION_PARTITIONS = 4;
+    /**
+     * The control topic always has one partition: every serve instance reads all of it (it holds
+     * a few records per loop), and one partition gives every revision of every loop one order.
+     */
+    public static final int CONTROL_PARTITIONS = 1;
     public static final int MAX_PARTITIONS = 1000;
 
     public static final String TRANSITIONS = "transitions";
@@ -38,6 +51,7 @@ public record Topics(
     public static final String DECISIONS = "decisions";
     public static final String REWARDS = "rewards";
     public static final String ROLLOUTS = "rollouts";
+    public static final String CONTROL = "control";
 
     /**
      * Largest policy record the policy topic accepts (8 MiB; Kafka's default is about 1 MiB,
@@ -46,13 +60,13 @@ public record Topics(
      */
     public static final int POLICY_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
-    /** Roll policy segments every minute: the log cleaner never compacts the active segment. */
-    static final long POLICY_SEGMENT_MS = 60_000L;
+    /** Roll segments of compacted topics every minute: the log cleaner never compacts the active segment. */
+    static final long COMPACTED_SEGMENT_MS = 60_000L;
 
     private static final int MAX_TOPIC_NAME_LENGTH = 249;
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final int LONGEST_SUFFIX = List.of(TRANSITIONS, POLICY, EPISODES, DEAD_LETTER, DECISIONS,
-            REWARDS, ROLLOUTS).stream().mapToInt(String::length).max().orElseThrow();
+            REWARDS, ROLLOUTS, CONTROL).stream().mapToInt(String::length).max().orElseThrow();
     /** Longest namespace that still leaves room for {@code .<suffix>} in a 249-character name. */
     public static final int MAX_NAMESPACE_LENGTH = MAX_TOPIC_NAME_LENGTH - 1 - LONGEST_SUFFIX;
 
@@ -69,12 +83,13 @@ public record Topics(
         requirePartitions("policyPartitions", policyPartitions);
         requirePartitions("episodePartitions", episodePartitions);
         requirePartitions("deadLetterPartitions", deadLetterPartitions);
+        requirePartitions("decisionPartitions", decisionPartitions);
     }
 
     /** The given namespace with default partition counts. */
     public static Topics of(String namespace) {
         return new Topics(namespace, DEFAULT_TRANSITION_PARTITIONS, DEFAULT_POLICY_PARTITIONS,
-                DEFAULT_EPISODE_PARTITIONS, DEFAULT_DEAD_LETTER_PARTITIONS);
+                DEFAULT_EPISODE_PARTITIONS, DEFAULT_DEAD_LETTER_PARTITIONS, DEFAULT_DECISION_PARTITIONS);
     }
 
     public static Topics defaults() {
@@ -96,17 +111,10 @@ public record Topics(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
     }
 
-    /**
-     * The compacted policy topic. Only the newest snapshot per name matters, so compaction may
-     * start at once ({@code min.compaction.lag.ms=0}), and segments roll every minute so that
-     * it does start during a demo rather than after the default week.
-     */
+    /** The compacted policy topic: only the newest snapshot per name matters (see {@link #compacted}). */
     public TopicSpec<String, PolicyEnvelope> policy() {
-        return new TopicSpec<>(name(POLICY), Serdes.String(), AvroSerde.policyEnvelope(), policyPartitions, Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
-                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(POLICY_SEGMENT_MS),
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(POLICY_MAX_MESSAGE_BYTES)));
+        return new TopicSpec<>(name(POLICY), Serdes.String(), AvroSerde.policyEnvelope(), policyPartitions,
+                compacted(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(POLICY_MAX_MESSAGE_BYTES))));
     }
 
     public TopicSpec<String, EpisodeSummary> episodes() {
@@ -120,9 +128,53 @@ public record Topics(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
     }
 
+    /**
+     * Every decision a serve instance answered, keyed by entity so that one entity's decisions
+     * stay in order. Partitioned like {@link #rewards()}.
+     */
+    public TopicSpec<String, Decision> decisions() {
+        return new TopicSpec<>(name(DECISIONS), Serdes.String(), AvroSerde.decision(), decisionPartitions,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+    }
+
+    /**
+     * Every reward a caller reported, keyed by entity like its decision and with exactly as many
+     * partitions as {@link #decisions()}. That co-partitions the two topics for the reward join:
+     * the producer's default partitioner hashes the same key bytes to the same partition number
+     * of both, so the consumer that owns partition p of the decisions sees every reward of those
+     * decisions in partition p of the rewards, and the join needs no repartitioning (Kafka Streams
+     * refuses to join topics whose partition counts differ).
+     */
+    public TopicSpec<String, Reward> rewards() {
+        return new TopicSpec<>(name(REWARDS), Serdes.String(), AvroSerde.reward(), decisionPartitions,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+    }
+
+    /**
+     * The compacted control topic: guardrails keyed by loop (policy name), compacted like the
+     * policy topic so that a serve instance starting up reads only the revision in force per loop.
+     */
+    public TopicSpec<String, Control> control() {
+        return new TopicSpec<>(name(CONTROL), Serdes.String(), AvroSerde.control(), CONTROL_PARTITIONS,
+                compacted(Map.of()));
+    }
+
     /** The topics this build defines a value type for, e.g. to create them all at start-up. */
     public List<TopicSpec<?, ?>> all() {
-        return List.of(transitions(), policy(), episodes(), deadLetter());
+        return List.of(transitions(), policy(), episodes(), deadLetter(), decisions(), rewards(), control());
+    }
+
+    /**
+     * Configs of a topic where only the newest record per key matters: compaction may start at
+     * once ({@code min.compaction.lag.ms=0}), and segments roll every minute so that it does start
+     * during a demo rather than after the default week.
+     */
+    private static Map<String, String> compacted(Map<String, String> extra) {
+        Map<String, String> configs = new HashMap<>(extra);
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS));
+        return configs;
     }
 
     private static void requirePartitions(String field, int value) {

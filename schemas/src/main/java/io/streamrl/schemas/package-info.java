@@ -24,5 +24,11 @@
  * the generated classes' own {@code getDecoder()}/{@code fromByteBuffer()}: those know only the
  * current schema and, under Avro 1.12.2, need a JVM-wide class allowlist (see {@code
  * GeneratedRecordData}).
+ *
+ * <p>Build a {@link io.streamrl.schemas.avro.Decision} with {@code Decision.newBuilder()} and
+ * its setters; do not copy one with {@code Decision.newBuilder(Decision)} or {@code
+ * newBuilder(Decision.Builder)}. Under Avro 1.12.2 the copying builders deep-copy the {@code
+ * DecisionMode} enum through the same JVM-wide allowlist and throw {@code SecurityException}
+ * (the codecs here do not need it). The other records have no enum and copy fine.
  */
 package io.streamrl.schemas;

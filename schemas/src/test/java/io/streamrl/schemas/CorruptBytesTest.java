@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.streamrl.schemas.RecordDecodingException.Kind;
+import io.streamrl.schemas.avro.Decision;
+import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +43,30 @@ class CorruptBytesTest {
         assertEveryCutIsTruncated(RecordCodec.policyEnvelope(), SampleRecords.policyEnvelope());
         assertEveryCutIsTruncated(RecordCodec.episodeSummary(), SampleRecords.episodeSummary());
         assertEveryCutIsTruncated(RecordCodec.deadLetter(), SampleRecords.deadLetter());
+        assertEveryCutIsTruncated(RecordCodec.decision(), SampleRecords.decision());
+        assertEveryCutIsTruncated(RecordCodec.decision(), SampleRecords.fallbackDecision());
+        assertEveryCutIsTruncated(RecordCodec.reward(), SampleRecords.reward());
+        assertEveryCutIsTruncated(RecordCodec.control(), SampleRecords.control());
+        assertEveryCutIsTruncated(RecordCodec.control(), SampleRecords.defaultControl());
+    }
+
+    @Test
+    void anEnumIndexBeyondTheSymbolsIsMalformed() {
+        RecordCodec<Decision> decisions = RecordCodec.decision();
+        byte[] learned = decisions.encode(SampleRecords.decisionBuilder().setMode(DecisionMode.LEARNED).build());
+        byte[] fallback = decisions.encode(SampleRecords.decisionBuilder().setMode(DecisionMode.FALLBACK).build());
+        int modeByte = Arrays.mismatch(learned, fallback);
+        assertThat(learned).hasSameSizeAs(fallback);
+        assertThat(fallback[modeByte]).as("zig-zag of FALLBACK's index 3").isEqualTo((byte) 6);
+        byte[] bytes = learned.clone();
+        bytes[modeByte] = 8; // zig-zag 4: DecisionMode has four symbols, 0 to 3
+
+        RecordDecodingException e = catchThrowableOfType(RecordDecodingException.class,
+                () -> decisions.decode("streamrl.decisions", bytes));
+
+        assertThat(e).as("decoding must fail").isNotNull();
+        assertThat(e.kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(e).hasMessageContaining("enum DecisionMode has no symbol 4 (it has 4)");
     }
 
     @Test

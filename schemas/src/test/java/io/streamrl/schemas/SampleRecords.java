@@ -1,8 +1,12 @@
 package io.streamrl.schemas;
 
+import io.streamrl.schemas.avro.Control;
 import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Decision;
+import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /** Valid records with every field set to a distinct, recognisable value. */
@@ -139,5 +144,138 @@ final class SampleRecords {
                 .setErrorClass(RecordDecodingException.class.getName())
                 .setFailedAt(TIME)
                 .build();
+    }
+
+    /** A learned, explored and clipped decision with every optional field set. */
+    static Decision decision() {
+        return decisionBuilder().build();
+    }
+
+    /**
+     * A fresh builder holding {@link #decision()}. Variations start from here rather than from
+     * {@code Decision.newBuilder(decision())}: the copying builders deep-copy the DecisionMode
+     * enum through Avro's JVM-wide class allowlist, which trusts no generated class under Avro
+     * 1.12.2 (see GeneratedRecordData).
+     */
+    static Decision.Builder decisionBuilder() {
+        return Decision.newBuilder()
+                .setDecisionId("customer-17:0001")
+                .setEntity("customer-17")
+                .setEnvId("Pricing-v0")
+                .setState(List.of(12.5f, -0.75f, 3.0f))
+                .setAction(List.of(9.5f, 0.25f))
+                .setPolicyAction(List.of(9.0f, 0.375f))
+                .setLogDensity(-1.8125)
+                .setPolicyVersion(41)
+                .setMode(DecisionMode.LEARNED)
+                .setExplored(true)
+                .setClipped(true)
+                .setControlRevision(3)
+                .setInstanceId("serve-2")
+                .setEventTime(TIME);
+    }
+
+    /** A decision answered by a fixed fallback before any policy or guardrail existed: every optional field null. */
+    static Decision fallbackDecision() {
+        return decisionBuilder()
+                .setAction(List.of(10.0f, 0.0f))
+                .setPolicyAction(null)
+                .setLogDensity(null)
+                .setPolicyVersion(-1)
+                .setMode(DecisionMode.FALLBACK)
+                .setExplored(false)
+                .setClipped(false)
+                .setControlRevision(-1)
+                .build();
+    }
+
+    static Reward reward() {
+        return Reward.newBuilder()
+                .setDecisionId("customer-17:0001")
+                .setEntity("customer-17")
+                .setReward(4.625)
+                .setTerminal(true)
+                .setInstanceId("serve-1")
+                .setEventTime(TIME.plusSeconds(30))
+                .build();
+    }
+
+    /** Guardrails with every optional field set, consistent with each other. */
+    static Control control() {
+        return Control.newBuilder()
+                .setLoop("pricing-td3")
+                .setRevision(3)
+                .setActionLow(List.of(5.0, -0.5))
+                .setActionHigh(List.of(15.0, 0.5))
+                .setMaxChange(2.5)
+                .setHoldoutShare(0.125)
+                .setShadow(true)
+                .setPinnedVersion(40L)
+                .setKillSwitch(true)
+                .setFallbackAction(List.of(10.0, 0.0))
+                .setUpdatedBy("ops@example.com")
+                .setEventTime(TIME)
+                .build();
+    }
+
+    /** Guardrails that change nothing: only the required fields set, every other one at its default. */
+    static Control defaultControl() {
+        return Control.newBuilder()
+                .setLoop("pricing-td3")
+                .setRevision(0)
+                .setEventTime(TIME)
+                .build();
+    }
+
+    /**
+     * A SHADOW decision as a producer that knows only the version 1 schema file writes it
+     * (generic records, no generated classes), as single-object bytes.
+     */
+    static byte[] decisionV1() {
+        Schema v1 = SchemaHistory.versions("Decision").get(0).schema();
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("decision_id", "machine-4:77")
+                .set("entity", "machine-4")
+                .set("env_id", "Thermostat-v0")
+                .set("state", List.of(21.5f, 0.5f))
+                .set("action", List.of(0.25f))
+                .set("policy_action", List.of(0.75f))
+                .set("policy_version", 9L)
+                .set("mode", new GenericData.EnumSymbol(v1.getField("mode").schema(), "SHADOW"))
+                .set("explored", false)
+                .set("clipped", false)
+                .set("control_revision", 2L)
+                .set("instance_id", "serve-0")
+                .set("event_time", TIME.toEpochMilli())
+                .build();
+        return encode(v1, old);
+    }
+
+    /** A reward as a version 1 producer writes it when it leaves terminal at its default. */
+    static byte[] rewardV1() {
+        Schema v1 = SchemaHistory.versions("Reward").get(0).schema();
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("decision_id", "machine-4:77")
+                .set("entity", "machine-4")
+                .set("reward", -0.5)
+                .set("instance_id", "serve-1")
+                .set("event_time", TIME.toEpochMilli())
+                .build();
+        return encode(v1, old);
+    }
+
+    /**
+     * Guardrails as an operator's tool that knows only the version 1 schema file writes them,
+     * setting the kill switch and leaving every other optional field at its default.
+     */
+    static byte[] controlV1() {
+        Schema v1 = SchemaHistory.versions("Control").get(0).schema();
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("loop", "thermostat-ddpg")
+                .set("revision", 5L)
+                .set("kill_switch", true)
+                .set("event_time", TIME.toEpochMilli())
+                .build();
+        return encode(v1, old);
     }
 }

@@ -3,9 +3,13 @@ package io.streamrl.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrl.schemas.avro.Control;
 import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Decision;
+import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +29,10 @@ class SchemaEvolutionTest {
     private static final String TOPIC = "streamrl.transitions";
     /** CRC-64-AVRO of the version 1 envelope schema, named io.streamrl.schemas.avro.PolicySnapshot. */
     private static final long POLICY_SNAPSHOT_V1_FINGERPRINT = 0x6F5E7E41AF933ED5L;
+    /** CRC-64-AVRO of the version 1 schemas of the serve records, in the header of every record they wrote. */
+    private static final long DECISION_V1_FINGERPRINT = 0xEFB7A1B96E5C77C4L;
+    private static final long REWARD_V1_FINGERPRINT = 0x9895B5F3B589480CL;
+    private static final long CONTROL_V1_FINGERPRINT = 0x3E1FAB7CBD04B728L;
 
     @Test
     void transitionHasTwoVersionsAndTheNewestIsTheGeneratedClass() {
@@ -44,6 +52,74 @@ class SchemaEvolutionTest {
                 .matches(v -> v.sameWireLayoutAs(EpisodeSummary.getClassSchema()));
         assertThat(RecordCodec.deadLetter().versions()).last()
                 .matches(v -> v.sameWireLayoutAs(DeadLetter.getClassSchema()));
+        assertThat(RecordCodec.decision().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(Decision.getClassSchema()));
+        assertThat(RecordCodec.reward().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(Reward.getClassSchema()));
+        assertThat(RecordCodec.control().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(Control.getClassSchema()));
+    }
+
+    @Test
+    void theServeRecordsVersionOneFingerprintsNeverChange() {
+        // Changing a version 1 file, the enum's symbols or their order included, would orphan every record it wrote.
+        assertThat(RecordCodec.decision().versions().get(0).fingerprint()).as("Decision v1")
+                .isEqualTo(DECISION_V1_FINGERPRINT);
+        assertThat(RecordCodec.reward().versions().get(0).fingerprint()).as("Reward v1")
+                .isEqualTo(REWARD_V1_FINGERPRINT);
+        assertThat(RecordCodec.control().versions().get(0).fingerprint()).as("Control v1")
+                .isEqualTo(CONTROL_V1_FINGERPRINT);
+    }
+
+    @Test
+    void aDecisionWrittenFromTheVersionOneFileReadsAsTheGeneratedClass() {
+        Decision read = RecordCodec.decision().decode("streamrl.decisions", SampleRecords.decisionV1());
+
+        assertThat(read.getDecisionId()).isEqualTo("machine-4:77");
+        assertThat(read.getEntity()).isEqualTo("machine-4");
+        assertThat(read.getEnvId()).isEqualTo("Thermostat-v0");
+        assertThat(read.getState()).containsExactly(21.5f, 0.5f);
+        assertThat(read.getAction()).containsExactly(0.25f);
+        assertThat(read.getPolicyAction()).containsExactly(0.75f);
+        assertThat(read.getLogDensity()).isNull();
+        assertThat(read.getPolicyVersion()).isEqualTo(9L);
+        assertThat(read.getMode()).isEqualTo(DecisionMode.SHADOW);
+        assertThat(read.getExplored()).isFalse();
+        assertThat(read.getClipped()).isFalse();
+        assertThat(read.getControlRevision()).isEqualTo(2L);
+        assertThat(read.getInstanceId()).isEqualTo("serve-0");
+        assertThat(read.getEventTime()).isEqualTo(SampleRecords.TIME);
+    }
+
+    @Test
+    void aRewardWrittenFromTheVersionOneFileWithoutTerminalIsNotTerminal() {
+        Reward read = RecordCodec.reward().decode("streamrl.rewards", SampleRecords.rewardV1());
+
+        assertThat(read.getDecisionId()).isEqualTo("machine-4:77");
+        assertThat(read.getEntity()).isEqualTo("machine-4");
+        assertThat(read.getReward()).isEqualTo(-0.5);
+        assertThat(read.getTerminal()).isFalse();
+        assertThat(read.getInstanceId()).isEqualTo("serve-1");
+        assertThat(read.getEventTime()).isEqualTo(SampleRecords.TIME);
+    }
+
+    @Test
+    void aControlWrittenFromTheVersionOneFileWithOnlyTheKillSwitchSetKeepsTheOtherDefaults() {
+        Control read = RecordCodec.control().decode("streamrl.control", SampleRecords.controlV1());
+
+        assertThat(read.getLoop()).isEqualTo("thermostat-ddpg");
+        assertThat(read.getRevision()).isEqualTo(5L);
+        assertThat(read.getKillSwitch()).isTrue();
+        assertThat(read.getActionLow()).isNull();
+        assertThat(read.getActionHigh()).isNull();
+        assertThat(read.getMaxChange()).isNull();
+        assertThat(read.getHoldoutShare()).isZero();
+        assertThat(read.getShadow()).isFalse();
+        assertThat(read.getPinnedVersion()).isNull();
+        assertThat(read.getFallbackAction()).isNull();
+        assertThat(read.getUpdatedBy()).isEmpty();
+        assertThat(read.getEventTime()).isEqualTo(SampleRecords.TIME);
+        assertThat(new ControlValidator().validate(read)).isEmpty();
     }
 
     @Test
@@ -164,9 +240,9 @@ class SchemaEvolutionTest {
 
     @Test
     void aMissingHistoryNamesTheResourceToAdd() {
-        assertThatThrownBy(() -> SchemaHistory.versions("Decision"))
+        assertThatThrownBy(() -> SchemaHistory.versions("Unpublished"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("io/streamrl/schemas/history/Decision-v1.avsc");
+                .hasMessageContaining("io/streamrl/schemas/history/Unpublished-v1.avsc");
     }
 
     private static Schema parseResource(String path) throws IOException {

@@ -3,9 +3,16 @@ package io.streamrl.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrl.schemas.avro.Control;
+import io.streamrl.schemas.avro.Decision;
+import io.streamrl.schemas.avro.Reward;
 import io.streamrl.schemas.avro.Transition;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +30,10 @@ class TopicsTest {
         assertThat(topics.name(Topics.DECISIONS)).isEqualTo("streamrl.decisions");
         assertThat(topics.name(Topics.REWARDS)).isEqualTo("streamrl.rewards");
         assertThat(topics.name(Topics.ROLLOUTS)).isEqualTo("streamrl.rollouts");
+        assertThat(topics.name(Topics.CONTROL)).isEqualTo("streamrl.control");
+        assertThat(topics.decisions().name()).isEqualTo("streamrl.decisions");
+        assertThat(topics.rewards().name()).isEqualTo("streamrl.rewards");
+        assertThat(topics.control().name()).isEqualTo("streamrl.control");
     }
 
     @Test
@@ -31,7 +42,8 @@ class TopicsTest {
 
         assertThat(topics.all()).extracting(TopicSpec::name).containsExactly(
                 "exp-42_pendulum.v2.transitions", "exp-42_pendulum.v2.policy",
-                "exp-42_pendulum.v2.episodes", "exp-42_pendulum.v2.dead-letter");
+                "exp-42_pendulum.v2.episodes", "exp-42_pendulum.v2.dead-letter", "exp-42_pendulum.v2.decisions",
+                "exp-42_pendulum.v2.rewards", "exp-42_pendulum.v2.control");
     }
 
     @ParameterizedTest
@@ -61,18 +73,86 @@ class TopicsTest {
 
     @Test
     void partitionCountsAreConfigurableAndRangeChecked() {
-        Topics topics = new Topics("ns", 12, 1, 3, 2);
+        Topics topics = new Topics("ns", 12, 1, 3, 2, 6);
 
         assertThat(topics.transitions().partitions()).isEqualTo(12);
         assertThat(topics.policy().partitions()).isEqualTo(1);
         assertThat(topics.episodes().partitions()).isEqualTo(3);
         assertThat(topics.deadLetter().partitions()).isEqualTo(2);
-        assertThatThrownBy(() -> new Topics("ns", 0, 1, 1, 1))
+        assertThat(topics.decisions().partitions()).isEqualTo(6);
+        assertThat(topics.rewards().partitions()).isEqualTo(6);
+        assertThatThrownBy(() -> new Topics("ns", 0, 1, 1, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transitionPartitions is 0; allowed: 1 to 1000");
-        assertThatThrownBy(() -> new Topics("ns", 4, 1001, 1, 1))
+        assertThatThrownBy(() -> new Topics("ns", 4, 1001, 1, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("policyPartitions is 1001; allowed: 1 to 1000");
+        assertThatThrownBy(() -> new Topics("ns", 4, 1, 1, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("decisionPartitions is 0; allowed: 1 to 1000");
+    }
+
+    @Test
+    void decisionsAndRewardsAreKeyedByEntityWithTheDefaultPartitionCount() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.decisions().partitions()).isEqualTo(Topics.DEFAULT_DECISION_PARTITIONS).isEqualTo(4);
+        assertThat(topics.rewards().partitions()).isEqualTo(Topics.DEFAULT_DECISION_PARTITIONS);
+        assertThat(topics.decisions().keySerde().serializer().serialize("t", "customer-17"))
+                .isEqualTo("customer-17".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRewardLandsInThePartitionOfItsDecision() {
+        // Co-partitioning for the reward join: same key bytes and same partition count on both topics.
+        Topics topics = new Topics("ns", 4, 1, 1, 1, 7);
+        TopicSpec<String, Decision> decisions = topics.decisions();
+        TopicSpec<String, Reward> rewards = topics.rewards();
+        Set<Integer> used = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            String entity = "entity-" + i;
+            int decisionPartition = defaultPartition(decisions.keySerde().serializer().serialize(decisions.name(), entity),
+                    decisions.partitions());
+            int rewardPartition = defaultPartition(rewards.keySerde().serializer().serialize(rewards.name(), entity),
+                    rewards.partitions());
+
+            assertThat(rewardPartition).as(entity).isEqualTo(decisionPartition);
+            used.add(decisionPartition);
+        }
+        assertThat(used).as("entities spread over every partition").hasSize(7);
+    }
+
+    @Test
+    void theControlTopicIsOnePartitionCompactedLikeThePolicyTopic() {
+        TopicSpec<String, Control> control = Topics.defaults().control();
+
+        assertThat(control.partitions()).isEqualTo(Topics.CONTROL_PARTITIONS).isEqualTo(1);
+        assertThat(new Topics("ns", 12, 3, 3, 3, 12).control().partitions()).isEqualTo(1);
+        assertThat(control.configs()).containsEntry("cleanup.policy", "compact")
+                .containsEntry("min.compaction.lag.ms", "0")
+                .containsEntry("segment.ms", "60000");
+        assertThat(control.keySerde().serializer().serialize(control.name(), "pricing-td3"))
+                .isEqualTo("pricing-td3".getBytes(StandardCharsets.UTF_8));
+        assertThat(control.newTopic().configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void serveTopicSpecsDecodeTheirOwnRecords() {
+        Topics topics = Topics.of("demo");
+
+        assertThat(topics.decisions().decodeValue(
+                topics.decisions().valueSerde().serializer().serialize("demo.decisions", SampleRecords.decision())))
+                .isEqualTo(SampleRecords.decision());
+        assertThat(topics.rewards().decodeValue(
+                topics.rewards().valueSerde().serializer().serialize("demo.rewards", SampleRecords.reward())))
+                .isEqualTo(SampleRecords.reward());
+        assertThat(topics.control().decodeValue(
+                topics.control().valueSerde().serializer().serialize("demo.control", SampleRecords.control())))
+                .isEqualTo(SampleRecords.control());
+        assertThatThrownBy(() -> topics.rewards().decodeValue(RecordCodec.decision().encode(SampleRecords.decision())))
+                .isInstanceOf(RecordDecodingException.class)
+                .hasMessageContaining("'demo.rewards'")
+                .hasMessageContaining("io.streamrl.schemas.avro.Reward");
     }
 
     @Test
@@ -100,6 +180,8 @@ class TopicsTest {
         assertThat(topics.transitions().configs()).containsEntry("cleanup.policy", "delete");
         assertThat(topics.episodes().configs()).containsEntry("cleanup.policy", "delete");
         assertThat(topics.deadLetter().configs()).containsEntry("cleanup.policy", "delete");
+        assertThat(topics.decisions().configs()).containsEntry("cleanup.policy", "delete");
+        assertThat(topics.rewards().configs()).containsEntry("cleanup.policy", "delete");
     }
 
     @Test
@@ -137,5 +219,10 @@ class TopicsTest {
     void illegalSuffixesAreRejected() {
         assertThatThrownBy(() -> Topics.defaults().name("bad suffix"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("suffix");
+    }
+
+    /** The partition Kafka's default partitioner picks for a keyed record. */
+    private static int defaultPartition(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 }
