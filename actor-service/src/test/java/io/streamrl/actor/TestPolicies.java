@@ -6,24 +6,24 @@ import io.streamrl.core.policy.PolicySnapshot;
 import java.util.SplittableRandom;
 
 /** Small deterministic policies for Pendulum-v1 (3 observations, 1 action in [-2, 2]). */
-final class TestPolicies {
+public final class TestPolicies {
 
-    static final String PENDULUM = "Pendulum-v1";
+    public static final String PENDULUM = "Pendulum-v1";
 
     private TestPolicies() {
     }
 
     /** A {@code 3-8-1} tanh policy whose weights are drawn from {@code version} (so versions act differently). */
-    static PolicySnapshot pendulum(String name, long version) {
+    public static PolicySnapshot pendulum(String name, long version) {
         return snapshot(name, version, new int[] {3, 8, 1}, new double[] {-2}, new double[] {2}, 0.5);
     }
 
     /** As {@link #pendulum}, with weights so small that the policy's action stays near 0 (no clipping of noise). */
-    static PolicySnapshot quietPendulum(String name, long version) {
+    public static PolicySnapshot quietPendulum(String name, long version) {
         return snapshot(name, version, new int[] {3, 8, 1}, new double[] {-2}, new double[] {2}, 0.01);
     }
 
-    static PolicySnapshot snapshot(String name, long version, int[] sizes, double[] low, double[] high,
+    public static PolicySnapshot snapshot(String name, long version, int[] sizes, double[] low, double[] high,
                                    double weightScale) {
         int count = 0;
         for (int l = 1; l < sizes.length; l++) {

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             LearnerCommand.class,
             ActorCommand.class,
+            ServeCommand.class,
+            ControlCommand.class,
             BrokerCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,

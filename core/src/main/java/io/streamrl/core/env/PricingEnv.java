@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
  *
  * <p>Each day {@code t = 0 .. 364}:
  * <ul>
- *   <li>action {@code a} in [-1, 1] (raw values are clipped) sets the price
- *       {@code p = 1 + (a + 1) / 2 * 19}, so 1 … 20;</li>
+ *   <li>the action is the price {@code p} itself, in [1, 20] (raw values are clipped). A
+ *       learner's normalised action {@code a} in [-1, 1] maps onto it affinely,
+ *       {@code p = 1 + (a + 1) / 2 * 19} ({@link #priceFor}), which is what the engine's action
+ *       scaling does with these bounds; so a decision API answers in prices;</li>
  *   <li>units sold ~ Poisson({@code lambda}) with
  *       {@code lambda = 100 m (1 + 0.2 sin(2 pi (t mod 7) / 7)) exp(-2 p / c)};</li>
  *   <li>reward {@code (p - 4) units / 100} (unit cost 4; the scale keeps returns O(1) per
@@ -64,7 +66,7 @@ public final class PricingEnv implements Env {
 
     /** No reward threshold: progress is measured as the share of optimal profit. */
     static final EnvSpec SPEC = new EnvSpec(ID, 4,
-            new ActionSpace.Box(new double[] {-1.0}, new double[] {1.0}), EPISODE_DAYS, Double.NaN);
+            new ActionSpace.Box(new double[] {MIN_PRICE}, new double[] {MAX_PRICE}), EPISODE_DAYS, Double.NaN);
 
     private final SplittableRandom random;
     private final EpisodeClock clock = new EpisodeClock(ID, SPEC.maxEpisodeSteps());
@@ -100,8 +102,8 @@ public final class PricingEnv implements Env {
         double m = demandLevel;
         double c = competitorPrice;
 
-        // 1. price from the (clipped) action
-        double price = priceFor(a);
+        // 1. the price: the (clipped) action
+        double price = clip(a, MIN_PRICE, MAX_PRICE);
         // 2. expected demand at that price today
         double lambda = demandRate(price, m, c, day);
         // 3. units sold
@@ -176,7 +178,10 @@ public final class PricingEnv implements Env {
         return lastStep;
     }
 
-    /** The price an action sets: {@code a} clipped to [-1, 1], mapped affinely onto [1, 20]. */
+    /**
+     * The price a normalised action sets: {@code a} clipped to [-1, 1], mapped affinely onto
+     * [1, 20] (DESIGN.md's formula; the engine's {@code ActionScaling} computes the same).
+     */
     public static double priceFor(double action) {
         double a = clip(action, -1.0, 1.0);
         return MIN_PRICE + (a + 1) / 2 * (MAX_PRICE - MIN_PRICE);

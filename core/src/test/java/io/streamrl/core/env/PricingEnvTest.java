@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamrl.core.policy.ActionScaling;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +34,13 @@ class PricingEnvTest {
     @CsvSource({"-1, 1", "1, 20", "0, 10.5", "0.5, 15.25", "-0.5, 5.75", "-3, 1", "7, 20"})
     void actionMapsAffinelyOntoOneToTwentyAndIsClipped(double action, double price) {
         assertThat(PricingEnv.priceFor(action)).isCloseTo(price, within(1e-12));
+        if (Math.abs(action) <= 1) {
+            // The engine's scaling onto the env's bounds is the same map.
+            assertThat(ActionScaling.toEnvironment(new float[] {(float) action}, new double[] {1}, new double[] {20})[0])
+                    .isCloseTo(price, within(1e-12));
+        }
         PricingEnv env = started(1);
-        env.step(new double[] {action});
+        env.step(new double[] {PricingEnv.priceFor(action)});
         assertThat(env.lastStep().price()).isCloseTo(price, within(1e-12));
     }
 
@@ -45,7 +51,7 @@ class PricingEnvTest {
         int day = 2;
         PricingEnv env = started(2);
         env.setState(new double[] {m, c, day});
-        env.step(new double[] {0.0});
+        env.step(new double[] {PricingEnv.priceFor(0.0)});
         PricingStep step = env.lastStep();
 
         assertThat(step.optimalPrice()).isCloseTo(4 + c / 2, within(1e-12));
@@ -84,7 +90,7 @@ class PricingEnvTest {
         int day = 5;
         PricingEnv env = started(3);
         env.setState(new double[] {m, c, day});
-        StepResult result = env.step(new double[] {0.6});
+        StepResult result = env.step(new double[] {PricingEnv.priceFor(0.6)});
         PricingStep step = env.lastStep();
         double price = 1 + (0.6 + 1) / 2 * 19;
 
@@ -122,7 +128,7 @@ class PricingEnvTest {
                 env.reset();
             }
             env.setState(new double[] {m, c, day});
-            env.step(new double[] {action});
+            env.step(new double[] {PricingEnv.priceFor(action)});
             PricingStep step = env.lastStep();
             assertThat(step.demandRate()).isCloseTo(lambda, within(1e-12 * lambda));
             sum += step.units();
@@ -151,7 +157,7 @@ class PricingEnvTest {
             }
             boolean nearCeiling = i % 2 == 1;
             env.setState(new double[] {Math.exp(logM), nearCeiling ? 15.0 : 10.0, 4});
-            env.step(new double[] {0.0});
+            env.step(new double[] {PricingEnv.priceFor(0.0)});
             double[] next = env.state();
             assertThat(next[2]).isEqualTo(5.0);
             double y = Math.log(next[0]);
@@ -199,7 +205,7 @@ class PricingEnvTest {
         SplittableRandom policy = new SplittableRandom(6);
         env.reset();
         for (int step = 1; step <= 365; step++) {
-            StepResult result = env.step(new double[] {policy.nextDouble(-1, 1)});
+            StepResult result = env.step(new double[] {PricingEnv.priceFor(policy.nextDouble(-1, 1))});
             assertThat(result.terminated()).isFalse();
             assertThat(result.truncated()).as("truncated at step %d", step).isEqualTo(step == 365);
             assertThat(env.lastStep().day()).isEqualTo(step - 1);
@@ -209,7 +215,7 @@ class PricingEnvTest {
             assertThat(result.observation()[1]).isEqualTo((float) (c / 10));
         }
         assertThat(env.state()[2]).isEqualTo(365.0);
-        assertThatThrownBy(() -> env.step(new double[] {0.0}))
+        assertThatThrownBy(() -> env.step(new double[] {PricingEnv.priceFor(0.0)}))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("truncated at step 365");
     }
@@ -220,8 +226,8 @@ class PricingEnvTest {
         PricingEnv b = started(9);
         for (int i = 0; i < 365; i++) {
             double action = Math.sin(i);
-            StepResult ra = a.step(new double[] {action});
-            StepResult rb = b.step(new double[] {action});
+            StepResult ra = a.step(new double[] {PricingEnv.priceFor(action)});
+            StepResult rb = b.step(new double[] {PricingEnv.priceFor(action)});
             assertThat(rb.reward()).isEqualTo(ra.reward());
             assertThat(rb.observation()).containsExactly(ra.observation());
         }
@@ -231,7 +237,7 @@ class PricingEnvTest {
     void lastStepNeedsAStepInTheCurrentEpisode() {
         PricingEnv env = started(7);
         assertThatThrownBy(env::lastStep).isInstanceOf(IllegalStateException.class).hasMessageContaining("step()");
-        env.step(new double[] {0.0});
+        env.step(new double[] {PricingEnv.priceFor(0.0)});
         assertThat(env.lastStep().day()).isZero();
         env.reset();
         assertThatThrownBy(env::lastStep).isInstanceOf(IllegalStateException.class);
@@ -248,5 +254,15 @@ class PricingEnvTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("day must be a whole number");
         assertThatThrownBy(() -> env.setState(new double[] {1.0, 10, -1}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("day must be a whole number");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.5, 1", "25, 20", "7.25, 7.25"})
+    void theActionIsThePriceClippedToOneToTwenty(double action, double price) {
+        PricingEnv env = started(1);
+        env.step(new double[] {action});
+        assertThat(env.lastStep().price()).isEqualTo(price);
+        assertThat(((ActionSpace.Box) env.spec().actionSpace()).low()).containsExactly(1.0);
+        assertThat(((ActionSpace.Box) env.spec().actionSpace()).high()).containsExactly(20.0);
     }
 }
