@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** Publishing policies and reading topics back in integration tests. */
-final class KafkaTestSupport {
+/** Publishing policies and reading topics back in integration tests (also of the serve package). */
+public final class KafkaTestSupport {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -27,12 +27,12 @@ final class KafkaTestSupport {
     }
 
     /** Publishes a sealed snapshot under its name and waits for the acknowledgement. */
-    static void publish(KafkaSettings settings, PolicySnapshot snapshot) {
+    public static void publish(KafkaSettings settings, PolicySnapshot snapshot) {
         publish(settings, snapshot.name(), PolicyEnvelopes.seal(snapshot));
     }
 
     /** Publishes any envelope under {@code key} and waits for the acknowledgement. */
-    static void publish(KafkaSettings settings, String key, PolicyEnvelope envelope) {
+    public static void publish(KafkaSettings settings, String key, PolicyEnvelope envelope) {
         TopicSpec<String, PolicyEnvelope> topic = settings.topics().policy();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producer("test-policy-publisher"))) {
             producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
@@ -43,7 +43,7 @@ final class KafkaTestSupport {
     }
 
     /** Every record of the topic, decoded, in offset order per partition (partitions one after another). */
-    static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(KafkaSettings settings,
+    public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(KafkaSettings settings,
                                                                               TopicSpec<String, V> topic) {
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer("test-reader", null))) {
@@ -72,7 +72,7 @@ final class KafkaTestSupport {
         return out;
     }
 
-    static <V extends SpecificRecord> List<V> values(List<ConsumerRecord<String, V>> records) {
+    public static <V extends SpecificRecord> List<V> values(List<ConsumerRecord<String, V>> records) {
         return records.stream().map(ConsumerRecord::value).toList();
     }
 }

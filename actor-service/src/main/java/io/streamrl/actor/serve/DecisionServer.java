@@ -1,6 +1,8 @@
 package io.streamrl.actor.serve;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -50,7 +53,10 @@ public final class DecisionServer implements AutoCloseable {
     private final DecisionLog decisions;
     private final Supplier<PolicyStatus> policyStatus;
     private final PrometheusMeterRegistry registry;
-    private final ObjectMapper json = new ObjectMapper();
+    // Refuses what it would otherwise half-read: content after the object, a field given twice.
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> modes = new ConcurrentHashMap<>();
     private final Counter clipped;
@@ -149,6 +155,11 @@ public final class DecisionServer implements AutoCloseable {
                 reply = Reply.error(500, null, "internal error: " + e);
             }
             response.setStatus(reply.status);
+            if (reply.status == 404 || reply.status == 405 || reply.status == 413) {
+                // The body was not read (all of it): the connection cannot carry the client's next request, and
+                // a client that is not told reuses it and loses that request.
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType);
             Content.Sink.write(response, true, reply.body, callback);
             timer(endpoint, reply.status).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
