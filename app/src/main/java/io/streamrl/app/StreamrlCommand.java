@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ControlCommand.class,
             BrokerCommand.class,
             BenchCommand.class,
+            LoadgenCommand.class,
             CommandLine.HelpCommand.class,
         })
 final class StreamrlCommand {
