@@ -101,7 +101,7 @@ public final class LoadGenerator {
     /** Longest wait for in-flight answers after a {@link #stop()}. */
     private static final Duration STOPPED_DRAIN = Duration.ofSeconds(5);
     /** Most threads of the HTTP client (selector, reading, and completing answers: parsing, stepping, rewards). */
-    private static final int HTTP_THREADS = 8;
+    private static final int HTTP_THREADS = 4;
     /** Largest answer body kept; the decision API's are a few hundred bytes. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final int EXAMPLE_CHARS = 200;
