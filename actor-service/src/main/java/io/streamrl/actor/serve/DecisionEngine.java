@@ -127,10 +127,18 @@ public final class DecisionEngine {
             // The density of the noisy action no longer describes the answered one.
             logDensity = null;
         }
-        lastActions.put(entity, guarded);
         return new DecisionResult(DecisionIds.create(entity, uniqueId, random), entity, state.clone(), guarded,
                 policyAction, logDensity, policy.map(PolicySnapshot::version).orElse(-1L), mode, explored, clipped,
                 g.revision(), clock.instant());
+    }
+
+    /**
+     * Records that {@code decision} was answered, so that {@code max-change} bounds the entity's next
+     * action by this one. Called only once the decision log took it: a decision refused with 503
+     * was never acted on and must not move the bound.
+     */
+    public void answered(DecisionResult decision) {
+        lastActions.put(decision.entity(), decision.action());
     }
 
     private BehaviourAction deterministic(PolicySnapshot snapshot, float[] state) {

@@ -213,6 +213,7 @@ public final class DecisionServer implements AutoCloseable {
         }
         DecisionResult d = engine.decide(entity, state, unique, explore);
         decisions.decided(d);
+        engine.answered(d);
         modes.computeIfAbsent(d.mode().name(), m -> Counter.builder("serve.decisions")
                 .description("answered decisions by who answered").tag("mode", m.toLowerCase(Locale.ROOT))
                 .register(registry)).increment();
