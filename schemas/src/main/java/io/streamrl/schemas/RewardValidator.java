@@ -18,6 +18,9 @@ public final class RewardValidator implements RecordValidator<Reward> {
         problems.requireFinite("reward", r.getReward());
         problems.requireText("instance_id", r.getInstanceId());
         problems.requirePresent("event_time", r.getEventTime());
+        if (r.getRewardId() != null) {
+            problems.requireText("reward_id", r.getRewardId());
+        }
         return problems.list();
     }
 }

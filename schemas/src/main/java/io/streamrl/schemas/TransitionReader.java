@@ -1,5 +1,6 @@
 package io.streamrl.schemas;
 
+import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,11 +30,12 @@ import java.util.Arrays;
 public final class TransitionReader {
 
     /** The version whose layout {@link #readCurrent} implements. */
-    private static final int LAYOUT_VERSION = 2;
+    private static final int LAYOUT_VERSION = 3;
     /** The longest array Avro's own decoder accepts (its SystemLimitException), checked in the same order. */
     private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** Shared by every empty array read: a zero-length array cannot be written to. */
     private static final float[] NO_FLOATS = new float[0];
+    private static final JoinResult[] JOIN_RESULTS = JoinResult.values();
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
@@ -107,6 +109,31 @@ public final class TransitionReader {
             case 1 -> readString(null);
             default -> throw new IOException("decision_id union branch " + branch + " does not exist (the union has 2)");
         };
+        branch = readInt(); // log_density: union {null, double}
+        into.logDensity = switch (branch) {
+            case 0 -> Double.NaN;
+            case 1 -> readDouble();
+            default -> throw new IOException("log_density union branch " + branch + " does not exist (the union has 2)");
+        };
+        branch = readInt(); // join: union {null, JoinOutcome}
+        switch (branch) {
+            case 0 -> {
+                into.joinResult = null;
+                into.joinRewardCount = 0;
+                into.joinWaitMillis = 0;
+            }
+            case 1 -> {
+                int symbol = readInt();
+                if (symbol < 0 || symbol >= JOIN_RESULTS.length) {
+                    throw new IOException("join.result enum index " + symbol + " does not exist (the enum has "
+                            + JOIN_RESULTS.length + ")");
+                }
+                into.joinResult = JOIN_RESULTS[symbol];
+                into.joinRewardCount = readInt();
+                into.joinWaitMillis = readLong();
+            }
+            default -> throw new IOException("join union branch " + branch + " does not exist (the union has 2)");
+        }
     }
 
     /** Avro long: zig-zag, then a little-endian base-128 varint of at most 10 bytes. */
@@ -243,6 +270,10 @@ public final class TransitionReader {
         private float[] explorationNoise = NO_FLOATS;
         private long eventTimeMillis;
         private String decisionId;
+        private double logDensity = Double.NaN;
+        private JoinResult joinResult;
+        private int joinRewardCount;
+        private long joinWaitMillis;
 
         @Override
         public String actorId() {
@@ -312,6 +343,26 @@ public final class TransitionReader {
         @Override
         public String decisionId() {
             return decisionId;
+        }
+
+        @Override
+        public double logDensity() {
+            return logDensity;
+        }
+
+        @Override
+        public JoinResult joinResult() {
+            return joinResult;
+        }
+
+        @Override
+        public int joinRewardCount() {
+            return joinRewardCount;
+        }
+
+        @Override
+        public long joinWaitMillis() {
+            return joinWaitMillis;
         }
     }
 }

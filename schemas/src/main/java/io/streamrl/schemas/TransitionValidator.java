@@ -38,6 +38,13 @@ public final class TransitionValidator implements RecordValidator<Transition> {
         if (t.decisionId() != null) {
             problems.requireText("decision_id", t.decisionId());
         }
+        if (Double.isInfinite(t.logDensity())) {
+            problems.add("log_density is " + t.logDensity() + "; allowed: a finite number, or null");
+        }
+        if (t.joinResult() != null) {
+            problems.requireAtLeast("join.reward_count", t.joinRewardCount(), 0);
+            problems.requireAtLeast("join.wait_ms", t.joinWaitMillis(), 0);
+        }
         return problems.list();
     }
 

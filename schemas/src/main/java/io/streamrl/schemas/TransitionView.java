@@ -1,5 +1,6 @@
 package io.streamrl.schemas;
 
+import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
 
 /**
@@ -39,4 +40,16 @@ public interface TransitionView {
 
     /** Null when the transition is not tied to a decision. */
     String decisionId();
+
+    /** Behaviour log-density of the action; {@code NaN} when the record has none. */
+    double logDensity();
+
+    /** The reward join's outcome; null when the transition did not come from the join. */
+    JoinResult joinResult();
+
+    /** Distinct rewards the join combined; 0 when {@link #joinResult()} is null or DEFAULTED. */
+    int joinRewardCount();
+
+    /** Milliseconds from the decision to its first reward (or the end of the wait); 0 without a join. */
+    long joinWaitMillis();
 }

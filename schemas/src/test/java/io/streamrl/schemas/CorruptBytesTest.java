@@ -105,7 +105,7 @@ class CorruptBytesTest {
         byte[] bytes = Arrays.copyOf(valid, 11);
         bytes[10] = 0x01; // zig-zag -1 as the length of actor_id
 
-        assertFailure(bytes, Kind.MALFORMED, "not a version 2 record");
+        assertFailure(bytes, Kind.MALFORMED, "not a version 3 record");
     }
 
     @Test

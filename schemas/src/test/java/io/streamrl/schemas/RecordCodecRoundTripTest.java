@@ -39,7 +39,7 @@ class RecordCodecRoundTripTest {
 
     @Test
     void transitionWithoutDecisionIdOrNoiseSurvives() {
-        Transition sent = Transition.newBuilder(SampleRecords.transition())
+        Transition sent = SampleRecords.transitionBuilder()
                 .setDecisionId(null).setExplorationNoise(List.of()).setPolicyVersion(-1).build();
         Transition received = roundTrip(AvroSerde.transition(), sent);
 

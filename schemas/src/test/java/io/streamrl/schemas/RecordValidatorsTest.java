@@ -409,6 +409,6 @@ class RecordValidatorsTest {
     }
 
     private static Transition.Builder transition() {
-        return Transition.newBuilder(SampleRecords.transition());
+        return SampleRecords.transitionBuilder();
     }
 }

@@ -7,6 +7,8 @@ import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.JoinOutcome;
+import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +34,15 @@ final class SampleRecords {
     private SampleRecords() {}
 
     static Transition transition() {
+        return transitionBuilder().build();
+    }
+
+    /**
+     * A fresh builder holding {@link #transition()}'s values. Tests start from it instead of
+     * {@code Transition.newBuilder(transition())}: Avro's copying builder deep-copies the nested
+     * {@code JoinOutcome} through a data model that needs the JVM-wide class allowlist (AVRO-4189).
+     */
+    static Transition.Builder transitionBuilder() {
         return Transition.newBuilder()
                 .setActorId("actor-7")
                 .setEnvId("Pendulum-v1")
@@ -47,7 +58,8 @@ final class SampleRecords {
                 .setExplorationNoise(List.of(0.125f))
                 .setEventTime(TIME)
                 .setDecisionId("decision-99")
-                .build();
+                .setLogDensity(-0.75)
+                .setJoin(JoinOutcome.newBuilder().setResult(JoinResult.JOINED).setRewardCount(2).setWaitMs(1_500).build());
     }
 
     /** A Transition written with schema version 1 (no decision_id), as single-object bytes. */

@@ -35,13 +35,14 @@ class SchemaEvolutionTest {
     private static final long CONTROL_V1_FINGERPRINT = 0x3E1FAB7CBD04B728L;
 
     @Test
-    void transitionHasTwoVersionsAndTheNewestIsTheGeneratedClass() {
+    void transitionHasThreeVersionsAndTheNewestIsTheGeneratedClass() {
         List<SchemaVersion> versions = RecordCodec.transition().versions();
 
-        assertThat(versions).extracting(SchemaVersion::version).containsExactly(1, 2);
+        assertThat(versions).extracting(SchemaVersion::version).containsExactly(1, 2, 3);
         assertThat(versions.get(0).schema().getField("decision_id")).isNull();
-        assertThat(versions.get(1).sameWireLayoutAs(Transition.getClassSchema())).isTrue();
-        assertThat(versions.get(0).fingerprint()).isNotEqualTo(versions.get(1).fingerprint());
+        assertThat(versions.get(1).schema().getField("join")).isNull();
+        assertThat(versions.get(2).sameWireLayoutAs(Transition.getClassSchema())).isTrue();
+        assertThat(versions.stream().map(SchemaVersion::fingerprint).distinct()).hasSize(3);
     }
 
     @Test
@@ -191,9 +192,9 @@ class SchemaEvolutionTest {
     void aCurrentRecordIsReadableByReadersThatKnowOnlyTheCurrentSchema() throws IOException {
         Transition sent = SampleRecords.transition();
         byte[] encoded = RecordCodec.transition().encode(sent);
-        Schema current = parseResource("/io/streamrl/schemas/history/Transition-v2.avsc");
+        Schema current = parseResource("/io/streamrl/schemas/history/Transition-v3.avsc");
         RecordCodec<Transition> currentOnly = new RecordCodec<>(Transition.class,
-                List.of(SchemaHistory.versions("Transition").get(1)));
+                List.of(SchemaHistory.versions("Transition").get(2)));
 
         GenericRecord generic = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), current).decode(encoded);
 
@@ -220,7 +221,7 @@ class SchemaEvolutionTest {
         String retyped = v1Json.replace("{\"name\": \"step\", \"type\": \"int\"", "{\"name\": \"step\", \"type\": \"string\"");
         assertThat(retyped).isNotEqualTo(v1Json);
         List<SchemaVersion> history = List.of(new SchemaVersion(1, new Schema.Parser().parse(retyped)),
-                SchemaHistory.versions("Transition").get(1));
+                SchemaHistory.versions("Transition").get(1), SchemaHistory.versions("Transition").get(2));
 
         assertThatThrownBy(() -> new RecordCodec<>(Transition.class, history))
                 .isInstanceOf(IllegalStateException.class)
@@ -230,8 +231,8 @@ class SchemaEvolutionTest {
 
     @Test
     void aCodecRefusesTwoVersionsWithTheSameWireLayout() {
-        SchemaVersion v2 = SchemaHistory.versions("Transition").get(1);
-        List<SchemaVersion> history = List.of(new SchemaVersion(1, v2.schema()), new SchemaVersion(2, v2.schema()));
+        SchemaVersion current = SchemaHistory.versions("Transition").get(2);
+        List<SchemaVersion> history = List.of(new SchemaVersion(1, current.schema()), new SchemaVersion(2, current.schema()));
 
         assertThatThrownBy(() -> new RecordCodec<>(Transition.class, history))
                 .isInstanceOf(IllegalStateException.class)

@@ -3,6 +3,8 @@ package io.streamrl.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrl.schemas.avro.JoinOutcome;
+import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +75,7 @@ class TransitionReaderTest {
     /** Avro lets a writer split an array into blocks, a negative count announcing the block's byte size. */
     @Test
     void readsArraysSplitIntoBlocks() {
-        Transition t = Transition.newBuilder(SampleRecords.transition())
+        Transition t = SampleRecords.transitionBuilder()
                 .setActorId("a").setEnvId("Pendulum-v1").setEpisode(0).setStep(1)
                 .setObservation(List.of(1.5f, -2.5f, 3.5f)).build();
         byte[] single = codec.encode(t);
@@ -144,7 +146,7 @@ class TransitionReaderTest {
     @Test
     void theValidatorGivesTheSameVerdictOnBothForms() {
         TransitionValidator validator = new TransitionValidator();
-        Transition bad = Transition.newBuilder(SampleRecords.transition())
+        Transition bad = SampleRecords.transitionBuilder()
                 .setReward(Double.NaN).setNextObservation(List.of(1f, 2f)).build();
         List<String> fromRecord = validator.validate(bad);
         List<String> fromFields = validator.validate(new TransitionReader(TOPIC).read(codec.encode(bad)));
@@ -166,6 +168,10 @@ class TransitionReaderTest {
         assertThat(a.explorationNoise()).isEqualTo(b.explorationNoise());
         assertThat(a.eventTimeMillis()).isEqualTo(b.eventTimeMillis());
         assertThat(a.decisionId()).isEqualTo(b.decisionId());
+        assertThat(Double.doubleToLongBits(a.logDensity())).isEqualTo(Double.doubleToLongBits(b.logDensity()));
+        assertThat(a.joinResult()).isEqualTo(b.joinResult());
+        assertThat(a.joinRewardCount()).isEqualTo(b.joinRewardCount());
+        assertThat(a.joinWaitMillis()).isEqualTo(b.joinWaitMillis());
     }
 
     private static Transition randomTransition(SplittableRandom r, int i) {
@@ -186,6 +192,10 @@ class TransitionReaderTest {
                 .setExplorationNoise(r.nextBoolean() ? List.of() : floats(r, act))
                 .setEventTime(SampleRecords.TIME.plusMillis(i))
                 .setDecisionId(r.nextBoolean() ? null : "decision-" + i)
+                .setLogDensity(r.nextBoolean() ? null : r.nextDouble(-5, 2))
+                .setJoin(r.nextBoolean() ? null : JoinOutcome.newBuilder()
+                        .setResult(r.nextBoolean() ? JoinResult.JOINED : JoinResult.DEFAULTED)
+                        .setRewardCount(r.nextInt(4)).setWaitMs(r.nextLong(1L << 35)).build())
                 .build();
     }
 
