@@ -1,8 +1,8 @@
 package io.streamrl.learner;
 
+import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.avro.DeadLetter;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -35,16 +35,8 @@ final class DeadLetterPublisher {
 
     /** Called from the ingest thread only. */
     void publish(ConsumerRecord<byte[], byte[]> rejected, Exception reason) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setOriginalTopic(rejected.topic())
-                .setOriginalPartition(rejected.partition())
-                .setOriginalOffset(rejected.offset())
-                .setOriginalKey(rejected.key() == null ? null : ByteBuffer.wrap(rejected.key()))
-                .setOriginalValue(rejected.value() == null ? null : ByteBuffer.wrap(rejected.value()))
-                .setReason(String.valueOf(reason.getMessage()))
-                .setErrorClass(reason.getClass().getName())
-                .setFailedAt(clock.instant())
-                .build();
+        DeadLetter letter = DeadLetters.of(rejected.topic(), rejected.partition(), rejected.offset(), rejected.key(),
+                rejected.value(), reason, clock.instant());
         byte[] value = topic.valueSerde().codec().encode(topic.name(), letter);
         producer.send(new ProducerRecord<>(topic.name(), rejected.key(), value), (metadata, error) -> {
             if (error != null) {

@@ -50,6 +50,7 @@ public record Topics(
     public static final String DEAD_LETTER = "dead-letter";
     public static final String DECISIONS = "decisions";
     public static final String REWARDS = "rewards";
+    public static final String LATE_REWARDS = "late-rewards";
     public static final String ROLLOUTS = "rollouts";
     public static final String CONTROL = "control";
 
@@ -66,7 +67,7 @@ public record Topics(
     private static final int MAX_TOPIC_NAME_LENGTH = 249;
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final int LONGEST_SUFFIX = List.of(TRANSITIONS, POLICY, EPISODES, DEAD_LETTER, DECISIONS,
-            REWARDS, ROLLOUTS, CONTROL).stream().mapToInt(String::length).max().orElseThrow();
+            REWARDS, LATE_REWARDS, ROLLOUTS, CONTROL).stream().mapToInt(String::length).max().orElseThrow();
     /** Longest namespace that still leaves room for {@code .<suffix>} in a 249-character name. */
     public static final int MAX_NAMESPACE_LENGTH = MAX_TOPIC_NAME_LENGTH - 1 - LONGEST_SUFFIX;
 
@@ -151,6 +152,16 @@ public record Topics(
     }
 
     /**
+     * Rewards the reward join did not learn from: those that came after their decision's reward
+     * wait, and orphans whose decision never arrived. Each carries a {@code streamrl.reason}
+     * header ({@code late} or {@code orphaned}); keyed and partitioned like {@link #rewards()}.
+     */
+    public TopicSpec<String, Reward> lateRewards() {
+        return new TopicSpec<>(name(LATE_REWARDS), Serdes.String(), AvroSerde.reward(), decisionPartitions,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+    }
+
+    /**
      * The compacted control topic: guardrails keyed by loop (policy name), compacted like the
      * policy topic so that a serve instance starting up reads only the revision in force per loop.
      */
@@ -161,7 +172,8 @@ public record Topics(
 
     /** The topics this build defines a value type for, e.g. to create them all at start-up. */
     public List<TopicSpec<?, ?>> all() {
-        return List.of(transitions(), policy(), episodes(), deadLetter(), decisions(), rewards(), control());
+        return List.of(transitions(), policy(), episodes(), deadLetter(), decisions(), rewards(), lateRewards(),
+                control());
     }
 
     /**
