@@ -57,6 +57,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the exploration noise and decision ids (default: from the time).")
     Long seed;
 
+    @Option(names = "--join", description = "Run the reward join inside this instance too (see 'streamrl join';"
+            + " its options apply).")
+    boolean runJoin;
+
+    @Mixin
+    JoinOptions join;
+
     @Option(names = "--threads", defaultValue = "" + ServeConfig.DEFAULT_THREADS,
             description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -70,7 +77,9 @@ final class ServeCommand implements Callable<Integer> {
                 seed != null ? seed : clock.millis(), threads);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ServeService service = ServeService.start(config, kafka.settings(), clock);
+        ServeService.EmbeddedJoin embeddedJoin = runJoin
+                ? new ServeService.EmbeddedJoin(join.config(), join.stateDir(kafka.settings(), id)) : null;
+        try (ServeService service = ServeService.start(config, kafka.settings(), clock, embeddedJoin);
              GracefulStop stop = new GracefulStop("serve", () -> {
                  service.close();
                  stopped.countDown();

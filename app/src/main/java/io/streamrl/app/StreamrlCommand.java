@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             LearnerCommand.class,
             ActorCommand.class,
             ServeCommand.class,
+            JoinCommand.class,
             ControlCommand.class,
             BrokerCommand.class,
             BenchCommand.class,

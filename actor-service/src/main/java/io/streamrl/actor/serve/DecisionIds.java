@@ -42,8 +42,13 @@ public final class DecisionIds {
 
     /** Why a caller's own id is not acceptable, or null when it is. */
     public static String uniqueProblem(String unique) {
-        return unique != null && UNIQUE.matcher(unique).matches() ? null
-                : "decision_id must be 1 to " + MAX_UNIQUE_LENGTH + " characters from [A-Za-z0-9_-]";
+        return idProblem("decision_id", unique);
+    }
+
+    /** Why a caller's id for field {@code field} (a decision's unique part, a reward id) is not acceptable, or null. */
+    public static String idProblem(String field, String id) {
+        return id != null && UNIQUE.matcher(id).matches() ? null
+                : field + " must be 1 to " + MAX_UNIQUE_LENGTH + " characters from [A-Za-z0-9_-]";
     }
 
     /** The id of a new decision for {@code entity}: the caller's {@code unique} part, or a random one. */

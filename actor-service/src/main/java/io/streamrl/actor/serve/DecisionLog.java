@@ -18,9 +18,11 @@ public interface DecisionLog {
     /**
      * Records a reward for {@code decisionId}, whose entity is {@code entity}.
      *
+     * @param rewardId the caller's id for the reward, so that the join counts a repeat once; may be null
+     *
      * @throws DecisionEngine.Unavailable when the log cannot take records now
      */
-    void rewarded(String decisionId, String entity, double reward, boolean terminal);
+    void rewarded(String decisionId, String entity, double reward, boolean terminal, String rewardId);
 
     /** Why the log cannot take records now, or null when it can. */
     String unavailableReason();

@@ -47,7 +47,7 @@ public final class DecisionServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionServer.class);
     private static final Set<String> DECISION_FIELDS = Set.of("entity", "state", "decision_id", "explore");
-    private static final Set<String> REWARD_FIELDS = Set.of("decision_id", "reward", "terminal");
+    private static final Set<String> REWARD_FIELDS = Set.of("decision_id", "reward", "terminal", "reward_id");
 
     private final DecisionEngine engine;
     private final DecisionLog decisions;
@@ -253,11 +253,15 @@ public final class DecisionServer implements AutoCloseable {
         }
         double reward = finite(body.get("reward"), "reward", true);
         boolean terminal = bool(body, "terminal", false);
+        String rewardId = text(body, "reward_id", false);
+        if (rewardId != null && DecisionIds.idProblem("reward_id", rewardId) != null) {
+            throw new BadRequest(400, "reward_id", DecisionIds.idProblem("reward_id", rewardId));
+        }
         String unavailable = decisions.unavailableReason();
         if (unavailable != null) {
             throw new DecisionEngine.Unavailable(unavailable);
         }
-        decisions.rewarded(decisionId, entity, reward, terminal);
+        decisions.rewarded(decisionId, entity, reward, terminal, rewardId);
         ObjectNode out = json.createObjectNode();
         out.put("decision_id", decisionId);
         out.put("accepted", true);

@@ -112,12 +112,13 @@ public final class KafkaDecisionLog implements DecisionLog, AutoCloseable {
     }
 
     @Override
-    public void rewarded(String decisionId, String entity, double reward, boolean terminal) {
+    public void rewarded(String decisionId, String entity, double reward, boolean terminal, String rewardId) {
         Reward record = Reward.newBuilder()
                 .setDecisionId(decisionId)
                 .setEntity(entity)
                 .setReward(reward)
                 .setTerminal(terminal)
+                .setRewardId(rewardId)
                 .setInstanceId(instanceId)
                 .setEventTime(Instant.ofEpochMilli(clock.millis()))
                 .build();

@@ -5,10 +5,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrl.actor.PolicyFit;
 import io.streamrl.actor.PolicySubscriber;
 import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.join.JoinConfig;
+import io.streamrl.join.JoinService;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.Topics;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +54,17 @@ public final class ServeService implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static ServeService start(ServeConfig config, KafkaSettings settings, Clock clock) {
+        return start(config, settings, clock, null);
+    }
+
+    /**
+     * As {@link #start(ServeConfig, KafkaSettings, Clock)}, with the reward join running inside
+     * this instance (its metrics on this instance's {@code /metrics}); every instance started
+     * with a join shares its work by partition.
+     *
+     * @param join the join's settings and state directory; null for no join
+     */
+    public static ServeService start(ServeConfig config, KafkaSettings settings, Clock clock, EmbeddedJoin join) {
         log.info("serve settings: {}", config.toLogLine());
         Topics topics = settings.topics();
         TopicBootstrap.ensureTopics(settings, List.of(topics.policy(), topics.decisions(), topics.rewards(),
@@ -70,6 +84,9 @@ public final class ServeService implements AutoCloseable {
                     config.noiseSigma(), new SplittableRandom(config.seed()), clock);
             awaitCaughtUp(subscriber, control, settings.connectTimeout());
             PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+            if (join != null) {
+                resources.add(JoinService.start(settings, join.config(), join.stateDir(), registry, clock));
+            }
             Gauge.builder("serve.policy.version", history, h -> h.newest().map(PolicySnapshot::version).orElse(-1L))
                     .description("newest policy version this instance holds; -1 before the first")
                     .register(registry);
@@ -87,6 +104,15 @@ public final class ServeService implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * The reward join run inside a serve instance.
+     *
+     * @param config how decisions and rewards join
+     * @param stateDir where its stores live; each instance on a machine needs its own
+     */
+    public record EmbeddedJoin(JoinConfig config, Path stateDir) {
     }
 
     /** The port the decision API listens on. */

@@ -158,11 +158,16 @@ class DecisionServerTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(202);
         assertThat(r.text("decision_id")).isEqualTo(id);
         assertThat(r.json().get("accepted").booleanValue()).isTrue();
-        assertThat(log.rewards).containsExactly(new RecordedReward(id, "customer/7 ü", -1.5, true));
+        assertThat(log.rewards).containsExactly(new RecordedReward(id, "customer/7 ü", -1.5, true, null));
 
         ServeHttp.Reply plain = http.post("/v1/rewards", "{\"decision_id\": \"" + id + "\", \"reward\": 2}");
         assertThat(plain.status()).as(plain.toString()).isEqualTo(202);
-        assertThat(log.rewards).last().isEqualTo(new RecordedReward(id, "customer/7 ü", 2, false));
+        assertThat(log.rewards).last().isEqualTo(new RecordedReward(id, "customer/7 ü", 2, false, null));
+
+        ServeHttp.Reply withId = http.post("/v1/rewards", "{\"decision_id\": \"" + id + "\", \"reward\": 3,"
+                + " \"reward_id\": \"sale-2\"}");
+        assertThat(withId.status()).as(withId.toString()).isEqualTo(202);
+        assertThat(log.rewards).last().isEqualTo(new RecordedReward(id, "customer/7 ü", 3, false, "sale-2"));
     }
 
     @Test
@@ -412,6 +417,10 @@ class DecisionServerTest {
                         "{\"decision_id\": \"" + id + "\", \"reward\": [1]}", 400, "reward"),
                 bad("reward: terminal not a boolean", "POST", "/v1/rewards",
                         "{\"decision_id\": \"" + id + "\", \"reward\": 1, \"terminal\": \"true\"}", 400, "terminal"),
+                bad("reward: reward_id with a space", "POST", "/v1/rewards",
+                        "{\"decision_id\": \"" + id + "\", \"reward\": 1, \"reward_id\": \"a b\"}", 400, "reward_id"),
+                bad("reward: reward_id not a string", "POST", "/v1/rewards",
+                        "{\"decision_id\": \"" + id + "\", \"reward\": 1, \"reward_id\": 7}", 400, "reward_id"),
                 bad("reward: unknown field", "POST", "/v1/rewards",
                         "{\"decision_id\": \"" + id + "\", \"reward\": 1, \"entity\": \"shop-1\"}", 400, "entity"),
                 bad("reward: GET", "GET", "/v1/rewards", null, 405, null),
@@ -443,7 +452,7 @@ class DecisionServerTest {
         assertThat(http.decide("after", STATE, false).status()).isEqualTo(200);
     }
 
-    record RecordedReward(String decisionId, String entity, double reward, boolean terminal) {
+    record RecordedReward(String decisionId, String entity, double reward, boolean terminal, String rewardId) {
     }
 
     /** Records what it is given; can be switched to unavailable, or to refuse the next record. */
@@ -460,9 +469,9 @@ class DecisionServerTest {
         }
 
         @Override
-        public void rewarded(String decisionId, String entity, double reward, boolean terminal) {
+        public void rewarded(String decisionId, String entity, double reward, boolean terminal, String rewardId) {
             refuseIfAsked();
-            rewards.add(new RecordedReward(decisionId, entity, reward, terminal));
+            rewards.add(new RecordedReward(decisionId, entity, reward, terminal, rewardId));
         }
 
         private void refuseIfAsked() {
