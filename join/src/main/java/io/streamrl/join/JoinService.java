@@ -115,6 +115,8 @@ public final class JoinService implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
         return p;
     }
 

@@ -245,6 +245,11 @@ final class JoinState {
         return ByteBuffer.allocate(Long.BYTES + 1 + id.length).putLong(due).put(kind).put(id).array();
     }
 
+    /** The smallest key of any timer due at or after {@code time}. */
+    static byte[] timersFrom(long time) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(time).array();
+    }
+
     /** The largest key of any timer due at or before {@code time}. */
     static byte[] timersDueBy(long time) {
         return ByteBuffer.allocate(Long.BYTES + 1).putLong(time).put((byte) 0xFF).array();

@@ -9,8 +9,10 @@ import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.DecisionValidator;
 import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.RewardValidator;
+import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.TransitionValidator;
+import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.JoinOutcome;
@@ -58,7 +60,11 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     /** Header on late-rewards records: {@code late} or {@code orphaned}. */
     static final String REASON_HEADER = "streamrl.reason";
 
-    private final Topics topics;
+    // Each Topics accessor builds a new codec (schema parsing and normalisation): resolve them once.
+    private final TopicSpec<String, Decision> decisionTopic;
+    private final TopicSpec<String, Reward> rewardTopic;
+    private final TopicSpec<String, Transition> transitionTopic;
+    private final TopicSpec<byte[], DeadLetter> deadLetterTopic;
     private final JoinConfig config;
     private final JoinMetrics metrics;
     private final long waitMillis;
@@ -72,9 +78,21 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     private KeyValueStore<String, byte[]> entities;
     private KeyValueStore<String, byte[]> early;
     private KeyValueStore<Bytes, byte[]> timers;
+    /**
+     * Every timer due at or before this time has fired (-1: none scanned yet, as after a restart).
+     * The scans start here rather than at the store's first key: fired timers are deleted, and a
+     * store with many deleted keys at its start would make every scan from the beginning step over
+     * them (RocksDB keeps deletions as tombstones until it compacts).
+     */
+    private long scannedUpTo = -1;
+    /** The earliest due time of a timer set since the last scan (one may be set in the past when the join lags). */
+    private long earliestSetSince = Long.MAX_VALUE;
 
     RewardJoinProcessor(Topics topics, JoinConfig config, JoinMetrics metrics) {
-        this.topics = topics;
+        this.decisionTopic = topics.decisions();
+        this.rewardTopic = topics.rewards();
+        this.transitionTopic = topics.transitions();
+        this.deadLetterTopic = topics.deadLetter();
         this.config = config;
         this.metrics = metrics;
         this.waitMillis = config.rewardWait().toMillis();
@@ -94,10 +112,10 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     @Override
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        if (topic.equals(topics.decisions().name())) {
+        if (topic.equals(decisionTopic.name())) {
             Decision decision;
             try {
-                decision = decisionValidator.requireValid(topics.decisions().decodeValue(record.value()));
+                decision = decisionValidator.requireValid(decisionTopic.decodeValue(record.value()));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
                 return;
@@ -106,7 +124,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
         } else {
             Reward reward;
             try {
-                reward = rewardValidator.requireValid(topics.rewards().decodeValue(record.value()));
+                reward = rewardValidator.requireValid(rewardTopic.decodeValue(record.value()));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
                 return;
@@ -153,7 +171,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
             EarlyRewards rewards = EarlyRewards.fromBytes(waiting);
             timers.delete(Bytes.wrap(JoinState.timerKey(rewards.timerDue(), JoinState.EARLY_TIMER, id)));
             for (byte[] r : rewards.rewards()) {
-                p = take(p, topics.rewards().decodeValue(r), r);
+                p = take(p, rewardTopic.decodeValue(r), r);
             }
         }
         advance(id, p, now);
@@ -171,13 +189,13 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
         EarlyRewards rewards;
         if (waiting == null) {
             long due = now + waitMillis;
-            timers.put(Bytes.wrap(JoinState.timerKey(due, JoinState.EARLY_TIMER, id)), new byte[0]);
+            putTimer(due, JoinState.EARLY_TIMER, id);
             rewards = new EarlyRewards(List.of(raw), due);
         } else {
             rewards = EarlyRewards.fromBytes(waiting);
             String key = rewardKey(r);
             for (byte[] seen : rewards.rewards()) {
-                if (rewardKey(topics.rewards().decodeValue(seen)).equals(key)) {
+                if (rewardKey(rewardTopic.decodeValue(seen)).equals(key)) {
                     metrics.rewardsRepeated.increment();
                     return;
                 }
@@ -259,7 +277,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
             if (p.timerDue() >= 0) {
                 timers.delete(Bytes.wrap(JoinState.timerKey(p.timerDue(), JoinState.DECISION_TIMER, id)));
             }
-            timers.put(Bytes.wrap(JoinState.timerKey(due, JoinState.DECISION_TIMER, id)), new byte[0]);
+            putTimer(due, JoinState.DECISION_TIMER, id);
             p = p.withTimer(due);
         }
         decisions.put(id, p.toBytes());
@@ -268,11 +286,14 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     /** The wall-clock punctuator: every timer due by now fires, oldest first. */
     private void expire(long now) {
         List<byte[]> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = timers.range(null, Bytes.wrap(JoinState.timersDueBy(now)))) {
+        Bytes from = scannedUpTo < 0 ? null : Bytes.wrap(JoinState.timersFrom(Math.min(scannedUpTo, earliestSetSince)));
+        try (KeyValueIterator<Bytes, byte[]> it = timers.range(from, Bytes.wrap(JoinState.timersDueBy(now)))) {
             while (it.hasNext()) {
                 due.add(it.next().key.get());
             }
         }
+        scannedUpTo = now;
+        earliestSetSince = Long.MAX_VALUE;
         for (byte[] key : due) {
             timers.delete(Bytes.wrap(key));
             String id = JoinState.timerDecisionId(key);
@@ -280,7 +301,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
                 byte[] waiting = early.delete(id);
                 if (waiting != null) {
                     for (byte[] raw : EarlyRewards.fromBytes(waiting).rewards()) {
-                        sendAway(topics.rewards().decodeValue(raw).getEntity(), raw, "orphaned");
+                        sendAway(rewardTopic.decodeValue(raw).getEntity(), raw, "orphaned");
                         metrics.rewardsOrphaned.increment();
                     }
                 }
@@ -299,6 +320,11 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
         }
     }
 
+    private void putTimer(long due, byte kind, String id) {
+        timers.put(Bytes.wrap(JoinState.timerKey(due, kind, id)), new byte[0]);
+        earliestSetSince = Math.min(earliestSetSince, due);
+    }
+
     /** The entity's episode ends with {@code p}: its next decision starts a new one. */
     private void closeEpisode(String id, PendingDecision p) {
         EntityState e = entity(p.entity());
@@ -308,7 +334,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void send(String id, PendingDecision p, long now) {
-        Decision d = topics.decisions().decodeValue(p.decision());
+        Decision d = decisionTopic.decodeValue(p.decision());
         boolean joined = p.rewardCount() > 0;
         List<Float> state = d.getState();
         List<Float> next = switch (p.successor()) {
@@ -347,7 +373,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
                         .build())
                 .build();
         transitionValidator.requireValid(t);
-        byte[] value = topics.transitions().valueSerde().codec().encode(topics.transitions().name(), t);
+        byte[] value = transitionTopic.valueSerde().codec().encode(transitionTopic.name(), t);
         context.forward(new Record<>(p.entity().getBytes(StandardCharsets.UTF_8), value, now),
                 RewardJoinTopology.TRANSITIONS_SINK);
         (joined ? metrics.joined : metrics.defaulted).increment();
@@ -362,7 +388,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void deadLetter(Record<byte[], byte[]> record, Exception reason) {
         RecordMetadata where = context.recordMetadata().orElseThrow();
-        byte[] value = topics.deadLetter().valueSerde().codec().encode(topics.deadLetter().name(),
+        byte[] value = deadLetterTopic.valueSerde().codec().encode(deadLetterTopic.name(),
                 DeadLetters.of(where.topic(), where.partition(), where.offset(), record.key(), record.value(), reason,
                         Instant.ofEpochMilli(context.currentSystemTimeMs())));
         context.forward(new Record<>(record.key(), value, context.currentSystemTimeMs()),

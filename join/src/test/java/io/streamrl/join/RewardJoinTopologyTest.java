@@ -440,6 +440,21 @@ class RewardJoinTopologyTest {
         assertThat(store.get("d1")).isNull();
     }
 
+    @Test
+    void aDecisionProcessedLongAfterItsWaitSettlesAtOnceAndIsStillForgotten() {
+        start(CONFIG.withBandit(true).withDefaultReward(-2.0));
+        driver.advanceWallClockTime(Duration.ofMinutes(2)); // the punctuator has scanned up to T0 + 2 min
+        // A join that lags: the decision was made two minutes before it is processed.
+        decide("old", "shop-1", 0, 1f);
+
+        Transition t = single();
+        assertThat(t.getJoin().getResult()).isEqualTo(JoinResult.DEFAULTED);
+        assertThat(t.getReward()).isEqualTo(-2.0);
+        // Its clean-up timer (T0 + 2 x wait) lies before the last scan and must fire all the same.
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(driver.<String, byte[]>getKeyValueStore(RewardJoinTopology.DECISIONS_STORE).get("old")).isNull();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private void decide(String id, String entity, long offsetMillis, float state0) {

@@ -50,7 +50,7 @@ class PricingShopsServeTest {
         }
 
         @Override
-        public void rewarded(String decisionId, String entity, double reward, boolean terminal) {
+        public void rewarded(String decisionId, String entity, double reward, boolean terminal, String rewardId) {
             rewards.add(new Reward(decisionId, entity, reward, terminal));
         }
 

@@ -1,0 +1,66 @@
+package io.streamrl.pipeline.pricing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
+import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.kafka.KafkaSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pricing-v0 learned only through the HTTP loop on the embedded broker: shops ask serve for
+ * prices, report profits late (some never), the join builds transitions, the learner trains and
+ * publishes policies that serve hot-swaps. Fixed seeds.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class PricingLoopIT {
+
+    private static final Logger log = LoggerFactory.getLogger(PricingLoopIT.class);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aPolicyLearnedThroughHttpEarnsNinetyPercentOfTheOptimalProfit(SharedKafka broker) throws Exception {
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("pricing-loop"));
+        ShopsConfig shops = new ShopsConfig("http://unused", 20, 500, 50, 2_000, 0.1, 7);
+        PricingLoop.Settings settings = new PricingLoop.Settings(shops, 0.2, 12.0, Duration.ofSeconds(5), 0.1,
+                DdpgConfig.ddpg(), 50, 3, stateDir);
+        List<PricingDay> days = new ArrayList<>();
+
+        PricingLoop.Outcome outcome = new PricingLoop(kafka, settings, Clock.systemUTC()).run(day -> {
+            days.add(day);
+            if (day.day() % 20 == 0) {
+                log.info("{}", day.describe());
+            }
+        });
+
+        outcome.shops().summary().forEach(line -> log.info("summary: {}", line));
+        log.info("serve records {}", java.util.Arrays.toString(outcome.serveRecords()));
+        for (String iso : new String[] {"read_committed", "read_uncommitted"}) {
+            java.util.Properties p = kafka.consumer("count", null);
+            p.put("isolation.level", iso);
+            try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+                for (var spec : List.of(kafka.topics().decisions(), kafka.topics().rewards(), kafka.topics().transitions(), kafka.topics().lateRewards(), kafka.topics().deadLetter())) {
+                    var parts = c.partitionsFor(spec.name()).stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+                    log.info("DIAG {} {} {}", iso, spec.name(), c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum());
+                }
+            }
+        }
+        PricingShares last = outcome.shops().sharesOverLast(7);
+        log.info("last week: learned {} holdout {}; learner {}", last.learned(), last.holdout(), outcome.learner());
+        assertThat(outcome.shops().decisionsFailed()).isZero();
+        assertThat(last.learned()).isGreaterThanOrEqualTo(0.90);
+        assertThat(last.learned()).isGreaterThan(last.holdout());
+    }
+}
