@@ -3,11 +3,13 @@ package io.streamrl.app;
 import io.streamrl.actor.Pacing;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.PricingEnv;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.train.TrainResult;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.pipeline.Pipeline;
+import io.streamrl.pipeline.pricing.PricingLoop;
 import io.streamrl.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +30,10 @@ import picocli.CommandLine.Spec;
         description = "The whole pipeline in one process: an in-process Kafka broker, a learner and simulation actors, "
                 + "until the policy solves the environment or the step budget runs out. Shows progress, warnings and"
                 + " the result; writes the full log to OUT/" + LogToFile.FILE_NAME + ", and OUT/curve.csv,"
-                + " OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out.")
+                + " OUT/curve.png and OUT/summary.json; exits 0 when solved, 1 when the budget ran out. With --env"
+                + " pricing: the production loop through HTTP instead (learner, serve with the reward join, simulated"
+                + " shops that report profits late or never, some in holdout); exits 0 when the learned shops earn"
+                + " >= 95% of the optimal profit over the last simulated week.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
@@ -76,9 +81,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Mixin
+    PricingDemo.Options pricing;
+
     @Override
     public Integer call() throws InterruptedException {
         EnvSpec envSpec = Envs.spec(env);
+        if (envSpec.id().equals(PricingEnv.ID)) {
+            return pricingDemo();
+        }
         DdpgConfig config = agent.config();
         Pipeline.Settings settings = Pipeline.Settings.inStep(env, config, seed, actors, maxSteps, publishEvery,
                 evalEvery, agent.backendName()).withActorPrefix("demo-actor");
@@ -130,6 +141,21 @@ final class DemoCommand implements Callable<Integer> {
                     output.dir());
             console.flush();
             return outcome.solved() ? 0 : 1;
+        }
+    }
+
+    /** Pricing-v0 runs the production loop through HTTP instead of simulation actors. */
+    private int pricingDemo() throws InterruptedException {
+        PricingLoop.Settings settings = PricingDemo.settings(pricing, agent.config(), seed, publishEvery, out);
+        PrintWriter console = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        try (LogToFile logFile = LogToFile.open(RunOutput.prepare(out).resolve(LogToFile.FILE_NAME));
+             KafkaTarget target = openKafka(console, logFile, clock)) {
+            String ns = namespace != null ? namespace
+                    : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-pricing-" + clock.millis() / 1000;
+            log.info("demo: Pricing-v0 through HTTP on Kafka {} (namespace {})", target.bootstrapServers(), ns);
+            return PricingDemo.run(settings, target.settings(ns), target.description(), out, console,
+                    new ProgressLine(console, System.console() != null), clock);
         }
     }
 

@@ -61,7 +61,7 @@ final class JoinOptions {
                 JoinService.applicationId(settings.topics()), instance);
     }
 
-    private static Duration duration(String key, String value) {
+    static Duration duration(String key, String value) {
         try {
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {

@@ -23,15 +23,33 @@ final class RunOutput implements AutoCloseable {
     private final Path dir;
     private final BufferedWriter curve;
 
+    /** A learning-curve output: {@code curve.csv} holds {@link CurvePoint} rows. */
     RunOutput(Path dir) {
-        this.dir = dir;
+        this(dir, CurvePoint.CSV_HEADER);
+    }
+
+    /** @param csvHeader the first line of {@code curve.csv} */
+    RunOutput(Path dir, String csvHeader) {
+        this.dir = prepare(dir);
         try {
-            Files.createDirectories(dir);
             curve = Files.newBufferedWriter(dir.resolve("curve.csv"), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            curve.write(CurvePoint.CSV_HEADER);
+            curve.write(csvHeader);
             curve.newLine();
             curve.flush();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write to output folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the output folder if needed.
+     *
+     * @throws IllegalArgumentException naming the folder when it cannot be created
+     */
+    static Path prepare(Path dir) {
+        try {
+            return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write to output folder " + dir + ": " + e.getMessage(), e);
         }
@@ -42,8 +60,13 @@ final class RunOutput implements AutoCloseable {
     }
 
     void append(CurvePoint point) {
+        appendRow(point.toCsvRow());
+    }
+
+    /** Appends one row of {@code curve.csv} and flushes it. */
+    void appendRow(String row) {
         try {
-            curve.write(point.toCsvRow());
+            curve.write(row);
             curve.newLine();
             curve.flush();
         } catch (IOException e) {
@@ -62,6 +85,12 @@ final class RunOutput implements AutoCloseable {
 
     void writePlot(String title, List<CurvePoint> points, double solvedThreshold) {
         CurvePlot.write(dir.resolve("curve.png"), title, points, solvedThreshold);
+    }
+
+    /** {@code curve.png} with one line per named series of (x, y) points. */
+    void writeLines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series, double target,
+                    String targetLabel) {
+        CurvePlot.writeLines(dir.resolve("curve.png"), title, xLabel, yLabel, series, target, targetLabel);
     }
 
     @Override

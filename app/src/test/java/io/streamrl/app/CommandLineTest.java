@@ -40,6 +40,45 @@ class CommandLineTest {
     }
 
     @Test
+    void badJoinSettingsNameTheirOptionBeforeKafkaIsTried() {
+        String[][] cases = {
+            {"--reward-wait", "PT1S", "reward-wait is PT1S; allowed: PT5S to PT48H"},
+            {"--reward-wait", "ten minutes", "reward-wait is 'ten minutes'; allowed: an ISO-8601 duration"},
+            {"--combine", "max", "combine is 'max'; allowed: first, sum or last"},
+            {"--default-reward", "NaN", "default-reward is NaN; allowed: a finite number, or none"},
+            {"--default-reward", "zero", "default-reward is 'zero'; allowed: a finite number, or none"},
+            {"--episode-gap", "P31D", "episode-gap is PT744H; allowed: PT1S to PT720H"},
+        };
+        for (String[] c : cases) {
+            // An unreachable broker: a bad value must be reported before any attempt to reach it.
+            Run join = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", c[0], c[1]);
+            assertThat(join.exitCode).as(c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
+            assertThat(join.err).contains(c[2]).doesNotContain("Exception");
+            Run serve = run("serve", "--env", "pricing", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
+                    "--join", c[0], c[1]);
+            assertThat(serve.exitCode).as("serve " + c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
+            assertThat(serve.err).contains(c[2]);
+        }
+    }
+
+    @Test
+    void badPricingDemoSettingsNameTheirOptionBeforeAnythingStarts() {
+        String[][] cases = {
+            {"--lost-reward-share", "1.5", "lost-reward-share"},
+            {"--shops", "0", "shops"},
+            {"--holdout", "1", "holdout is 1.0; allowed: [0, 1)"},
+            {"--fallback-price", "30", "fallback-price is 30.0; allowed: [1.0, 20.0]"},
+            {"--max-reward-lag-millis", "9000", "max-reward-lag (9000 ms) is longer than reward-wait (PT5S)"},
+        };
+        for (String[] c : cases) {
+            Run r = run("demo", "--env", "pricing", "--out", tmp.resolve("pricing").toString(), c[0], c[1]);
+            assertThat(r.exitCode).as(c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
+            assertThat(r.err).contains(c[2]).doesNotContain("Exception");
+            assertThat(tmp.resolve("pricing")).as("nothing started, nothing written").doesNotExist();
+        }
+    }
+
+    @Test
     void trainWritesTheCurveAndTheSummary() throws Exception {
         Path out = tmp.resolve("run");
         Run r = run("train", "--env", "pendulum", "--seed", "3", "--steps", "1200", "--eval-every", "600",
