@@ -9,8 +9,10 @@ import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.DecisionValidator;
 import io.streamrl.schemas.FloatLists;
 import io.streamrl.schemas.RewardValidator;
+import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.TransitionValidator;
+import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.JoinOutcome;
@@ -58,7 +60,12 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     /** Header on late-rewards records: {@code late} or {@code orphaned}. */
     static final String REASON_HEADER = "streamrl.reason";
 
-    private final Topics topics;
+    // The topics' specs, resolved once: each Topics accessor builds a new spec with a new codec
+    // (schema history parsed, fingerprints computed), which per record cost most of the join's time.
+    private final TopicSpec<String, Decision> decisionTopic;
+    private final TopicSpec<String, Reward> rewardTopic;
+    private final TopicSpec<String, Transition> transitionTopic;
+    private final TopicSpec<byte[], DeadLetter> deadLetterTopic;
     private final JoinConfig config;
     private final JoinMetrics metrics;
     private final long waitMillis;
@@ -74,7 +81,10 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     private KeyValueStore<Bytes, byte[]> timers;
 
     RewardJoinProcessor(Topics topics, JoinConfig config, JoinMetrics metrics) {
-        this.topics = topics;
+        this.decisionTopic = topics.decisions();
+        this.rewardTopic = topics.rewards();
+        this.transitionTopic = topics.transitions();
+        this.deadLetterTopic = topics.deadLetter();
         this.config = config;
         this.metrics = metrics;
         this.waitMillis = config.rewardWait().toMillis();
@@ -94,10 +104,10 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     @Override
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        if (topic.equals(topics.decisions().name())) {
+        if (topic.equals(decisionTopic.name())) {
             Decision decision;
             try {
-                decision = decisionValidator.requireValid(topics.decisions().decodeValue(record.value()));
+                decision = decisionValidator.requireValid(decisionTopic.decodeValue(record.value()));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
                 return;
@@ -106,7 +116,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
         } else {
             Reward reward;
             try {
-                reward = rewardValidator.requireValid(topics.rewards().decodeValue(record.value()));
+                reward = rewardValidator.requireValid(rewardTopic.decodeValue(record.value()));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
                 return;
@@ -153,7 +163,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
             EarlyRewards rewards = EarlyRewards.fromBytes(waiting);
             timers.delete(Bytes.wrap(JoinState.timerKey(rewards.timerDue(), JoinState.EARLY_TIMER, id)));
             for (byte[] r : rewards.rewards()) {
-                p = take(p, topics.rewards().decodeValue(r), r);
+                p = take(p, rewardTopic.decodeValue(r), r);
             }
         }
         advance(id, p, now);
@@ -177,7 +187,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
             rewards = EarlyRewards.fromBytes(waiting);
             String key = rewardKey(r);
             for (byte[] seen : rewards.rewards()) {
-                if (rewardKey(topics.rewards().decodeValue(seen)).equals(key)) {
+                if (rewardKey(rewardTopic.decodeValue(seen)).equals(key)) {
                     metrics.rewardsRepeated.increment();
                     return;
                 }
@@ -280,7 +290,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
                 byte[] waiting = early.delete(id);
                 if (waiting != null) {
                     for (byte[] raw : EarlyRewards.fromBytes(waiting).rewards()) {
-                        sendAway(topics.rewards().decodeValue(raw).getEntity(), raw, "orphaned");
+                        sendAway(rewardTopic.decodeValue(raw).getEntity(), raw, "orphaned");
                         metrics.rewardsOrphaned.increment();
                     }
                 }
@@ -308,7 +318,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void send(String id, PendingDecision p, long now) {
-        Decision d = topics.decisions().decodeValue(p.decision());
+        Decision d = decisionTopic.decodeValue(p.decision());
         boolean joined = p.rewardCount() > 0;
         List<Float> state = d.getState();
         List<Float> next = switch (p.successor()) {
@@ -347,7 +357,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
                         .build())
                 .build();
         transitionValidator.requireValid(t);
-        byte[] value = topics.transitions().valueSerde().codec().encode(topics.transitions().name(), t);
+        byte[] value = transitionTopic.valueSerde().codec().encode(transitionTopic.name(), t);
         context.forward(new Record<>(p.entity().getBytes(StandardCharsets.UTF_8), value, now),
                 RewardJoinTopology.TRANSITIONS_SINK);
         (joined ? metrics.joined : metrics.defaulted).increment();
@@ -362,7 +372,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void deadLetter(Record<byte[], byte[]> record, Exception reason) {
         RecordMetadata where = context.recordMetadata().orElseThrow();
-        byte[] value = topics.deadLetter().valueSerde().codec().encode(topics.deadLetter().name(),
+        byte[] value = deadLetterTopic.valueSerde().codec().encode(deadLetterTopic.name(),
                 DeadLetters.of(where.topic(), where.partition(), where.offset(), record.key(), record.value(), reason,
                         Instant.ofEpochMilli(context.currentSystemTimeMs())));
         context.forward(new Record<>(record.key(), value, context.currentSystemTimeMs()),
