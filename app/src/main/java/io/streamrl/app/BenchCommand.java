@@ -134,8 +134,9 @@ final class BenchCommand {
                 + " a live system writes them, then joined into transitions by the join application (exactly_once_v2,"
                 + " reward wait PT1M, combine first) on one broker in one JVM. One line per round, then the medians.",
                 "Fields: records_per_s (decisions + rewards per second, start-up left out; target >= 20000),"
-                + " transitions_per_s, start_s, process_s, produce_per_s, and the join's own counts (joined,"
-                + " defaulted, rewards_late, ...: all but joined should be 0)."})
+                + " transitions_per_s, start_s, process_s, produce_per_s, and the join's own counts: joined;"
+                + " defaulted, rewards_late, rewards_orphaned, rewards_repeated, dead_lettered (0 when every reward met"
+                + " its decision in time); rewards_early (a reward taken in before its decision, then joined)."})
     static final class Join implements Callable<Integer> {
 
         @Spec
