@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrl.bench.ActorLauncher;
 import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
+import io.streamrl.bench.JoinBenchmark;
 import io.streamrl.bench.Json;
 import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
         subcommands = {BenchCommand.Updates.class, BenchCommand.Peak.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
-            BenchCommand.Actors.class, BenchCommand.Solve.class})
+            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.Join.class})
 final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,6 +122,57 @@ final class BenchCommand {
             IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
                     .run(new IngestBenchmark.Settings(records, partitions, warmupRounds, rounds, ingestThreads,
                             broker.bootstrapServer));
+            for (Map<String, Object> line : result.lines()) {
+                print(spec, line);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"The reward join's throughput: Pricing-v0-like decisions and their rewards, written first as"
+                + " a live system writes them, then joined into transitions by the join application (exactly_once_v2,"
+                + " reward wait PT1M, combine first) on one broker in one JVM. One line per round, then the medians.",
+                "Fields: records_per_s (decisions + rewards per second, start-up left out; target >= 20000),"
+                + " transitions_per_s, start_s, process_s, produce_per_s, and the join's own counts: joined;"
+                + " defaulted, rewards_late, rewards_orphaned, rewards_repeated, dead_lettered (0 when every reward met"
+                + " its decision in time); rewards_early (a reward taken in before its decision, then joined)."})
+    static final class Join implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--decisions", defaultValue = "200000",
+                description = "Decisions per round, each with one reward (default: ${DEFAULT-VALUE}).")
+        int decisions;
+
+        @Option(names = "--entities", defaultValue = "10000", description = "Entities the decisions are spread over,"
+                + " each deciding once a second of event time (default: ${DEFAULT-VALUE}).")
+        int entities;
+
+        @Option(names = "--warmup-rounds", defaultValue = "1", description = "Rounds first run and printed"
+                + " (\"round\": \"warmup-1\", ...) but left out of the medians (default: ${DEFAULT-VALUE}).")
+        int warmupRounds;
+
+        @Option(names = "--rounds", defaultValue = "3",
+                description = "Measured rounds, each on fresh topics (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--bandit", description = "One-step transitions: every decision becomes one as its reward"
+                + " comes (otherwise each entity's last decision waits for its s').")
+        boolean bandit;
+
+        @Option(names = "--threads", defaultValue = "1", description = "The join's stream threads"
+                + " (num.stream.threads; up to one per decisions partition, 4; default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            JoinBenchmark.Result result = new JoinBenchmark(Clock.systemUTC()).run(new JoinBenchmark.Settings(
+                    decisions, entities, warmupRounds, rounds, bandit, threads, broker.bootstrapServer));
             for (Map<String, Object> line : result.lines()) {
                 print(spec, line);
             }

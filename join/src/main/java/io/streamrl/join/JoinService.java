@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JoinService implements AutoCloseable {
 
+    /** Most stream threads one instance may run. */
+    public static final int MAX_STREAM_THREADS = 64;
     private static final Logger log = LoggerFactory.getLogger(JoinService.class);
     /** How long {@link #close()} lets the application finish its transaction and leave the group. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -60,13 +62,30 @@ public final class JoinService implements AutoCloseable {
      */
     public static JoinService start(KafkaSettings settings, JoinConfig config, Path stateDir, MeterRegistry registry,
                                     Clock clock) {
+        return start(settings, config, stateDir, registry, clock, 1);
+    }
+
+    /**
+     * As {@link #start(KafkaSettings, JoinConfig, Path, MeterRegistry, Clock)} with
+     * {@code streamThreads} stream threads in this instance ({@code num.stream.threads}): a task
+     * per decisions partition, shared among them, so more threads than partitions stay idle.
+     *
+     * @throws IllegalArgumentException when {@code streamThreads} is not in [1, 64]
+     */
+    public static JoinService start(KafkaSettings settings, JoinConfig config, Path stateDir, MeterRegistry registry,
+                                    Clock clock, int streamThreads) {
+        if (streamThreads < 1 || streamThreads > MAX_STREAM_THREADS) {
+            throw new IllegalArgumentException("stream-threads is " + streamThreads + "; allowed: 1 to "
+                    + MAX_STREAM_THREADS);
+        }
         Topics topics = settings.topics();
-        log.info("join settings: {} application-id={} state-dir={}", config, applicationId(topics), stateDir);
+        log.info("join settings: {} application-id={} state-dir={} stream-threads={}", config, applicationId(topics),
+                stateDir, streamThreads);
         TopicBootstrap.ensureTopics(settings, List.of(topics.decisions(), topics.rewards(), topics.transitions(),
                 topics.lateRewards(), topics.deadLetter()), clock);
         JoinMetrics metrics = new JoinMetrics(registry);
         KafkaStreams streams = new KafkaStreams(RewardJoinTopology.build(topics, config, metrics),
-                properties(settings, stateDir));
+                properties(settings, stateDir, streamThreads));
         JoinService service = new JoinService(streams);
         Gauge.builder("join.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the join application is running").register(registry);
@@ -105,12 +124,13 @@ public final class JoinService implements AutoCloseable {
         return service;
     }
 
-    static Properties properties(KafkaSettings settings, Path stateDir) {
+    static Properties properties(KafkaSettings settings, Path stateDir, int streamThreads) {
         Properties p = new Properties();
         p.putAll(settings.admin("streamrl-join"));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(settings.topics()));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
         // Internal topics (the stores' changelogs) take the broker's replication factor.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
