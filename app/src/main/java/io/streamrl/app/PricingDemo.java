@@ -34,15 +34,15 @@ final class PricingDemo {
 
     /** The options only {@code demo --env pricing} reads. */
     static final class Options {
-        @Option(names = "--shops", defaultValue = "40", description = "Pricing demo: simulated shops, each its own"
+        @Option(names = "--shops", defaultValue = "20", description = "Pricing demo: simulated shops, each its own"
                 + " Pricing-v0 (default: ${DEFAULT-VALUE}).")
         int shops;
 
-        @Option(names = "--days", defaultValue = "400", description = "Pricing demo: simulated days; each shop asks"
+        @Option(names = "--days", defaultValue = "600", description = "Pricing demo: simulated days; each shop asks"
                 + " for one price a day (default: ${DEFAULT-VALUE}).")
         int days;
 
-        @Option(names = "--day-millis", defaultValue = "50", description = "Pricing demo: wall-clock milliseconds per"
+        @Option(names = "--day-millis", defaultValue = "80", description = "Pricing demo: wall-clock milliseconds per"
                 + " simulated day (default: ${DEFAULT-VALUE}).")
         long dayMillis;
 
