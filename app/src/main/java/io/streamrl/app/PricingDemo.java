@@ -30,7 +30,7 @@ final class PricingDemo {
     static final int LAST_WEEK = 7;
     static final String CSV_HEADER = "day,learned_share,holdout_share,learned_expected_profit,"
             + "learned_optimal_profit,holdout_expected_profit,holdout_optimal_profit,learned_shops,holdout_shops,"
-            + "other_shops,decisions_ok,decisions_failed,rewards_scheduled,rewards_lost";
+            + "other_shops,decisions_ok,decisions_failed,rewards_scheduled,rewards_lost,other_share";
 
     /** The options only {@code demo --env pricing} reads. */
     static final class Options {
@@ -140,6 +140,7 @@ final class PricingDemo {
             Map<String, List<double[]>> series = new LinkedHashMap<>();
             series.put("learned shops", shares(days, true));
             series.put("holdout shops (price " + settings.fallbackPrice() + ")", shares(days, false));
+            series.put("fallback, before a policy (price " + settings.fallbackPrice() + ")", fallbackShares(days));
             output.writeLines("Pricing-v0 through HTTP: share of the optimal profit per day", "simulated day",
                     "share of optimal profit", series, TARGET_SHARE, "target " + TARGET_SHARE);
             boolean reached = last.learned() >= TARGET_SHARE;
@@ -165,13 +166,24 @@ final class PricingDemo {
         return points;
     }
 
+    /** Days answered by the fallback for other reasons than holdout: before the first policy, or the kill switch. */
+    private static List<double[]> fallbackShares(List<PricingDay> days) {
+        List<double[]> points = new ArrayList<>();
+        for (PricingDay d : days) {
+            if (!Double.isNaN(d.other().share())) {
+                points.add(new double[] {d.day(), d.other().share()});
+            }
+        }
+        return points;
+    }
+
     static String csvRow(PricingDay d) {
         return String.join(",", Integer.toString(d.day()), number(d.learned().share()), number(d.holdout().share()),
                 number(d.learned().expectedReward()), number(d.learned().optimalExpectedReward()),
                 number(d.holdout().expectedReward()), number(d.holdout().optimalExpectedReward()),
                 Long.toString(d.learned().shops()), Long.toString(d.holdout().shops()), Long.toString(d.other().shops()),
                 Long.toString(d.decisionsOk()), Long.toString(d.decisionsFailed()), Long.toString(d.rewardsScheduled()),
-                Long.toString(d.rewardsLost()));
+                Long.toString(d.rewardsLost()), number(d.other().share()));
     }
 
     private static String number(double v) {
