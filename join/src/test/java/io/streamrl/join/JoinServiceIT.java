@@ -86,6 +86,12 @@ class JoinServiceIT {
                     assertThat(t.getNextObservation().get(0)).isEqualTo((float) (step + 1));
                 }
             }
+            // The join's health counters (both runs share the registry) agree, and the repeat of step 1's
+            // reward, sent while the join was down, was recognised from the restored stores.
+            assertThat(registry.get("join.transitions").tag("outcome", "joined").counter().count())
+                    .isEqualTo(expected);
+            assertThat(registry.get("join.rewards").tag("result", "repeated").counter().count()).isEqualTo(ENTITIES);
+            assertThat(registry.get("join.rewards").tag("result", "late").counter().count()).isZero();
         } finally {
             join.close();
         }
