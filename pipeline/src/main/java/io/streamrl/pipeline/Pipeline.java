@@ -22,9 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +47,6 @@ public final class Pipeline {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     /** How long a closed learner may take to stop before the run is reported without its result. */
-    private static final Duration LEARNER_STOP_TIMEOUT = Duration.ofMinutes(1);
 
     /**
      * @param env environment name
@@ -197,8 +194,7 @@ public final class Pipeline {
         };
         TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
         LearnerService learner = new LearnerService(kafka, learnerConfig, clock, listener);
-        CompletableFuture<LearnerResult> learnerRun = CompletableFuture.supplyAsync(learner::run,
-                task -> new Thread(task, "pipeline-learner").start());
+        CompletableFuture<LearnerResult> learnerRun = LearnerRuns.start(learner, "pipeline-learner");
         List<ActorService> actors = new ArrayList<>();
         List<CompletableFuture<Void>> actorRuns = new ArrayList<>();
         Ending ending;
@@ -226,7 +222,7 @@ public final class Pipeline {
             actors.forEach(ActorService::close);
             learner.close();
         }
-        LearnerResult result = awaitStopped(learnerRun);
+        LearnerResult result = LearnerRuns.awaitStopped(learnerRun);
         // A solve found on the last evaluation may still have arrived while the actors were closing.
         Solved at = solved.getNow(null);
         if (at != null) {
@@ -258,13 +254,4 @@ public final class Pipeline {
                 lastEval, dt <= 0 ? 0 : received / dt, dt <= 0 ? 0 : updates / dt);
     }
 
-    /** The closed learner's result; null, logged, when it failed to stop within a minute. */
-    private static LearnerResult awaitStopped(CompletableFuture<LearnerResult> run) throws InterruptedException {
-        try {
-            return run.get(LEARNER_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("the learner did not stop cleanly: {}", e.toString());
-            return null;
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.streamrl.actor.serve.ServeConfig;
 import io.streamrl.actor.serve.ServeService;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.env.PricingEnv;
+import io.streamrl.core.train.TrainListener;
 import io.streamrl.join.JoinConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.TopicBootstrap;
@@ -12,15 +13,12 @@ import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
 import io.streamrl.learner.LearnerService;
 import io.streamrl.learner.LearnerStats;
-import io.streamrl.core.train.TrainListener;
+import io.streamrl.pipeline.LearnerRuns;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class PricingLoop {
 
     private static final Logger log = LoggerFactory.getLogger(PricingLoop.class);
-    private static final Duration LEARNER_STOP_TIMEOUT = Duration.ofMinutes(1);
 
     /**
      * @param shops the simulated shops (the serve URL in it is ignored: the loop's own serve is used)
@@ -95,8 +92,7 @@ public final class PricingLoop {
         LearnerConfig learnerConfig = LearnerConfig.builder("pricing").algorithm(settings.agent())
                 .seed(settings.seed()).publishEvery(settings.publishEvery()).build();
         LearnerService learner = new LearnerService(kafka, learnerConfig, clock, TrainListener.NONE);
-        CompletableFuture<LearnerResult> learnerRun = CompletableFuture.supplyAsync(learner::run,
-                task -> new Thread(task, "pricing-learner").start());
+        CompletableFuture<LearnerResult> learnerRun = LearnerRuns.start(learner, "pricing-learner");
         ServeConfig serveConfig = new ServeConfig("pricing", policy, "serve-pricing-demo", "127.0.0.1", 0,
                 new double[] {settings.fallbackPrice()}, settings.noiseSigma(), settings.seed(),
                 ServeConfig.DEFAULT_THREADS);
@@ -116,15 +112,6 @@ public final class PricingLoop {
         } finally {
             learner.close();
         }
-        return new Outcome(shops, learner.stats(), awaitStopped(learnerRun), serveRecords);
-    }
-
-    private static LearnerResult awaitStopped(CompletableFuture<LearnerResult> run) throws InterruptedException {
-        try {
-            return run.get(LEARNER_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("the learner did not stop cleanly: {}", e.toString());
-            return null;
-        }
+        return new Outcome(shops, learner.stats(), LearnerRuns.awaitStopped(learnerRun), serveRecords);
     }
 }
