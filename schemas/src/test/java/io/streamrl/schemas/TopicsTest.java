@@ -65,7 +65,7 @@ class TopicsTest {
     void theNamespaceMustLeaveRoomForTheLongestTopicName() {
         String longest = "n".repeat(Topics.MAX_NAMESPACE_LENGTH);
 
-        assertThat(Topics.of(longest).deadLetter().name()).hasSize(249);
+        assertThat(Topics.of(longest).lateRewards().name()).hasSize(249);
         assertThatThrownBy(() -> Topics.of(longest + "n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 to " + Topics.MAX_NAMESPACE_LENGTH);
