@@ -32,6 +32,7 @@ public final class TopicBootstrap {
 
     private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
     private TopicBootstrap() {
     }
@@ -116,11 +117,41 @@ public final class TopicBootstrap {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics: " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader in the brokers' metadata. Creating a
+     * topic completes when the controller has recorded it; a broker may take a moment more to
+     * become its leader, and an idempotent producer whose first batch meets that moment was seen to
+     * get stuck on out-of-order sequence errors until its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames()
+                        .get(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // Not described yet: the same as no leader yet.
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("topics {} have partitions without a leader after {} s; going on", topics,
+                        LEADER_TIMEOUT.toSeconds());
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 
