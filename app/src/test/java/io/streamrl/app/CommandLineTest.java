@@ -62,6 +62,36 @@ class CommandLineTest {
     }
 
     @Test
+    void aBootstrapServerPortOutside1To65535IsOneLineForEveryCommandThatTakesIt() {
+        String bad = "127.0.0.1:99999";
+        String[][] commands = {
+            {"actor", "--env", "pendulum"},
+            {"learner", "--env", "pendulum"},
+            {"join"},
+            {"serve", "--env", "pricing"},
+            {"control", "show", "--policy", "Pricing-v0"},
+            {"demo", "--env", "pendulum", "--out", tmp.resolve("demo").toString()},
+            {"demo", "--env", "pricing", "--out", tmp.resolve("demo").toString()},
+            {"bench", "ingest"},
+            {"bench", "join"},
+            {"bench", "propagation"},
+            {"bench", "actors"},
+            {"bench", "solve"},
+        };
+        for (String[] command : commands) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--bootstrap-server", bad)).toArray(String[]::new);
+            Run r = run(args);
+            String what = String.join(" ", command);
+            assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, what);
+            assertThat(r.err).as(what).contains("bootstrap-server must be host:port[,host:port...] with ports 1 to"
+                    + " 65535, got '" + bad + "'");
+        }
+        assertThat(tmp.resolve("demo")).as("the demo checked it before writing anything").doesNotExist();
+    }
+
+    @Test
     void badPricingDemoSettingsNameTheirOptionBeforeAnythingStarts() {
         String[][] cases = {
             {"--lost-reward-share", "1.5", "lost-reward-share"},
@@ -136,6 +166,12 @@ class CommandLineTest {
         JsonNode node = new ObjectMapper().readTree(r.out.strip());
         assertThat(node.get("gflops").asDouble()).isPositive();
         assertThat(node.get("lanes").asInt()).isPositive();
+    }
+
+    /** One line on stderr and no stack trace: what a user who can fix the input should see. */
+    private static void assertOneLine(String err, String what) {
+        assertThat(err.strip().lines()).as(what + ": " + err).hasSize(1);
+        assertThat(err).as(what).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     private record Run(int exitCode, String out, String err) {
