@@ -127,12 +127,16 @@ class CommandLineTest {
     void aBusyMetricsPortIsOneLineNamingTheOptionAndThePort() throws Exception {
         try (ServerSocket taken = bound(0)) {
             int port = taken.getLocalPort();
-            // Metrics start before Kafka is tried, so an unreachable broker is never reached.
-            Run r = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", "--metrics-port",
-                    Integer.toString(port));
-            assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
-            assertOneLine(r.err, "join");
-            assertThat(r.err).contains("streamrl join: --metrics-port " + port + " is already in use on 127.0.0.1");
+            for (String[] command : new String[][] {{"join"}, {"learner", "--env", "pendulum"}}) {
+                // Metrics start before Kafka is tried, so the unreachable broker is never reached.
+                String[] args = Stream.concat(Stream.of(command), Stream.of("--bootstrap-server", "127.0.0.1:1",
+                        "--connect-timeout", "1", "--metrics-port", Integer.toString(port))).toArray(String[]::new);
+                Run r = run(args);
+                assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+                assertOneLine(r.err, command[0]);
+                assertThat(r.err).contains("streamrl " + command[0] + ": --metrics-port " + port
+                        + " is already in use on 127.0.0.1");
+            }
         }
     }
 
