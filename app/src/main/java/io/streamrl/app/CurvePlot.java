@@ -5,8 +5,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
@@ -37,12 +36,10 @@ final class CurvePlot {
     private CurvePlot() {
     }
 
-    static void write(Path file, String title, List<CurvePoint> points, double solvedThreshold) {
-        try {
-            ChartUtils.saveChartAsPNG(file.toFile(), chart(title, points, solvedThreshold), WIDTH, HEIGHT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    /** Writes the learning curve as PNG to {@code out}, which the caller owns (see {@link RunOutput}). */
+    static void write(OutputStream out, String title, List<CurvePoint> points, double solvedThreshold)
+            throws IOException {
+        ChartUtils.writeChartAsPNG(out, chart(title, points, solvedThreshold), WIDTH, HEIGHT);
     }
 
     /** The chart {@link #write} saves; a NaN threshold draws no solve line. */
@@ -73,14 +70,9 @@ final class CurvePlot {
     }
 
     /** Saves a chart with one line per named series of (x, y) points; a NaN target draws no line. */
-    static void writeLines(Path file, String title, String xLabel, String yLabel, Map<String, List<double[]>> series,
-                           double target, String targetLabel) {
-        try {
-            ChartUtils.saveChartAsPNG(file.toFile(), lines(title, xLabel, yLabel, series, target, targetLabel),
-                    WIDTH, HEIGHT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    static void writeLines(OutputStream out, String title, String xLabel, String yLabel,
+                           Map<String, List<double[]>> series, double target, String targetLabel) throws IOException {
+        ChartUtils.writeChartAsPNG(out, lines(title, xLabel, yLabel, series, target, targetLabel), WIDTH, HEIGHT);
     }
 
     static JFreeChart lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series,

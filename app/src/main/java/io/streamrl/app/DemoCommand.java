@@ -87,6 +87,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         EnvSpec envSpec = Envs.spec(env);
+        if (bootstrapServer != null) {
+            // Before the output folder and the log file exist: a typo must not leave a run behind.
+            KafkaSettings.checkBootstrapServers(bootstrapServer);
+        }
         if (envSpec.id().equals(PricingEnv.ID)) {
             return pricingDemo();
         }

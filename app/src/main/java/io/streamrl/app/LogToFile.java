@@ -9,6 +9,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.filter.Filter;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,9 +49,20 @@ final class LogToFile implements AutoCloseable {
      * Starts writing the log to {@code path} (replacing an older file there) and quiets the
      * console.
      *
-     * @throws IllegalArgumentException when the file cannot be opened
+     * @throws OutputException naming the file and the reason when it cannot be written
      */
     static LogToFile open(Path path) {
+        // Logback would only record a failure to open the file in its status list, without the
+        // reason; opening it here first gets the reason for the one-line message.
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.newOutputStream(path).close();
+        } catch (IOException e) {
+            throw new OutputException(path, e);
+        }
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) {
             throw new IllegalStateException("the log goes through logback in streamrl, found "
@@ -67,7 +80,7 @@ final class LogToFile implements AutoCloseable {
         file.setEncoder(encoder);
         file.start();
         if (!file.isStarted()) {
-            throw new IllegalArgumentException("cannot write the log to " + path);
+            throw new OutputException(path, new IOException("logback could not open it; see its status messages"));
         }
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(file);

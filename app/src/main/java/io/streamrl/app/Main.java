@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.kafka.BrokerUnavailableException;
+import io.streamrl.kafka.ListenFailure;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +13,18 @@ public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    /** Exit code for a bad argument value that picocli could not catch (unknown env, bad setting). */
+    /** Exit code for a bad argument value that picocli could not catch (unknown env, bad setting, busy port). */
     static final int EXIT_USAGE = 2;
     /** Exit code for a retriable failure such as an unreachable broker. */
     static final int EXIT_UNAVAILABLE = 69;
+    /**
+     * Exit code for output that could not be written (folder not writable, disk full): sysexits'
+     * EX_CANTCREAT, like 69 is its EX_UNAVAILABLE. Not 2, because the arguments may be right and
+     * the same command works once there is room; a script can tell the two apart.
+     */
+    static final int EXIT_CANT_CREATE = 73;
+    /** {@link #exitCode} of a failure that is a bug, not the user's to fix. */
+    private static final int BUG = -1;
 
     private Main() {
     }
@@ -40,19 +49,39 @@ public final class Main {
     }
 
     /**
-     * Errors the user can fix (a bad value, an unreachable broker) are one clear line, not a
-     * stack trace; anything else is a bug and keeps its trace.
+     * Errors the user can fix (a bad value, a busy port, an unreachable broker, an unwritable
+     * output folder) are one clear line, not a stack trace (that goes to the log at DEBUG);
+     * anything else is a bug and keeps its trace.
      */
-    private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed)
+            throws Exception {
+        int code = exitCode(e);
+        if (code == BUG) {
+            throw e;
+        }
+        log.debug("streamrl {} failed", cli.getCommandName(), e);
         PrintWriter err = cli.getErr();
+        err.println(cli.getColorScheme().errorText("streamrl " + cli.getCommandName() + ": " + e.getMessage()));
+        err.flush();
+        return code;
+    }
+
+    /** The exit code of a failure the user can fix, or {@link #BUG}. */
+    static int exitCode(Throwable e) {
+        if (e instanceof OutputException) {
+            return EXIT_CANT_CREATE;
+        }
         if (e instanceof IllegalArgumentException) {
-            err.println(cli.getColorScheme().errorText("streamrl " + cli.getCommandName() + ": " + e.getMessage()));
             return EXIT_USAGE;
         }
         if (e instanceof BrokerUnavailableException) {
-            err.println(cli.getColorScheme().errorText("streamrl " + cli.getCommandName() + ": " + e.getMessage()));
             return EXIT_UNAVAILABLE;
         }
-        throw new IllegalStateException(e);
+        // A port that is taken or privileged: Jetty, the JDK and Kafka each wrap the BindException,
+        // and the servers word the failure with the option and the port (ListenFailure).
+        if (ListenFailure.bindException(e) != null) {
+            return EXIT_USAGE;
+        }
+        return BUG;
     }
 }

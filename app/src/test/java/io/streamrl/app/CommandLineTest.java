@@ -5,16 +5,31 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.broker.testing.EmbeddedKafkaExtension;
+import io.streamrl.broker.testing.SharedKafka;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The command line as a script sees it: exit codes, messages, files and JSON lines. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class CommandLineTest {
 
     @TempDir
@@ -62,6 +77,36 @@ class CommandLineTest {
     }
 
     @Test
+    void aBootstrapServerPortOutside1To65535IsOneLineForEveryCommandThatTakesIt() {
+        String bad = "127.0.0.1:99999";
+        String[][] commands = {
+            {"actor", "--env", "pendulum"},
+            {"learner", "--env", "pendulum"},
+            {"join"},
+            {"serve", "--env", "pricing"},
+            {"control", "show", "--policy", "Pricing-v0"},
+            {"demo", "--env", "pendulum", "--out", tmp.resolve("demo").toString()},
+            {"demo", "--env", "pricing", "--out", tmp.resolve("demo").toString()},
+            {"bench", "ingest"},
+            {"bench", "join"},
+            {"bench", "propagation"},
+            {"bench", "actors"},
+            {"bench", "solve"},
+        };
+        for (String[] command : commands) {
+            String[] args = Stream.concat(Stream.of(command), Stream.of("--bootstrap-server", bad))
+                    .toArray(String[]::new);
+            Run r = run(args);
+            String what = String.join(" ", command);
+            assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, what);
+            assertThat(r.err).as(what).contains("bootstrap-server must be host:port[,host:port...] with ports 1 to"
+                    + " 65535, got '" + bad + "'");
+        }
+        assertThat(tmp.resolve("demo")).as("the demo checked it before writing anything").doesNotExist();
+    }
+
+    @Test
     void badPricingDemoSettingsNameTheirOptionBeforeAnythingStarts() {
         String[][] cases = {
             {"--lost-reward-share", "1.5", "lost-reward-share"},
@@ -75,6 +120,142 @@ class CommandLineTest {
             assertThat(r.exitCode).as(c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
             assertThat(r.err).contains(c[2]).doesNotContain("Exception");
             assertThat(tmp.resolve("pricing")).as("nothing started, nothing written").doesNotExist();
+        }
+    }
+
+    @Test
+    void aBusyMetricsPortIsOneLineNamingTheOptionAndThePort() throws Exception {
+        try (ServerSocket taken = bound(0)) {
+            int port = taken.getLocalPort();
+            for (String[] command : new String[][] {{"join"}, {"learner", "--env", "pendulum"}}) {
+                // Metrics start before Kafka is tried, so the unreachable broker is never reached.
+                String[] args = Stream.concat(Stream.of(command), Stream.of("--bootstrap-server", "127.0.0.1:1",
+                        "--connect-timeout", "1", "--metrics-port", Integer.toString(port))).toArray(String[]::new);
+                Run r = run(args);
+                assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+                assertOneLine(r.err, command[0]);
+                assertThat(r.err).contains("streamrl " + command[0] + ": --metrics-port " + port
+                        + " is already in use on 127.0.0.1");
+            }
+        }
+    }
+
+    @Test
+    void aPrivilegedMetricsPortSaysItIsNotPermitted() throws Exception {
+        // Only where binding below 1024 is refused: not as root, nor where unprivileged_port_start is lowered.
+        try (ServerSocket probe = bound(1)) {
+            Assumptions.abort("port 1 can be bound here (root or CAP_NET_BIND_SERVICE); nothing to refuse");
+        } catch (BindException expected) {
+            Assumptions.assumeTrue(String.valueOf(expected.getMessage()).contains("Permission denied"), "port 1 is "
+                    + expected.getMessage());
+        }
+        Run r = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", "--metrics-port", "1");
+        assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+        assertOneLine(r.err, "join");
+        assertThat(r.err).contains("--metrics-port 1 is not permitted on 127.0.0.1");
+    }
+
+    @Test
+    void aBusyBrokerPortIsOneLine() throws Exception {
+        try (ServerSocket taken = bound(0)) {
+            int port = taken.getLocalPort();
+            Run r = run("broker", "--port", Integer.toString(port));
+            assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, "broker");
+            assertThat(r.err).contains("port " + port + " on 127.0.0.1 is already in use");
+        }
+    }
+
+    @Test
+    void aBusyServePortIsOneLineAfterKafkaWasReached(SharedKafka kafka) throws Exception {
+        try (ServerSocket taken = bound(0)) {
+            int port = taken.getLocalPort();
+            Run r = run("serve", "--env", "pricing", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
+                    kafka.freshNamespace("busy-port"), "--port", Integer.toString(port));
+            assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, "serve");
+            assertThat(r.err).contains("streamrl serve: --port " + port + " is already in use on 127.0.0.1");
+        }
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeCreatedIsOneLineWithItsOwnExitCode() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file where a folder should be");
+        Path out = blocker.resolve("run");
+        Run r = train(out);
+        assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
+        assertOneLine(r.err, "train");
+        assertThat(r.err).contains("streamrl train: cannot write " + out + ": Not a directory");
+    }
+
+    @Test
+    void aReadOnlyOutputFolderIsOneLineAndLeavesNoFiles() throws Exception {
+        Path out = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(out), "permissions are not enforced for this user (root)");
+            Run r = train(out);
+            assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
+            assertOneLine(r.err, "train");
+            assertThat(r.err).contains("cannot write " + out.resolve("curve.csv") + ": permission denied");
+            try (Stream<Path> files = Files.list(out)) {
+                assertThat(files).isEmpty();
+            }
+        } finally {
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void aSummaryThatCannotBeWrittenAtTheEndIsOneLineAndLeavesNoPartialFiles() throws Exception {
+        Path out = tmp.resolve("run");
+        // A non-empty folder where summary.json goes: the final rename fails, as on a full disk.
+        Files.createDirectories(out.resolve(RunOutput.SUMMARY).resolve("in-the-way"));
+        Run r = train(out);
+        assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
+        assertOneLine(r.err, "train");
+        assertThat(r.err).contains("streamrl train: cannot write " + out.resolve(RunOutput.SUMMARY) + ": ");
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("the curve so far, no temporary file, no plot").containsExactlyInAnyOrder("curve.csv",
+                            RunOutput.SUMMARY);
+        }
+        assertThat(Files.readAllLines(out.resolve(RunOutput.CURVE))).hasSize(3);
+    }
+
+    @Test
+    void aBugStillPrintsItsStackTrace() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine().addSubcommand(new Failing());
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute("failing");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("java.io.UncheckedIOException: java.io.IOException: not an output file")
+                .contains("\tat io.streamrl.app.CommandLineTest$Failing.call");
+    }
+
+    /** A command with a bug: an UncheckedIOException that is not about the run's output. */
+    @Command(name = "failing")
+    static final class Failing implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new UncheckedIOException(new IOException("not an output file"));
+        }
+    }
+
+    private Run train(Path out) {
+        return run("train", "--env", "pendulum", "--steps", "400", "--eval-every", "200", "--eval-episodes", "1",
+                "--set", "learning-starts=100", "--set", "batch-size=8", "--out", out.toString());
+    }
+
+    private static ServerSocket bound(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
         }
     }
 
@@ -136,6 +317,12 @@ class CommandLineTest {
         JsonNode node = new ObjectMapper().readTree(r.out.strip());
         assertThat(node.get("gflops").asDouble()).isPositive();
         assertThat(node.get("lanes").asInt()).isPositive();
+    }
+
+    /** One line on stderr and no stack trace: what a user who can fix the input should see. */
+    private static void assertOneLine(String err, String what) {
+        assertThat(err.strip().lines()).as(what + ": " + err).hasSize(1);
+        assertThat(err).as(what).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     private record Run(int exitCode, String out, String err) {

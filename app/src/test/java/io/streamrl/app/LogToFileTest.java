@@ -75,7 +75,9 @@ class LogToFileTest {
         int appenders = appenderCount();
 
         assertThatThrownBy(() -> LogToFile.open(notAFolder.resolve("streamrl.log")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot write the log to");
+                .isInstanceOf(OutputException.class)
+                .hasMessage("cannot write " + notAFolder.resolve("streamrl.log") + ": " + notAFolder
+                        + " exists and is not a folder");
 
         assertThat(appenderCount()).isEqualTo(appenders);
         for (ConsoleAppender<ILoggingEvent> console : consoles()) {

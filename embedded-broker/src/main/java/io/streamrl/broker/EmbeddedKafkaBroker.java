@@ -299,8 +299,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private int requireFree(int requestedPort) {
-        if (!LocalPorts.isFree(config.host(), requestedPort)) {
-            throw portTaken(requestedPort, null);
+        BindException failure = LocalPorts.bindFailure(config.host(), requestedPort);
+        if (failure != null) {
+            throw portUnavailable(requestedPort, failure);
         }
         return requestedPort;
     }
@@ -398,18 +399,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return e;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("failed to bind")) {
-                return portTaken(port, e);
+            if (t instanceof BindException bind) {
+                return portUnavailable(port, bind);
+            }
+            if (String.valueOf(t.getMessage()).contains("failed to bind")) {
+                // Kafka's own wording; keep a BindException in the chain, by which callers know the cause.
+                BindException bind = new BindException(t.getMessage());
+                bind.initCause(e);
+                return portUnavailable(port, bind);
             }
         }
         return new EmbeddedBrokerException("embedded Kafka broker failed to start on data directory " + logDir + ": " + e
                 + "; see the cause and the broker log", e);
     }
 
-    private EmbeddedBrokerException portTaken(int takenPort, Throwable cause) {
-        return new EmbeddedBrokerException("cannot start the embedded Kafka broker: port " + takenPort + " on "
-                + config.host() + " is already in use" + (cause == null ? "" : " (" + cause.getMessage() + ")")
-                + "; stop the process using it or choose another port (0 picks a free one)", cause);
+    /**
+     * A port that cannot be bound, in one line: taken, or privileged. The {@link BindException}
+     * stays the cause, by which a command line tells this user-fixable failure from a bug.
+     */
+    private EmbeddedBrokerException portUnavailable(int requestedPort, BindException cause) {
+        String where = "cannot start the embedded Kafka broker: port " + requestedPort + " on " + config.host();
+        String reason = String.valueOf(cause.getMessage());
+        if (reason.contains("Permission denied")) {
+            return new EmbeddedBrokerException(where + " is not permitted (ports below 1024 need root or"
+                    + " CAP_NET_BIND_SERVICE); choose another port from 1024 up (0 picks a free one)", cause);
+        }
+        if (reason.contains("in use")) {
+            return new EmbeddedBrokerException(where + " is already in use; stop the process using it or choose"
+                    + " another port (0 picks a free one)", cause);
+        }
+        return new EmbeddedBrokerException(where + " cannot be bound (" + reason + "); check the host and choose"
+                + " another port (0 picks a free one)", cause);
     }
 
     /**

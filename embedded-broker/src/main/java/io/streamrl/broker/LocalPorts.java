@@ -24,13 +24,16 @@ final class LocalPorts {
         }
     }
 
-    /** Whether {@code host:port} can be bound right now. */
-    static boolean isFree(String host, int port) {
+    /**
+     * Why {@code host:port} cannot be bound right now (taken, or privileged), or null when it can;
+     * the caller words the two cases differently.
+     */
+    static BindException bindFailure(String host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(host, port));
-            return true;
+            return null;
         } catch (BindException e) {
-            return false;
+            return e;
         } catch (IOException e) {
             throw cannotBind(host, e);
         }

@@ -24,20 +24,36 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
 
     public KafkaSettings {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("bootstrap-server must be host:port, got '" + bootstrapServers + "'");
-        }
-        for (String server : bootstrapServers.split(",")) {
-            int colon = server.lastIndexOf(':');
-            if (colon <= 0 || colon == server.length() - 1 || !server.substring(colon + 1).trim().matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("bootstrap-server must be host:port[,host:port...], got '"
-                        + bootstrapServers + "'");
-            }
-        }
+        checkBootstrapServers(bootstrapServers);
         Objects.requireNonNull(topics, "topics");
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect-timeout must be positive, got " + connectTimeout);
         }
+    }
+
+    /**
+     * Checks a {@code --bootstrap-server} value here, because the Kafka client would otherwise
+     * reject a bad one with a stack trace of its own (port 99999) or only after retrying it.
+     *
+     * @return {@code bootstrapServers}
+     * @throws IllegalArgumentException naming the option and the allowed form
+     */
+    public static String checkBootstrapServers(String bootstrapServers) {
+        String expected = "bootstrap-server must be host:port[,host:port...] with ports 1 to 65535, got '"
+                + bootstrapServers + "'";
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException(expected);
+        }
+        for (String server : bootstrapServers.split(",", -1)) {
+            int colon = server.lastIndexOf(':');
+            String port = colon < 0 ? "" : server.substring(colon + 1).trim();
+            // At most 5 digits before parsing, so that a long number cannot overflow into range.
+            if (colon <= 0 || server.substring(0, colon).isBlank() || !port.matches("\\d{1,5}")
+                    || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
+                throw new IllegalArgumentException(expected);
+            }
+        }
+        return bootstrapServers;
     }
 
     public static KafkaSettings of(String bootstrapServers, String namespace) {

@@ -55,7 +55,8 @@ public final class MetricsServer implements AutoCloseable {
     /**
      * Starts serving {@code registry} on {@code host:port} (port 0 picks a free port).
      *
-     * @throws IllegalStateException naming the port when it cannot be bound
+     * @throws IllegalStateException naming the option and the port when it cannot be bound, see
+     *     {@link ListenFailure}
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) {
         if (port < 0 || port > 65_535) {
@@ -72,8 +73,7 @@ public final class MetricsServer implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             gc.close();
-            throw new IllegalStateException("cannot serve metrics on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another --metrics-port, or 0 for a free one", e);
+            throw ListenFailure.of("--metrics-port", host, port, e);
         }
         server.createContext("/metrics", exchange -> {
             try (exchange) {

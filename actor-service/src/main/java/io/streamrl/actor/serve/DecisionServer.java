@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamrl.kafka.ListenFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,8 @@ public final class DecisionServer implements AutoCloseable {
      * Starts listening.
      *
      * @param port 0 picks a free port (see {@link #port()})
-     * @throws IllegalStateException naming the address when it cannot be bound
+     * @throws IllegalStateException naming the option and the port when it cannot be bound, see
+     *     {@link ListenFailure}
      */
     public static DecisionServer start(DecisionEngine engine, DecisionLog decisions,
                                        Supplier<PolicyStatus> policyStatus, PrometheusMeterRegistry registry,
@@ -100,8 +102,7 @@ public final class DecisionServer implements AutoCloseable {
             s.server.start();
         } catch (Exception e) {
             s.close();
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another --port or stop what uses it", e);
+            throw ListenFailure.of("--port", host, port, e);
         }
         log.info("serve listens on http://{}:{}", host, s.port());
         return s;
