@@ -121,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
             progress.end();
             TrainResult result = new TrainResult(envSpec.id(), config.algorithmName(), seed, agent.backendName(),
                     outcome.solved(), outcome.envStepsToSolve(), outcome.wallSecondsToSolve(), outcome.wallSeconds(),
-                    outcome.envSteps(), outcome.learner().updates(), outcome.finalEvalMeanReturn(), outcome.curve());
+                    outcome.envSteps(), outcome.learner().updates(), outcome.finalEvalMeanReturn(), outcome.curve(),
+                    outcome.learner().updateFailures());
             Map<String, Object> summary = TrainCommand.summary(result, config);
             summary.put("transitions_received", outcome.learner().transitionsReceived());
             summary.put("transitions_acknowledged", outcome.transitionsAcknowledged());

@@ -45,5 +45,7 @@ class PendulumThroughKafkaIT {
         assertThat(outcome.solved()).as("solved within %d steps; curve %s", BUDGET, outcome.curve()).isTrue();
         assertThat(outcome.envStepsToSolve()).isLessThanOrEqualTo(BUDGET);
         assertThat(outcome.learner().policiesPublished()).isPositive();
+        assertThat(outcome.learner().updateFailures()).as("guard trips on a healthy run").isZero();
+        assertThat(outcome.learner().policiesWithheld()).as("policies withheld on a healthy run").isZero();
     }
 }

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.streamrl.core.agent.GuardedUpdates;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +29,9 @@ final class LearnerMetrics {
     static final String CRITIC_LOSS = "learner.critic.loss";
     static final String EVAL_MEAN_RETURN = "learner.eval.mean_return";
     static final String UPDATE_FAILURES = "learner.update.failures";
+    static final String GUARD_TRIPS = "learner.guard.trips";
+    static final String POLICIES_WITHHELD = "learner.policies.withheld";
+    static final String UPDATES_FORFEITED = "learner.updates.forfeited";
 
     private final int bufferCapacity;
     private final AtomicLong received = new AtomicLong();
@@ -35,6 +41,9 @@ final class LearnerMetrics {
     private final AtomicLong policyVersion = new AtomicLong(-1);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong updateFailures = new AtomicLong();
+    private final Map<GuardedUpdates.Reason, AtomicLong> guardTrips = new EnumMap<>(GuardedUpdates.Reason.class);
+    private final AtomicLong policiesWithheld = new AtomicLong();
+    private final AtomicLong updatesForfeited = new AtomicLong();
     private volatile double updatesPerSecond;
     private volatile double criticLoss = Double.NaN;
     private volatile double evalMeanReturn = Double.NaN;
@@ -48,7 +57,18 @@ final class LearnerMetrics {
         counter(registry, DEAD_LETTERED, tags, deadLettered, "Records sent to the dead-letter topic");
         counter(registry, UPDATES, tags, updates, "Gradient updates taken");
         counter(registry, POLICY_PUBLISHED, tags, published, "Policy snapshots acknowledged by the broker");
-        counter(registry, UPDATE_FAILURES, tags, updateFailures, "Updates refused for a non-finite loss or gradient");
+        counter(registry, UPDATE_FAILURES, tags, updateFailures,
+                "Updates refused by the guard, whatever the reason; the weights went back to the last good checkpoint");
+        for (GuardedUpdates.Reason reason : GuardedUpdates.Reason.values()) {
+            AtomicLong trips = new AtomicLong();
+            guardTrips.put(reason, trips);
+            counter(registry, GUARD_TRIPS, tags.and("reason", reason.label()), trips, "Updates refused by the guard,"
+                    + " by reason");
+        }
+        counter(registry, POLICIES_WITHHELD, tags, policiesWithheld, "Policies not published because the last"
+                + " evaluation fell more than eval-withhold-margin below the best");
+        counter(registry, UPDATES_FORFEITED, tags, updatesForfeited, "Updates the replay ratio allowed for transitions"
+                + " overwritten in the buffer before the learner got to them");
         Gauge.builder(BUFFER_SIZE, bufferSize, AtomicInteger::doubleValue).tags(tags).strongReference(true)
                 .description("Transitions in the replay buffer").register(registry);
         Gauge.builder(BUFFER_FILL, this, m -> m.bufferFill()).tags(tags).strongReference(true)
@@ -88,8 +108,19 @@ final class LearnerMetrics {
         updatesPerSecond = rate;
     }
 
-    void updateFailed() {
+    /** An update refused by the guard: counted by reason and in the total. */
+    void guardTripped(GuardedUpdates.Reason reason, long totalUpdates) {
+        guardTrips.get(reason).incrementAndGet();
         updateFailures.incrementAndGet();
+        updates.set(totalUpdates);
+    }
+
+    void policyWithheld() {
+        policiesWithheld.incrementAndGet();
+    }
+
+    void updatesForfeited(long count) {
+        updatesForfeited.addAndGet(count);
     }
 
     void published(long version) {
@@ -103,6 +134,10 @@ final class LearnerMetrics {
 
     void phase(LearnerPhase value) {
         phase = value;
+    }
+
+    long guardTrips(GuardedUpdates.Reason reason) {
+        return guardTrips.get(reason).get();
     }
 
     long received() {
@@ -119,6 +154,6 @@ final class LearnerMetrics {
         long records = received.get();
         return new LearnerStats(phase, records, rejected, bufferSize.get(), bufferFill(), updates.get(),
                 updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
-                updateFailures.get());
+                updateFailures.get(), policiesWithheld.get(), updatesForfeited.get());
     }
 }

@@ -12,7 +12,10 @@ public record LearnerResult(Outcome outcome, String reason, LearnerStats stats) 
     public enum Outcome {
         /** {@link LearnerService#close()} was called; nothing went wrong. */
         STOPPED,
-        /** A gradient update was refused for a non-finite loss or gradient; training stopped there. */
+        /**
+         * {@code max-consecutive-trips} updates in a row were refused by the guard (a loss, gradient
+         * or weight not finite, or an exploding critic loss); training stopped there.
+         */
         UPDATE_FAILED,
         /** Reading the transitions topic failed. */
         INGEST_FAILED,

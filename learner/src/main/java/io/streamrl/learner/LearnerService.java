@@ -197,7 +197,7 @@ public final class LearnerService implements AutoCloseable {
         Ddpg agent = new Ddpg(config.algorithm(), spec.observationDim(), box.dim(), backend, master.split());
         SplittableRandom replayRandom = master.split();
         PolicyEvaluator evaluator = config.evalEvery() > 0
-                ? new PolicyEvaluator(Envs.make(config.env(), master.split()), config.evalEpisodes(),
+                ? PolicyEvaluator.of(Envs.make(config.env(), master.split()), config.evalEpisodes(),
                         config.observationNormalizer())
                 : null;
         ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());

@@ -14,11 +14,16 @@ package io.streamrl.learner;
  * @param policiesPublished snapshots the broker acknowledged
  * @param criticLoss critic loss of the last update; NaN before the first
  * @param evalMeanReturn mean return of the last evaluation; NaN before the first (or when off)
- * @param updateFailures updates refused because a loss or gradient was not finite
+ * @param updateFailures updates refused by the guard (a loss, gradient or weight not finite, or an
+ *     exploding critic loss); each rolled the weights back to the last good checkpoint
+ * @param policiesWithheld policies not published because their evaluation collapsed
+ * @param updatesForfeited updates the replay ratio allowed for transitions that were overwritten
+ *     before the learner got to them (it was behind)
  */
 public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsDeadLettered, int bufferSize,
                            double bufferFill, long updates, double updatesPerSecond, long policyVersion,
-                           long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures) {
+                           long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures,
+                           long policiesWithheld, long updatesForfeited) {
 
     /** Records received that passed decoding and validation. */
     public long transitionsAccepted() {

@@ -8,31 +8,26 @@ import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.train.Evaluation;
 
 /**
- * Runs the deterministic policy (no exploration noise) for a few episodes on an environment of
- * the learner's own, seeded separately from every actor, so the learning curve measures the
- * policy rather than the actors' luck. Runs on the training thread: the agent is not shared.
+ * How the training thread scores the actor (an interface so tests can script the scores that
+ * withhold a policy). {@link #of} runs the deterministic policy.
  */
-final class PolicyEvaluator {
+interface PolicyEvaluator {
 
-    private final Env env;
-    private final int episodes;
-    private final ObservationNormalizer normalizer;
-    private final double[] low;
-    private final double[] high;
+    /** Scores the agent's actor; runs on the training thread, which owns the agent. */
+    Evaluation evaluate(Ddpg agent);
 
-    PolicyEvaluator(Env env, int episodes, ObservationNormalizer normalizer) {
+    /**
+     * Runs the deterministic policy (no exploration noise) for a few episodes on an environment
+     * of the learner's own, seeded separately from every actor, so the learning curve measures
+     * the policy rather than the actors' luck.
+     */
+    static PolicyEvaluator of(Env env, int episodes, ObservationNormalizer normalizer) {
         if (!(env.spec().actionSpace() instanceof ActionSpace.Box box)) {
             throw new IllegalArgumentException(env.spec().id() + " has no continuous (Box) action space");
         }
-        this.env = env;
-        this.episodes = episodes;
-        this.normalizer = normalizer;
-        this.low = box.low();
-        this.high = box.high();
-    }
-
-    Evaluation evaluate(Ddpg agent) {
-        return Evaluation.run(env, o -> ActionScaling.toEnvironment(agent.act(normalizer.apply(o)), low, high),
-                episodes);
+        double[] low = box.low();
+        double[] high = box.high();
+        return agent -> Evaluation.run(env,
+                o -> ActionScaling.toEnvironment(agent.act(normalizer.apply(o)), low, high), episodes);
     }
 }

@@ -2,8 +2,7 @@ package io.streamrl.learner;
 
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
-import io.streamrl.core.agent.UpdateStats;
-import io.streamrl.core.nn.NonFiniteUpdateException;
+import io.streamrl.core.agent.GuardedUpdates;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.CurvePoint;
@@ -20,11 +19,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The training thread: the only user of the replay buffer and the agent. Before every step it
  * moves what ingest delivered into the buffer; once the buffer holds {@code learning-starts}
- * transitions it takes gradient updates while
- * {@code updates < floor(replay-ratio * (transitions added - learning-starts))}, and otherwise
+ * transitions it takes gradient updates while the replay ratio allows (below), and otherwise
  * waits for data (blocking, with a timeout for the progress line) instead of overfitting a small
- * buffer. Every {@code publish-every} updates it publishes the actor; every {@code eval-every}
- * updates it evaluates it. A refused (non-finite) update stops training for good.
+ * buffer. Every {@code eval-every} updates it evaluates the actor; every {@code publish-every}
+ * updates it checks every weight, keeps the state as the last good checkpoint and publishes the
+ * actor, unless the last evaluation fell more than {@code eval-withhold-margin} below the best.
+ *
+ * <p>The update budget. Each transition added earns {@code replay-ratio} updates, and an update
+ * is taken only against earned credit, so when data stops, updates stop. Credit belongs to the
+ * transition that earned it and lapses when that transition is overwritten: the learner never
+ * owes more than {@code replay-ratio * (transitions in the buffer)} updates. Until the buffer is
+ * full this is exactly {@code updates < floor(replay-ratio * (transitions added -
+ * learning-starts))}; once it wraps, a learner that fell behind (actors faster than its updates)
+ * forfeits the credit of transitions it never trained on instead of spending it, after the actors
+ * have stopped, on the transitions that are left. Refused updates count against the budget too,
+ * so a guard that keeps tripping cannot keep the thread busy without data either.
+ *
+ * <p>Every update goes through {@link GuardedUpdates}: a refused one rolls the agent back to the
+ * last checkpoint (which is the last published policy, or the initial weights), is counted by
+ * reason and logged, and is never published; {@code max-consecutive-trips} refusals without a
+ * good checkpoint between them stop training for good.
  */
 final class TrainingLoop implements Runnable {
 
@@ -35,6 +49,9 @@ final class TrainingLoop implements Runnable {
     }
 
     private final Ddpg agent;
+    private final GuardedUpdates guarded;
+    private final int maxConsecutiveTrips;
+    private final double withholdMargin;
     private final int learningStarts;
     private final double replayRatio;
     private final ReplayBuffer buffer;
@@ -52,6 +69,12 @@ final class TrainingLoop implements Runnable {
     private final long progressMillis;
     private volatile boolean stopping;
     private volatile Failure failure;
+    /** Updates attempted, refused ones included: what the replay ratio limits. */
+    private long taken;
+    /** Credit of transitions overwritten before it was spent; see the class comment. */
+    private long forfeited;
+    private double bestEval = Double.NEGATIVE_INFINITY;
+    private boolean withholding;
 
     /**
      * @param evalEvery updates between evaluations; 0 for none (then {@code evaluator} may be null)
@@ -69,6 +92,9 @@ final class TrainingLoop implements Runnable {
             throw new IllegalArgumentException("eval-every is " + evalEvery + " but there is no evaluator");
         }
         this.agent = agent;
+        this.guarded = new GuardedUpdates(agent);
+        this.maxConsecutiveTrips = config.guard().maxConsecutiveTrips();
+        this.withholdMargin = config.guard().evalWithholdMargin();
         this.learningStarts = config.learningStarts();
         this.replayRatio = config.replayRatio();
         this.buffer = buffer;
@@ -91,7 +117,7 @@ final class TrainingLoop implements Runnable {
         long start = clock.millis();
         long nextProgress = start + progressMillis;
         try {
-            while (!stopping) {
+            while (!stopping && failure == null) {
                 moveInboxToBuffer();
                 long now = clock.millis();
                 if (now >= nextProgress) {
@@ -104,13 +130,6 @@ final class TrainingLoop implements Runnable {
                     inbox.awaitPending(Duration.ofMillis(Math.max(1, nextProgress - now)));
                 }
             }
-        } catch (NonFiniteUpdateException e) {
-            metrics.updateFailed();
-            String reason = "gradient update " + (agent.updates() + 1) + " was refused: " + e.getMessage()
-                    + ". Training stopped after " + agent.updates() + " updates; the last published policy stays"
-                    + " in use. Check the transitions for extreme values, or lower actor-lr/critic-lr.";
-            log.error("{}", reason);
-            failure = new Failure(LearnerResult.Outcome.UPDATE_FAILED, reason);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (!stopping) {
@@ -146,26 +165,73 @@ final class TrainingLoop implements Runnable {
         if (buffer.size() < learningStarts) {
             return false;
         }
-        long allowed = (long) Math.floor(replayRatio * (buffer.totalAdded() - learningStarts));
-        return agent.updates() < allowed;
+        long earned = (long) Math.floor(replayRatio * (buffer.totalAdded() - learningStarts)) - forfeited;
+        long owedForHeld = (long) Math.floor(replayRatio * buffer.size());
+        if (earned - taken > owedForHeld) { // only once the buffer has wrapped: see the class comment
+            long lapsed = earned - taken - owedForHeld;
+            forfeited += lapsed;
+            earned -= lapsed;
+            metrics.updatesForfeited(lapsed);
+        }
+        return taken < earned;
     }
 
     private void step(long startMillis) {
+        taken++;
         buffer.sample(batch, replayRandom);
-        UpdateStats stats = agent.update(batch);
-        long updates = agent.updates();
-        metrics.updated(updates, stats.criticLoss());
-        if (updates % publishEvery == 0) {
-            sink.publish(agent);
+        Optional<GuardedUpdates.Trip> trip = guarded.update(batch);
+        if (trip.isPresent()) {
+            refused(trip.get());
+            return;
         }
+        long updates = agent.updates();
+        metrics.updated(updates, guarded.lastStats().criticLoss());
+        // Evaluate before publishing, so that a policy that collapsed at this very update is held back.
         if (evalEvery > 0 && updates % evalEvery == 0) {
             evaluate(updates, startMillis);
+        }
+        if (updates % publishEvery == 0) {
+            trip = guarded.checkpoint();
+            if (trip.isPresent()) {
+                refused(trip.get());
+            } else if (withholding) {
+                metrics.policyWithheld();
+            } else {
+                sink.publish(agent);
+            }
+        }
+    }
+
+    private void refused(GuardedUpdates.Trip trip) {
+        metrics.guardTripped(trip.reason(), agent.updates());
+        log.warn("update {} refused ({}): {}; weights rolled back to the checkpoint of update {} ({} refusals in a"
+                        + " row, {} allowed)", trip.update(), trip.reason().label(), trip.detail(),
+                guarded.checkpointUpdate(), trip.consecutive(), maxConsecutiveTrips);
+        if (trip.consecutive() >= maxConsecutiveTrips) {
+            String reason = "gradient update " + trip.update() + " was refused (" + trip.reason().label() + ": "
+                    + trip.detail() + "), refusal " + trip.consecutive() + " in a row. Training stopped after "
+                    + agent.updates() + " updates; the last published policy stays in use. Check the transitions for"
+                    + " extreme values, or lower actor-lr/critic-lr.";
+            log.error("{}", reason);
+            failure = new Failure(LearnerResult.Outcome.UPDATE_FAILED, reason);
         }
     }
 
     private void evaluate(long updates, long startMillis) {
         Evaluation e = evaluator.evaluate(agent);
         metrics.evaluated(e.meanReturn());
+        if (e.meanReturn() > bestEval) {
+            bestEval = e.meanReturn();
+        }
+        // NaN compares false, so a NaN return is a collapse too.
+        boolean collapsed = !(e.meanReturn() >= bestEval - withholdMargin);
+        if (collapsed != withholding) {
+            log.warn("{} publishing after {} updates: mean return {} against the best {} (eval-withhold-margin {})",
+                    collapsed ? "withholding policies from" : "resuming", updates,
+                    String.format(Locale.ROOT, "%.1f", e.meanReturn()), String.format(Locale.ROOT, "%.1f", bestEval),
+                    withholdMargin);
+            withholding = collapsed;
+        }
         CurvePoint point = new CurvePoint(metrics.received(), (clock.millis() - startMillis) / 1000.0, updates,
                 e.meanReturn(), e.stdReturn());
         // One decimal reads like the progress lines; curve.csv and summary.json keep the full values.

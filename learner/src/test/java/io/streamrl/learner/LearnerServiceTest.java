@@ -242,7 +242,8 @@ class LearnerServiceTest {
 
     @Test
     void aRefusedUpdateEndsTheRunWithTheReason() throws Exception {
-        DdpgConfig algorithm = small(Map.of("learning-starts", "100", "replay-ratio", "1.0"));
+        DdpgConfig algorithm = small(Map.of("learning-starts", "100", "replay-ratio", "1.0",
+                "max-consecutive-trips", "2"));
         RunningLearner learner = start(LearnerConfig.builder("pendulum").algorithm(algorithm).publishEvery(10).build(),
                 TrainListener.NONE);
         String topic = kafka.topics().transitions().name();
@@ -260,7 +261,8 @@ class LearnerServiceTest {
         assertThat(result.outcome()).isEqualTo(LearnerResult.Outcome.UPDATE_FAILED);
         assertThat(result.failed()).isTrue();
         assertThat(result.reason()).contains("was refused").contains("not finite");
-        assertThat(result.stats().updateFailures()).isEqualTo(1);
+        assertThat(result.stats().updateFailures()).isEqualTo(2);
+        assertThat(result.stats().policiesPublished()).isZero();
         assertThat(result.stats().phase()).isEqualTo(LearnerPhase.STOPPED);
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.agent.GuardedUpdates;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.Envs;
@@ -13,12 +14,14 @@ import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.CurvePoint;
+import io.streamrl.core.train.Evaluation;
 import io.streamrl.core.train.TrainListener;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -35,6 +38,7 @@ class TrainingLoopTest {
     private final SplittableRandom data = new SplittableRandom(3);
     private final ComputeBackend backend = ComputeBackends.create(ComputeBackends.defaultName());
     private final List<Long> publishedAtUpdate = new CopyOnWriteArrayList<>();
+    private final List<float[]> publishedWeights = new CopyOnWriteArrayList<>();
     private final List<CurvePoint> curve = new CopyOnWriteArrayList<>();
     private TrainingLoop loop;
     private Thread thread;
@@ -108,7 +112,7 @@ class TrainingLoopTest {
 
     @Test
     void evaluatesTheDeterministicPolicyEveryEvalEveryUpdates() {
-        PolicyEvaluator evaluator = new PolicyEvaluator(Envs.make("pendulum", new SplittableRandom(5)), 2,
+        PolicyEvaluator evaluator = PolicyEvaluator.of(Envs.make("pendulum", new SplittableRandom(5)), 2,
                 ObservationNormalizer.identity(OBS));
         start(1.0, 50, Long.MAX_VALUE, 30, evaluator);
         metrics.ingested(110, 0);
@@ -122,24 +126,83 @@ class TrainingLoopTest {
     }
 
     @Test
-    void aNonFiniteUpdateStopsTrainingWithTheReason() {
-        start(1.0, 50, 10, 0, null);
-        // Valid by the schema, but squared TD errors of 1e30-sized values overflow float32 gradients.
-        Batch extreme = new Batch(200, OBS, ACT);
-        Arrays.fill(extreme.observations(), 1e30f);
-        Arrays.fill(extreme.actions(), 0.5f);
-        Arrays.fill(extreme.rewards(), 1e30f);
-        Arrays.fill(extreme.nextObservations(), 1e30f);
-        inbox.offer(extreme, 200);
+    void updatesRefusedTimeAfterTimeStopTrainingWithTheReasonAndPublishNothing() {
+        start(Map.of("learning-starts", "50", "max-consecutive-trips", "3"), 10, 0, null);
+        // Valid by the schema, but squared TD errors of 1e30-sized values overflow float32.
+        inbox.offer(extreme(200), 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> !thread.isAlive());
         assertThat(loop.failure()).hasValueSatisfying(f -> {
             assertThat(f.outcome()).isEqualTo(LearnerResult.Outcome.UPDATE_FAILED);
-            assertThat(f.reason()).contains("was refused").contains("not finite").contains("Training stopped");
+            assertThat(f.reason()).contains("was refused").contains("not finite").contains("refusal 3 in a row")
+                    .contains("Training stopped");
         });
         LearnerStats stats = metrics.snapshot();
-        assertThat(stats.updateFailures()).isEqualTo(1);
-        assertThat(stats.updates()).isEqualTo(agent.updates()).isLessThan(150);
-        assertThat(publishedAtUpdate).allMatch(u -> u <= agent.updates());
+        assertThat(stats.updateFailures()).isEqualTo(3);
+        assertThat(metrics.guardTrips(GuardedUpdates.Reason.NON_FINITE_LOSS)
+                + metrics.guardTrips(GuardedUpdates.Reason.NON_FINITE_GRADIENT)).isEqualTo(3);
+        assertThat(agent.parametersFinite()).isTrue();
+        assertThat(publishedAtUpdate).isEmpty();
+    }
+
+    @Test
+    void aTripMidRunRollsBackKeepsTheWeightsFiniteAndPublishesNothingAfterIt() {
+        start(Map.of("learning-starts", "50", "max-consecutive-trips", "1000000"), 25, 0, null);
+        offer(150);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updates() == 100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> publishedAtUpdate.size() == 4);
+        assertThat(metrics.snapshot().updateFailures()).isZero(); // a healthy start trips nothing
+
+        // 200 poisoned transitions among 150 good ones: nearly every minibatch of 16 holds one.
+        inbox.offer(extreme(200), 200);
+        awaitBufferSize(350);
+        // Their budget (200 updates) is spent, every one refused, and then training waits for data.
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updateFailures() >= 190);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+        assertThat(loop.failure()).isEmpty();
+        assertThat(agent.parametersFinite()).isTrue();
+        assertThat(publishedAtUpdate).containsExactly(25L, 50L, 75L, 100L);
+        assertThat(publishedWeights).allSatisfy(w -> assertThat(w).doesNotContain(Float.NaN,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY));
+        // The rollback went to the last published weights.
+        assertThat(agent.actor().parametersToArray()).isEqualTo(publishedWeights.get(3));
+    }
+
+    @Test
+    void afterTheLastTransitionAtMostReplayRatioTimesTheBufferOfUpdatesFollow() {
+        // A learner 950 updates behind with a buffer of 200: the credit of the 750 transitions that
+        // were overwritten before it got to them lapses instead of being spent on the 200 left.
+        start(Map.of("learning-starts", "50", "buffer-capacity", "200"), Long.MAX_VALUE, 0, null);
+        offer(1000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updates() == 200);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                .until(() -> metrics.snapshot().updates() == 200);
+        assertThat(metrics.snapshot().updatesForfeited()).isEqualTo(750);
+        // New data earns new credit as before.
+        offer(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.snapshot().updates() == 210);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
+                .until(() -> metrics.snapshot().updates() == 210);
+        assertThat(metrics.snapshot().updatesForfeited()).isEqualTo(750);
+    }
+
+    @Test
+    void aPolicyWhoseEvaluationCollapsedIsWithheldUntilItRecovers() {
+        // Scripted scores, one per evaluation (every 10 updates), and a publish every 10 updates.
+        double[] scores = {-300, -150, -700, -600, -640, -200};
+        List<Double> script = new CopyOnWriteArrayList<>();
+        PolicyEvaluator scripted = a -> {
+            double score = scores[script.size()];
+            script.add(score);
+            return new Evaluation(score, 0, 1);
+        };
+        start(Map.of("learning-starts", "50", "eval-withhold-margin", "450"), 10, 10, scripted);
+        offer(110);
+        await().atMost(Duration.ofSeconds(30)).until(() -> script.size() == scores.length);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.snapshot().updates() == 60);
+        // Best -150, so anything below -600 is withheld: -700 and -640, not -600.
+        assertThat(publishedAtUpdate).containsExactly(10L, 20L, 40L, 60L);
+        assertThat(metrics.snapshot().policiesWithheld()).isEqualTo(2);
     }
 
     @Test
@@ -154,15 +217,25 @@ class TrainingLoopTest {
 
     private void start(double replayRatio, int learningStarts, long publishEvery, long evalEvery,
                        PolicyEvaluator evaluator) {
-        DdpgConfig config = DdpgConfig.ddpg().with(Map.of("actor-hidden", "16,16", "critic-hidden", "16,16",
-                "batch-size", "16", "buffer-capacity", "10000", "learning-starts", Integer.toString(learningStarts),
-                "replay-ratio", Double.toString(replayRatio)));
+        start(Map.of("learning-starts", Integer.toString(learningStarts), "replay-ratio",
+                Double.toString(replayRatio)), publishEvery, evalEvery, evaluator);
+    }
+
+    /** A small agent with {@code overrides} on top of the test's defaults. */
+    private void start(Map<String, String> overrides, long publishEvery, long evalEvery, PolicyEvaluator evaluator) {
+        Map<String, String> settings = new HashMap<>(Map.of("actor-hidden", "16,16", "critic-hidden", "16,16",
+                "batch-size", "16", "buffer-capacity", "10000"));
+        settings.putAll(overrides);
+        DdpgConfig config = DdpgConfig.ddpg().with(settings);
         agent = new Ddpg(config, OBS, ACT, backend, new SplittableRandom(1));
         inbox = new ExperienceInbox();
         metrics = new LearnerMetrics(new SimpleMeterRegistry(), "test", config.bufferCapacity());
         TrainListener listener = curve::add;
         loop = new TrainingLoop(agent, new ReplayBuffer(config.bufferCapacity(), OBS, ACT), new SplittableRandom(2),
-                inbox, publishEvery, a -> publishedAtUpdate.add(a.updates()), evalEvery, evaluator, listener, metrics,
+                inbox, publishEvery, a -> {
+                    publishedAtUpdate.add(a.updates());
+                    publishedWeights.add(a.actor().parametersToArray());
+                }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
                 Clock.systemUTC(), Duration.ofSeconds(5));
         thread = new Thread(loop, "test-train");
@@ -178,6 +251,16 @@ class TrainingLoopTest {
             System.arraycopy(vector(OBS), 0, batch.nextObservations(), i * OBS, OBS);
         }
         inbox.offer(batch, count);
+    }
+
+    /** Transitions valid by the schema whose 1e30-sized values overflow float32 in any update. */
+    private static Batch extreme(int count) {
+        Batch extreme = new Batch(count, OBS, ACT);
+        Arrays.fill(extreme.observations(), 1e30f);
+        Arrays.fill(extreme.actions(), 0.5f);
+        Arrays.fill(extreme.rewards(), 1e30f);
+        Arrays.fill(extreme.nextObservations(), 1e30f);
+        return extreme;
     }
 
     private float[] vector(int n) {

@@ -6,9 +6,12 @@ import io.streamrl.core.compute.Matrix;
 import io.streamrl.core.nn.Adam;
 import io.streamrl.core.nn.Mlp;
 import io.streamrl.core.nn.NonFiniteUpdateException;
+import io.streamrl.core.nn.NonFiniteUpdateException.Quantity;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.core.replay.Batch;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -67,8 +70,10 @@ public final class Ddpg {
     /**
      * One gradient update on {@code batch}.
      *
-     * @throws NonFiniteUpdateException when a loss or gradient is not finite; the networks are
-     *     then left as they were before the failing step
+     * @throws NonFiniteUpdateException when a loss or gradient is not finite; the network whose
+     *     step was refused is unchanged, but steps taken earlier in the same update (the first
+     *     critic's before the second's, the critics' before the actor's) stay: {@link
+     *     GuardedUpdates} rolls the whole agent back
      */
     public UpdateStats update(Batch batch) {
         if (batch.observationDim() != obsDim || batch.actionDim() != actDim) {
@@ -102,8 +107,8 @@ public final class Ddpg {
             backend.scaledDifference(q, w.target, 2f / n, w.dq);
             double loss = backend.sumOfSquares(w.dq) * n / 4.0;
             if (!Double.isFinite(loss)) {
-                throw new NonFiniteUpdateException("critic loss is not finite (" + loss + "); update refused, "
-                        + "parameters unchanged");
+                throw new NonFiniteUpdateException(Quantity.LOSS, "critic loss is not finite (" + loss
+                        + "); update refused, parameters unchanged");
             }
             critics[i].backward(w.dq, true, null);
             double norm = criticOptimizers[i].step();
@@ -160,6 +165,42 @@ public final class Ddpg {
                 actor.parametersToArray());
     }
 
+    /**
+     * Copies everything an update changes (networks, target networks, Adam moments and step
+     * counts) into {@code reuse}, or into a new checkpoint when it is null; {@link #restore}
+     * puts it back. The update count is not part of it: it counts work done, rolled back or not.
+     */
+    public Checkpoint checkpoint(Checkpoint reuse) {
+        Checkpoint c = reuse == null ? new Checkpoint() : reuse;
+        c.save();
+        return c;
+    }
+
+    /** Reinstates a checkpoint of this agent. */
+    public void restore(Checkpoint checkpoint) {
+        if (checkpoint.owner() != this) {
+            throw new IllegalArgumentException("the checkpoint belongs to another agent");
+        }
+        checkpoint.load();
+    }
+
+    /**
+     * Whether every weight of every network, targets included, is finite. One pass over the
+     * parameters (a sum of squares per matrix), about the cost of one Adam step: meant for
+     * checkpoints, not every update. A sum that overflows counts as not finite; weights that
+     * large are broken anyway.
+     */
+    public boolean parametersFinite() {
+        for (Mlp network : networks()) {
+            for (Matrix p : network.parameters()) {
+                if (!Double.isFinite(backend.sumOfSquares(p))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     public DdpgConfig config() {
         return config;
     }
@@ -189,6 +230,72 @@ public final class Ddpg {
     /** The target actor's output for {@code observations}; for tests of the soft update. */
     float[] targetActorOutput(Matrix observations) {
         return actorTarget.forward(observations).toArray();
+    }
+
+    private Mlp[] networks() {
+        Mlp[] out = new Mlp[2 + 2 * critics.length];
+        out[0] = actor;
+        out[1] = actorTarget;
+        for (int i = 0; i < critics.length; i++) {
+            out[2 + 2 * i] = critics[i];
+            out[3 + 2 * i] = criticTargets[i];
+        }
+        return out;
+    }
+
+    private Adam[] optimizers() {
+        Adam[] out = new Adam[1 + criticOptimizers.length];
+        out[0] = actorOptimizer;
+        System.arraycopy(criticOptimizers, 0, out, 1, criticOptimizers.length);
+        return out;
+    }
+
+    /**
+     * A host-side copy of an agent's trainable state, reused from one checkpoint to the next so
+     * that taking one allocates nothing after the first.
+     */
+    public final class Checkpoint {
+        private final List<Matrix> state = new ArrayList<>();
+        private final float[][] copies;
+        private final long[] steps;
+
+        private Checkpoint() {
+            for (Mlp network : networks()) {
+                state.addAll(network.parameters());
+            }
+            for (Adam optimizer : optimizers()) {
+                state.addAll(optimizer.state());
+            }
+            copies = new float[state.size()][];
+            for (int i = 0; i < copies.length; i++) {
+                copies[i] = new float[state.get(i).size()];
+            }
+            steps = new long[optimizers().length];
+        }
+
+        private Ddpg owner() {
+            return Ddpg.this;
+        }
+
+        private void save() {
+            for (int i = 0; i < copies.length; i++) {
+                state.get(i).read(copies[i]);
+            }
+            Adam[] optimizers = optimizers();
+            for (int i = 0; i < optimizers.length; i++) {
+                steps[i] = optimizers[i].steps();
+            }
+        }
+
+        private void load() {
+            for (int i = 0; i < copies.length; i++) {
+                state.get(i).write(copies[i]);
+            }
+            Adam[] optimizers = optimizers();
+            for (int i = 0; i < optimizers.length; i++) {
+                optimizers[i].restoreSteps(steps[i]);
+            }
+        }
     }
 
     private double columnMean(Matrix q, int n) {

@@ -33,6 +33,9 @@ import java.util.Map;
  * @param exploration how the behaviour policy explores (keys {@code noise}, {@code noise-sigma},
  *     {@code noise-sigma-min}, {@code noise-decay}, {@code ou-theta}); simulation actors that
  *     feed this learner use the same record
+ * @param guard when an update is refused and rolled back, and when a policy is withheld (keys
+ *     {@code divergence-window}, {@code divergence-factor}, {@code max-consecutive-trips},
+ *     {@code eval-withhold-margin}); see {@link GuardedUpdates}
  */
 public record DdpgConfig(
         List<Integer> actorHidden,
@@ -50,7 +53,8 @@ public record DdpgConfig(
         boolean twinCritics,
         double targetNoise,
         double targetNoiseClip,
-        ExplorationConfig exploration) {
+        ExplorationConfig exploration,
+        GuardConfig guard) {
 
     public static final List<String> ALGORITHMS = List.of("ddpg", "td3");
 
@@ -73,6 +77,9 @@ public record DdpgConfig(
         if (exploration == null) {
             throw Check.invalid("exploration", null, "a noise type and schedule");
         }
+        if (guard == null) {
+            throw Check.invalid("guard", null, "divergence and withholding settings");
+        }
     }
 
     /**
@@ -81,13 +88,15 @@ public record DdpgConfig(
      */
     public static DdpgConfig ddpg() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, false, 0.0, 0.5, ExplorationConfig.gaussian(0.1));
+                1.0, 0.0, 2, false, 0.0, 0.5, ExplorationConfig.gaussian(0.1),
+                GuardConfig.defaults());
     }
 
     /** TD3 (Fujimoto et al. 2018): twin critics, target policy smoothing 0.2 clipped at 0.5, delay 2. */
     public static DdpgConfig td3() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, true, 0.2, 0.5, ExplorationConfig.gaussian(0.1));
+                1.0, 0.0, 2, true, 0.2, 0.5, ExplorationConfig.gaussian(0.1),
+                GuardConfig.defaults());
     }
 
     /** The preset for an algorithm name ({@code ddpg} or {@code td3}). */

@@ -57,7 +57,8 @@ public final class Adam {
         for (int i = 0; i < grads.size(); i++) {
             double s = backend.sumOfSquares(grads.get(i));
             if (!Double.isFinite(s)) {
-                throw new NonFiniteUpdateException(name + " update refused: the gradient of "
+                throw new NonFiniteUpdateException(NonFiniteUpdateException.Quantity.GRADIENT, name
+                        + " update refused: the gradient of "
                         + (i % 2 == 0 ? "weights" : "biases") + " of layer " + i / 2
                         + " is not finite; parameters are unchanged (check the batch for NaN or infinite"
                         + " values, or lower the learning rate)");
@@ -75,6 +76,17 @@ public final class Adam {
     /** Number of steps taken so far (Adam's {@code t}). */
     public long steps() {
         return steps;
+    }
+
+    /**
+     * Sets Adam's {@code t} back, with {@link #state()} restored alongside, when a rolled-back
+     * checkpoint is reinstated: the bias corrections must match the moments they correct.
+     */
+    public void restoreSteps(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + value);
+        }
+        steps = value;
     }
 
     /** Moment estimates in parameter order, for checkpoints: {@code [m0, v0, m1, v1, ...]}. */

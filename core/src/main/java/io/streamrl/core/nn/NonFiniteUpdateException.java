@@ -9,7 +9,17 @@ public final class NonFiniteUpdateException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    public NonFiniteUpdateException(String message) {
+    /** What was found not finite. */
+    public enum Quantity { LOSS, GRADIENT }
+
+    private final Quantity quantity;
+
+    public NonFiniteUpdateException(Quantity quantity, String message) {
         super(message);
+        this.quantity = quantity;
+    }
+
+    public Quantity quantity() {
+        return quantity;
     }
 }

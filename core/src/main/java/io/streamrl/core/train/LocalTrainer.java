@@ -2,6 +2,7 @@ package io.streamrl.core.train;
 
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.agent.GuardedUpdates;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.Env;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains DDPG/TD3 on a simulated environment in one thread, without Kafka: act with noise and
@@ -32,6 +35,8 @@ import java.util.function.Function;
  * so the same seed and backend give the same learning curve.
  */
 public final class LocalTrainer {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalTrainer.class);
 
     private final TrainConfig run;
     private final DdpgConfig config;
@@ -76,6 +81,8 @@ public final class LocalTrainer {
         Explorer explorer = new Explorer(env, behaviour, new ReplayBufferSink(buffer, normalizer));
         DeterministicPolicy policy = o -> agent.act(normalizer.apply(o));
         Batch batch = new Batch(config.batchSize(), obsDim, actDim);
+        // The same guard as the learner's; the checkpoint a refusal returns to is taken at each evaluation.
+        GuardedUpdates guarded = new GuardedUpdates(agent);
 
         long start = clock.millis();
         List<CurvePoint> curve = new ArrayList<>();
@@ -95,12 +102,13 @@ public final class LocalTrainer {
                 updateCredit += config.replayRatio();
                 while (updateCredit >= 1.0) {
                     buffer.sample(batch, replayRandom);
-                    agent.update(batch);
+                    guarded.update(batch).ifPresent(t -> refused(t, guarded, config));
                     updateCredit -= 1.0;
                 }
             }
 
             if (step % run.evalEvery() == 0 || step == run.steps()) {
+                guarded.checkpoint().ifPresent(t -> refused(t, guarded, config));
                 Evaluation e = Evaluation.run(evalEnv, o -> ActionScaling.toEnvironment(policy.act(o), low, high),
                         run.evalEpisodes());
                 double wall = (clock.millis() - start) / 1000.0;
@@ -119,6 +127,17 @@ public final class LocalTrainer {
         double wall = (clock.millis() - start) / 1000.0;
         double finalReturn = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).evalMeanReturn();
         return new TrainResult(spec.id(), config.algorithmName(), run.seed(), backend.name(), solvedAt != null,
-                solvedAt, solvedWall, wall, step, agent.updates(), finalReturn, curve);
+                solvedAt, solvedWall, wall, step, agent.updates(), finalReturn, curve, guarded.trips());
+    }
+
+    /** One line per refusal; too many in a row end the run, as they end a learner's training. */
+    private static void refused(GuardedUpdates.Trip trip, GuardedUpdates guarded, DdpgConfig config) {
+        log.warn("update {} refused ({}): {}; weights rolled back to the checkpoint of update {}", trip.update(),
+                trip.reason().label(), trip.detail(), guarded.checkpointUpdate());
+        if (trip.consecutive() >= config.guard().maxConsecutiveTrips()) {
+            throw new IllegalStateException("gradient update " + trip.update() + " was refused (" + trip.reason()
+                    .label() + ": " + trip.detail() + "), refusal " + trip.consecutive() + " in a row; training"
+                    + " stopped. Lower actor-lr/critic-lr or check the environment's rewards.");
+        }
     }
 }

@@ -67,11 +67,14 @@ class DdpgConfigTest {
                 "actor-hidden", "critic-hidden", "actor-lr", "critic-lr", "gamma", "tau", "batch-size",
                 "buffer-capacity", "learning-starts", "replay-ratio", "critic-l2", "policy-delay", "twin-critics",
                 "target-noise", "target-noise-clip", "noise", "noise-sigma", "noise-sigma-min", "noise-decay",
-                "ou-theta");
+                "ou-theta", "divergence-window", "divergence-factor", "max-consecutive-trips",
+                "eval-withhold-margin");
         assertThat(DdpgConfig.ddpg().toLogLine())
                 .startsWith("actor-hidden=64,64 critic-hidden=64,64 actor-lr=0.001 ")
                 .contains(" twin-critics=false ", " noise=gaussian ")
-                .endsWith(" ou-theta=0.15");
+                .contains(" ou-theta=0.15 ")
+                .endsWith(" divergence-window=1000 divergence-factor=1000.0 max-consecutive-trips=10"
+                        + " eval-withhold-margin=500.0");
     }
 
     @Test
@@ -100,13 +103,17 @@ class DdpgConfigTest {
         overrides.put("noise", "Ou");
         overrides.put("noise-sigma", "0.8");
         overrides.put("noise-decay", "0.97");
+        overrides.put("divergence-window", "50");
+        overrides.put("divergence-factor", "20");
+        overrides.put("eval-withhold-margin", "Infinity");
         DdpgConfig c = base.with(overrides);
 
         DdpgConfig expected = new DdpgConfig(List.of(400, 300), List.of(256, 256, 128), 3e-4, base.criticLr(), 0.95,
                 base.tau(), 256, 200_000, base.learningStarts(), base.replayRatio(), base.criticL2(),
                 base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(),
                 new ExplorationConfig(NoiseType.OU, 0.8, base.exploration().noiseSigmaMin(), 0.97,
-                        base.exploration().ouTheta()));
+                        base.exploration().ouTheta()),
+                new GuardConfig(50, 20.0, base.guard().maxConsecutiveTrips(), Double.POSITIVE_INFINITY));
         assertThat(c).isEqualTo(expected);
         // the base is untouched and an empty override changes nothing
         assertThat(base).isEqualTo(DdpgConfig.ddpg());
@@ -124,7 +131,8 @@ class DdpgConfigTest {
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, "1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown setting '" + key + "' for DdpgConfig, valid: actor-hidden, critic-hidden,")
-                .hasMessageEndingWith("noise-decay, ou-theta");
+                .hasMessageEndingWith("noise-decay, ou-theta, divergence-window, divergence-factor,"
+                        + " max-consecutive-trips, eval-withhold-margin");
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -181,6 +189,13 @@ class DdpgConfigTest {
         "noise-decay       | 1.5        | (0.0, 1.0]",
         "ou-theta          | 0          | (0.0, 1.0]",
         "ou-theta          | 1.01       | (0.0, 1.0]",
+        "divergence-window | 9          | [10, 1000000]",
+        "divergence-window | 1000001    | [10, 1000000]",
+        "divergence-factor | 1          | (1.0, Infinity]",
+        "divergence-factor | NaN        | (1.0, Infinity]",
+        "max-consecutive-trips | 0      | [1, 1000000]",
+        "eval-withhold-margin | -1      | [0.0, Infinity]",
+        "eval-withhold-margin | NaN     | [0.0, Infinity]",
     })
     void outOfRangeValueNamesKeyAndRange(String key, String value, String range) {
         assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
@@ -231,6 +246,12 @@ class DdpgConfigTest {
         "actor-hidden      | 1",
         "actor-hidden      | 8192",
         "critic-hidden     | 1 1 1 1 1 1 1 1",
+        "divergence-window | 10",
+        "divergence-factor | 1.0001",
+        "divergence-factor | Infinity",
+        "max-consecutive-trips | 1",
+        "eval-withhold-margin | 0",
+        "eval-withhold-margin | Infinity",
     })
     void boundaryValuesAreAccepted(String key, String value) {
         assertThatCode(() -> DdpgConfig.ddpg().with(Map.of(key, value))).doesNotThrowAnyException();
@@ -285,12 +306,12 @@ class DdpgConfigTest {
         DdpgConfig d = DdpgConfig.ddpg();
         assertThatThrownBy(() -> new DdpgConfig(null, d.criticHidden(), d.actorLr(), d.criticLr(), d.gamma(), d.tau(),
                 d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration()))
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration(), d.guard()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("actor-hidden must be 1 to 8 comma-separated layer widths, got null");
         assertThatThrownBy(() -> new DdpgConfig(d.actorHidden(), d.criticHidden(), d.actorLr(), d.criticLr(),
                 d.gamma(), d.tau(), d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(),
-                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null))
+                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null, d.guard()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("exploration must be");
         assertThatThrownBy(() -> new ExplorationConfig(null, 0.1, 0.1, 1.0, 0.15))
@@ -300,7 +321,7 @@ class DdpgConfigTest {
         List<Integer> widths = new ArrayList<>(List.of(32, 32));
         DdpgConfig c = new DdpgConfig(widths, widths, d.actorLr(), d.criticLr(), d.gamma(), d.tau(), d.batchSize(),
                 d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration());
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration(), d.guard());
         widths.add(7);
         assertThat(c.actorHidden()).containsExactly(32, 32);
         assertThatThrownBy(() -> c.criticHidden().add(1)).isInstanceOf(UnsupportedOperationException.class);

@@ -36,6 +36,7 @@ class PendulumLearningTest {
         assertThat(results.stream().filter(TrainResult::solved).count())
                 .as("seeds solved within %d steps: %s", BUDGET, summary(results))
                 .isGreaterThanOrEqualTo(4);
+        assertThat(results).as("a healthy run trips no guard").allMatch(r -> r.guardTrips() == 0);
     }
 
     @Test
@@ -43,6 +44,7 @@ class PendulumLearningTest {
         List<TrainResult> results = trainAll("td3", new long[] {1, 2});
         assertThat(results).as("seeds solved within %d steps: %s", BUDGET, summary(results))
                 .allMatch(TrainResult::solved);
+        assertThat(results).as("a healthy run trips no guard").allMatch(r -> r.guardTrips() == 0);
     }
 
     @Test
@@ -86,8 +88,9 @@ class PendulumLearningTest {
     private static String summary(List<TrainResult> results) {
         StringBuilder sb = new StringBuilder();
         for (TrainResult r : results) {
-            sb.append(String.format("seed %d: %s at %s steps (last eval %.0f, %.1f s); ", r.seed(),
-                    r.solved() ? "solved" : "NOT solved", r.envStepsToSolve(), r.finalEvalMeanReturn(), r.wallSeconds()));
+            sb.append(String.format("seed %d: %s at %s steps (last eval %.0f, %.1f s, %d guard trips); ",
+                    r.seed(), r.solved() ? "solved" : "NOT solved", r.envStepsToSolve(), r.finalEvalMeanReturn(),
+                    r.wallSeconds(), r.guardTrips()));
         }
         return sb.toString();
     }
