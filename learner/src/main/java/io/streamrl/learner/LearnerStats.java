@@ -5,7 +5,9 @@ package io.streamrl.learner;
  *
  * @param phase where the service is in its life
  * @param transitionsReceived records read from the transitions topic, valid or not, each counted once
- * @param transitionsDeadLettered of those, records sent to the dead-letter topic
+ * @param transitionsRejected of those, records that failed decoding or validation
+ * @param transitionsDeadLettered of those, records whose dead letter the dead-letter topic acknowledged
+ * @param deadLetterFailures of the rejected, records whose dead letter could not be written
  * @param bufferSize transitions in the replay buffer
  * @param bufferFill {@code bufferSize / buffer-capacity}, 0..1
  * @param updates gradient updates taken
@@ -16,12 +18,13 @@ package io.streamrl.learner;
  * @param evalMeanReturn mean return of the last evaluation; NaN before the first (or when off)
  * @param updateFailures updates refused because a loss or gradient was not finite
  */
-public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsDeadLettered, int bufferSize,
+public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsRejected,
+                           long transitionsDeadLettered, long deadLetterFailures, int bufferSize,
                            double bufferFill, long updates, double updatesPerSecond, long policyVersion,
                            long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures) {
 
     /** Records received that passed decoding and validation. */
     public long transitionsAccepted() {
-        return transitionsReceived - transitionsDeadLettered;
+        return transitionsReceived - transitionsRejected;
     }
 }
