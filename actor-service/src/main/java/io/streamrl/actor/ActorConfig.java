@@ -57,12 +57,15 @@ public record ActorConfig(
     public static final double DEFAULT_OU_THETA = ExplorationConfig.DEFAULT_OU_THETA;
     /**
      * Flow control is on by default: without it one simulated Pendulum actor wrote 7.3 million
-     * steps in 60 s on a stale policy. 1,000 steps per version is ten times what one actor must
+     * steps in 60 s on a stale policy. 500 steps per version is five times what one actor must
      * give a learner with the learner's defaults ({@code publish-every} 100, {@code replay-ratio}
-     * 1) before it publishes again, so up to ten actors never wait on a healthy learner, while an
-     * actor whose learner is gone writes at most 1,000 steps per {@code policy-wait}.
+     * 1) before it publishes again, so one actor does not wait on a healthy learner even with
+     * {@code publish-every} up to 500 or {@code replay-ratio} down to 0.2, while the learner gets
+     * at most five times the transitions its replay ratio consumes (ten times, at 1,000, it got
+     * 18,700 steps/s here) and an actor whose learner is gone writes at most 500 steps per
+     * {@code policy-wait}.
      */
-    public static final long DEFAULT_MAX_POLICY_LAG = 1_000;
+    public static final long DEFAULT_MAX_POLICY_LAG = 500;
     /**
      * Random steps before the first policy: a learner with its defaults publishes first after
      * {@code learning-starts} 1,000 plus {@code publish-every} 100 transitions; twice 1,000 lets one

@@ -64,7 +64,7 @@ final class ActorCommand implements Callable<Integer> {
 
     @Option(names = "--max-policy-lag", description = "Steps on one policy version before waiting for a newer one,"
             + " so simulated actors do not outrun the learner (default: " + ActorConfig.DEFAULT_MAX_POLICY_LAG
-            + ", ten times what one actor gives a learner with publish-every 100 between two publications); raise it"
+            + ", five times what one actor gives a learner with publish-every 100 between two publications); raise it"
             + " when the actor warns that it waited in vain; 0 = never wait.")
     long maxPolicyLag = ActorConfig.DEFAULT_MAX_POLICY_LAG;
 
