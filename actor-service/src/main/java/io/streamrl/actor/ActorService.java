@@ -76,7 +76,7 @@ public final class ActorService implements AutoCloseable {
             throw e;
         }
         SimulationActor actor = new SimulationActor(config, subscriber,
-                new KafkaTransitionSink(config.actorId(), config.envSpec().id(), producer, topics, clock));
+                new KafkaTransitionSink(config.actorId(), config.envSpec().id(), producer, topics, clock), clock);
         MetricsServer server = null;
         try {
             PrometheusMeterRegistry registry = MetricsServer.newRegistry();

@@ -1,6 +1,7 @@
 package io.streamrl.actor;
 
 import io.streamrl.core.policy.PolicySnapshot;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -18,14 +19,16 @@ final class PolicyLagGate {
 
     private final ActorConfig config;
     private final PolicySubscriber policies;
+    private final PolicyWaitWarning warning;
     private final AtomicLong waitTimeouts = new AtomicLong();
     private long lagVersion = Long.MIN_VALUE;
     private long stepsOnVersion;
     private boolean waitTimedOut;
 
-    PolicyLagGate(ActorConfig config, PolicySubscriber policies) {
+    PolicyLagGate(ActorConfig config, PolicySubscriber policies, Clock clock) {
         this.config = config;
         this.policies = policies;
+        this.warning = new PolicyWaitWarning(config.actorId(), config.policyWait(), clock);
     }
 
     /**
@@ -51,18 +54,17 @@ final class PolicyLagGate {
         } else {
             waitTimeouts.incrementAndGet();
             stepsOnVersion = 0;
-            if (!waitTimedOut) {
-                if (lagVersion < 0) {
+            if (lagVersion < 0) {
+                if (!waitTimedOut) {
                     // Expected at start: a learner publishes nothing before it holds learning-starts transitions.
                     log.info("actor {}: no policy yet after {} random steps; going on while the learner fills its "
                             + "buffer", config.actorId(), allowance);
-                } else {
-                    log.warn("actor {}: no policy newer than version {} within {} ms after {} steps on it; going on "
-                            + "(is the learner running?)", config.actorId(), lagVersion,
-                            config.policyWait().toMillis(), allowance);
                 }
-                waitTimedOut = true;
+            } else {
+                // Rate-limited: a lag too short for the learner times out on every version, not just once.
+                warning.timedOut(lagVersion, allowance).ifPresent(log::warn);
             }
+            waitTimedOut = true;
         }
         return true;
     }

@@ -8,6 +8,7 @@ import io.streamrl.core.explore.BehaviourPolicy;
 import io.streamrl.core.explore.Experience;
 import io.streamrl.core.explore.Explorer;
 import io.streamrl.core.policy.PolicySnapshot;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ public final class SimulationActor implements Runnable, AutoCloseable {
      * @param policies the subscriber to act from; closed with this actor
      * @param sink where the steps go; closed with this actor
      */
-    SimulationActor(ActorConfig config, PolicySubscriber policies, KafkaTransitionSink sink) {
+    SimulationActor(ActorConfig config, PolicySubscriber policies, KafkaTransitionSink sink, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -66,7 +67,7 @@ public final class SimulationActor implements Runnable, AutoCloseable {
         ActionSpace.Box box = (ActionSpace.Box) env.spec().actionSpace();
         BehaviourPolicy behaviour = BehaviourPolicy.of(config.exploration(), master.split(), master.split(), box);
         this.explorer = new Explorer(env, behaviour, sink);
-        this.gate = new PolicyLagGate(config, policies);
+        this.gate = new PolicyLagGate(config, policies, clock);
     }
 
     /**

@@ -23,12 +23,15 @@ class ActorConfigTest {
         assertThat(config.exploration().schedule().sigma(0)).isEqualTo(0.1);
         assertThat(config.exploration().schedule().sigma(1_000)).isEqualTo(0.1);
         assertThat(config.exploration().ouTheta()).isEqualTo(0.15);
-        assertThat(config.maxPolicyLag()).isZero();
+        assertThat(config.maxPolicyLag()).isEqualTo(500);
+        assertThat(config.warmupSteps()).isEqualTo(2_000);
+        assertThat(config.stepAllowance(-1)).isEqualTo(2_000);
+        assertThat(config.stepAllowance(7)).isEqualTo(500);
         assertThat(config.policyWait()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.maxSteps()).isZero();
         assertThat(config.metricsHost()).isEqualTo("127.0.0.1");
         assertThat(config.metricsPort()).isEqualTo(-1);
-        assertThat(config.toLogLine()).contains("actor-id=actor-1", "env=Pendulum-v1", "max-policy-lag=0",
+        assertThat(config.toLogLine()).contains("actor-id=actor-1", "env=Pendulum-v1", "max-policy-lag=500",
                 "noise=gaussian");
     }
 

@@ -146,7 +146,7 @@ class SimulationActorTest {
         PolicySnapshot v2 = TestPolicies.pendulum(PENDULUM, 2);
         ensureTopics();
         publish(settings, v1);
-        ActorService service = start(c -> c.maxSteps(600).maxPolicyLag(300).policyWait(WAIT));
+        ActorService service = start(c -> c.maxSteps(600).maxPolicyLag(300).warmupSteps(0).policyWait(WAIT));
         Future<?> run = background.submit(service::run);
 
         await().atMost(WAIT).until(() -> service.stats().envSteps() == 300);
@@ -173,7 +173,7 @@ class SimulationActorTest {
     @Test
     void actsUniformlyAtRandomUntilAPolicyArrivesAndWaitsForIt() throws Exception {
         ensureTopics();
-        ActorService service = start(c -> c.maxSteps(100).maxPolicyLag(50).policyWait(WAIT));
+        ActorService service = start(c -> c.maxSteps(100).maxPolicyLag(50).warmupSteps(0).policyWait(WAIT));
         Future<?> run = background.submit(service::run);
 
         await().atMost(WAIT).until(() -> service.stats().envSteps() == 50);
@@ -201,7 +201,7 @@ class SimulationActorTest {
     @Test
     void policyWaitBoundsTheWaitWhenNoPolicyArrives() {
         ensureTopics();
-        ActorService service = start(c -> c.maxSteps(100).maxPolicyLag(20).policyWait(Duration.ofMillis(200)));
+        ActorService service = start(c -> c.maxSteps(100).maxPolicyLag(20).warmupSteps(0).policyWait(Duration.ofMillis(200)));
 
         long start = System.nanoTime();
         service.run();

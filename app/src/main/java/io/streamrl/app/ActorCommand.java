@@ -62,9 +62,11 @@ final class ActorCommand implements Callable<Integer> {
             + ").")
     double ouTheta = ActorConfig.DEFAULT_OU_THETA;
 
-    @Option(names = "--max-policy-lag", defaultValue = "0", description = "Steps on one policy version before waiting"
-            + " for a newer one, so simulated actors do not outrun the learner; 0 = never wait (default).")
-    long maxPolicyLag;
+    @Option(names = "--max-policy-lag", description = "Steps on one policy version before waiting for a newer one,"
+            + " so simulated actors do not outrun the learner (default: " + ActorConfig.DEFAULT_MAX_POLICY_LAG
+            + ", five times what one actor gives a learner with publish-every 100 between two publications); raise it"
+            + " when the actor warns that it waited in vain; 0 = never wait.")
+    long maxPolicyLag = ActorConfig.DEFAULT_MAX_POLICY_LAG;
 
     @Option(names = "--policy-wait-ms", defaultValue = "1000",
             description = "Longest wait for a newer policy (default: ${DEFAULT-VALUE} ms).")
@@ -73,10 +75,10 @@ final class ActorCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps; 0 = run until stopped.")
     long maxSteps;
 
-    @Option(names = "--warmup-steps", defaultValue = "0", description = "With --max-policy-lag: random steps before"
-            + " the first policy arrives, e.g. the learner's learning-starts divided by the number of actors;"
-            + " 0 = the same as --max-policy-lag (default).")
-    long warmupSteps;
+    @Option(names = "--warmup-steps", description = "With --max-policy-lag: random steps before the first policy"
+            + " arrives, e.g. the learner's learning-starts plus publish-every, divided by the number of actors"
+            + " (default: " + ActorConfig.DEFAULT_WARMUP_STEPS + "); 0 = the same as --max-policy-lag.")
+    long warmupSteps = ActorConfig.DEFAULT_WARMUP_STEPS;
 
     @Mixin
     MetricsOptions metrics;

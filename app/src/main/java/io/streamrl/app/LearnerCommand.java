@@ -85,9 +85,11 @@ final class LearnerCommand implements Callable<Integer> {
             out.flush();
             LearnerResult result = learner.run();
             LearnerStats s = result.stats();
-            out.printf("learner stopped (%s): %,d transitions received, %,d dead-lettered, %,d updates, %,d policies"
-                    + " published%s%n", result.outcome().name().toLowerCase(Locale.ROOT),
-                    s.transitionsReceived(), s.transitionsDeadLettered(), s.updates(), s.policiesPublished(),
+            out.printf("learner stopped (%s): %,d transitions received, %,d rejected (%,d dead-lettered, %,d dead"
+                    + " letters failed), %,d updates, %,d policies published%s%n",
+                    result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(),
+                    s.transitionsRejected(), s.transitionsDeadLettered(), s.deadLetterFailures(), s.updates(),
+                    s.policiesPublished(),
                     result.failed() ? ": " + result.reason() : "");
             out.flush();
             return result.failed() ? 1 : 0;

@@ -147,7 +147,7 @@ class KafkaContainerPipelineIT {
                 .until(() -> learner.service.stats().transitionsReceived() == expected);
         LearnerStats stats = learner.stop().stats();
         assertThat(stats.transitionsReceived()).isEqualTo(3_000);
-        assertThat(stats.transitionsDeadLettered()).isZero();
+        assertThat(stats.transitionsRejected()).isZero();
     }
 
     @Test

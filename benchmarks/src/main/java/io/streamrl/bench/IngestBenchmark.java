@@ -269,8 +269,8 @@ public final class IngestBenchmark {
                     throw new IllegalStateException("the learner stopped with " + stats.bufferSize() + " of " + expected
                             + " records in its buffer: " + outcome(run));
                 }
-                if (stats.transitionsDeadLettered() > 0) {
-                    throw new IllegalStateException("the learner dead-lettered " + stats.transitionsDeadLettered()
+                if (stats.transitionsRejected() > 0) {
+                    throw new IllegalStateException("the learner dead-lettered " + stats.transitionsRejected()
                             + " of the benchmark's records; they should all be valid Pendulum transitions (see the log)");
                 }
                 if (System.nanoTime() > deadline) {

@@ -70,6 +70,8 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // The broker checks whole batches against max.message.bytes: keep this at most
+        // Topics.TRANSITION_MAX_MESSAGE_BYTES, or full batches of transitions are refused and split.
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.POLICY_MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

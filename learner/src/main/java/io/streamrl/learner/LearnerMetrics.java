@@ -14,12 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * The learner's numbers, kept exactly in atomics (Micrometer counters are doubles and
  * step-based) and exposed both as {@code learner.*} meters and as a {@link LearnerStats}
  * snapshot. Written by the ingest thread (transition counts), the training thread (buffer,
- * updates, losses, evaluations) and the producer's I/O thread (publication acknowledgements).
+ * updates, losses, evaluations) and the producers' I/O threads (acknowledgements of policies and
+ * dead letters).
+ *
+ * <p>A rejected record is counted once when ingest rejects it, then once more as dead-lettered
+ * when the dead-letter topic acknowledges its letter, or as a dead-letter failure when the write
+ * failed: {@code rejected = dead_lettered + failures + letters still in flight}, so a letter
+ * that was lost is never counted as written.
  */
 final class LearnerMetrics {
 
     static final String RECEIVED = "learner.transitions.received";
+    static final String REJECTED = "learner.transitions.rejected";
     static final String DEAD_LETTERED = "learner.transitions.dead_lettered";
+    static final String DEAD_LETTER_FAILURES = "learner.dead_letter.failures";
     static final String BUFFER_SIZE = "learner.buffer.size";
     static final String BUFFER_FILL = "learner.buffer.fill";
     static final String UPDATES = "learner.updates";
@@ -35,7 +43,9 @@ final class LearnerMetrics {
 
     private final int bufferCapacity;
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong deadLetterFailures = new AtomicLong();
     private final AtomicInteger bufferSize = new AtomicInteger();
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong policyVersion = new AtomicLong(-1);
@@ -54,7 +64,11 @@ final class LearnerMetrics {
         this.bufferCapacity = bufferCapacity;
         Tags tags = Tags.of("policy", policyName);
         counter(registry, RECEIVED, tags, received, "Records read from the transitions topic, valid or not");
-        counter(registry, DEAD_LETTERED, tags, deadLettered, "Records sent to the dead-letter topic");
+        counter(registry, REJECTED, tags, rejected, "Records that failed decoding or validation");
+        counter(registry, DEAD_LETTERED, tags, deadLettered,
+                "Dead letters of rejected records acknowledged by the dead-letter topic");
+        counter(registry, DEAD_LETTER_FAILURES, tags, deadLetterFailures,
+                "Dead letters of rejected records that could not be written (see the learner's ERROR log)");
         counter(registry, UPDATES, tags, updates, "Gradient updates taken");
         counter(registry, POLICY_PUBLISHED, tags, published, "Policy snapshots acknowledged by the broker");
         counter(registry, UPDATE_FAILURES, tags, updateFailures,
@@ -89,10 +103,20 @@ final class LearnerMetrics {
                 .register(registry);
     }
 
-    /** One poll's worth: received first, so a snapshot never sees more dead letters than records. */
-    void ingested(int records, int rejected) {
+    /** One poll's worth: received first, so a snapshot never sees more rejected records than records. */
+    void ingested(int records, int rejectedRecords) {
         received.addAndGet(records);
-        deadLettered.addAndGet(rejected);
+        rejected.addAndGet(rejectedRecords);
+    }
+
+    /** The dead-letter topic acknowledged a letter. */
+    void deadLettered() {
+        deadLettered.incrementAndGet();
+    }
+
+    /** @return failed dead-letter writes so far, this one included */
+    long deadLetterFailed() {
+        return deadLetterFailures.incrementAndGet();
     }
 
     void bufferSize(int size) {
@@ -149,11 +173,13 @@ final class LearnerMetrics {
     }
 
     LearnerStats snapshot() {
-        // Dead letters before records (the reverse of the writes), so accepted is never negative.
-        long rejected = deadLettered.get();
+        // Outcomes before causes (the reverse of the writes), so no count exceeds the one it is part of.
+        long failures = deadLetterFailures.get();
+        long letters = deadLettered.get();
+        long refused = rejected.get();
         long records = received.get();
-        return new LearnerStats(phase, records, rejected, bufferSize.get(), bufferFill(), updates.get(),
-                updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
+        return new LearnerStats(phase, records, refused, letters, failures, bufferSize.get(), bufferFill(),
+                updates.get(), updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
                 updateFailures.get(), policiesWithheld.get(), updatesForfeited.get());
     }
 }

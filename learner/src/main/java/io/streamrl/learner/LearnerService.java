@@ -207,7 +207,8 @@ public final class LearnerService implements AutoCloseable {
         Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
         resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
         ExperienceInbox inbox = new ExperienceInbox();
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(), clock);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(),
+                Topics.DEAD_LETTER_MAX_MESSAGE_BYTES, metrics, clock);
         int slots = config.ingestThreads();
         AtomicInteger positioning = new AtomicInteger(slots);
         Runnable onPositioned = () -> {

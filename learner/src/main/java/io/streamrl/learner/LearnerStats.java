@@ -5,7 +5,9 @@ package io.streamrl.learner;
  *
  * @param phase where the service is in its life
  * @param transitionsReceived records read from the transitions topic, valid or not, each counted once
- * @param transitionsDeadLettered of those, records sent to the dead-letter topic
+ * @param transitionsRejected of those, records that failed decoding or validation
+ * @param transitionsDeadLettered of those, records whose dead letter the dead-letter topic acknowledged
+ * @param deadLetterFailures of the rejected, records whose dead letter could not be written
  * @param bufferSize transitions in the replay buffer
  * @param bufferFill {@code bufferSize / buffer-capacity}, 0..1
  * @param updates gradient updates taken
@@ -20,13 +22,14 @@ package io.streamrl.learner;
  * @param updatesForfeited updates the replay ratio allowed for transitions that were overwritten
  *     before the learner got to them (it was behind)
  */
-public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsDeadLettered, int bufferSize,
+public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsRejected,
+                           long transitionsDeadLettered, long deadLetterFailures, int bufferSize,
                            double bufferFill, long updates, double updatesPerSecond, long policyVersion,
                            long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures,
                            long policiesWithheld, long updatesForfeited) {
 
     /** Records received that passed decoding and validation. */
     public long transitionsAccepted() {
-        return transitionsReceived - transitionsDeadLettered;
+        return transitionsReceived - transitionsRejected;
     }
 }

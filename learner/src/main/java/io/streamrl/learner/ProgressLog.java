@@ -35,9 +35,10 @@ final class ProgressLog {
         LearnerStats s = metrics.snapshot();
         String policy = s.policiesPublished() == 0 ? "no policy published yet"
                 : String.format(Locale.ROOT, "policy v%d (%,d published)", s.policyVersion(), s.policiesPublished());
-        log.info(String.format(Locale.ROOT, "learner %s: received %,d (dead-lettered %,d), buffer %,d/%,d (%.1f%%),"
+        log.info(String.format(Locale.ROOT, "learner %s: received %,d (rejected %,d, dead-lettered %,d, dead-letter failures %,d), buffer %,d/%,d (%.1f%%),"
                         + " updates %,d (%.1f/s), %s, critic loss %.4g, eval %.1f",
-                policyName, s.transitionsReceived(), s.transitionsDeadLettered(), s.bufferSize(), bufferCapacity,
+                policyName, s.transitionsReceived(), s.transitionsRejected(), s.transitionsDeadLettered(),
+                s.deadLetterFailures(), s.bufferSize(), bufferCapacity,
                 100 * s.bufferFill(), s.updates(), s.updatesPerSecond(), policy, s.criticLoss(), s.evalMeanReturn()));
     }
 }

@@ -13,8 +13,11 @@ import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.kafka.TopicBootstrap;
+import io.streamrl.schemas.AvroSerde;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.RecordValidationException;
+import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.net.URI;
@@ -43,6 +46,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,8 @@ class LearnerServiceTest {
         assertThat(metrics)
                 .contains("learner_transitions_received_total{policy=\"Pendulum-v1\"} 20000.0")
                 .contains("learner_transitions_dead_lettered_total{policy=\"Pendulum-v1\"} 0.0")
+                .contains("learner_transitions_rejected_total{policy=\"Pendulum-v1\"} 0.0")
+                .contains("learner_dead_letter_failures_total{policy=\"Pendulum-v1\"} 0.0")
                 .contains("learner_buffer_size{policy=\"Pendulum-v1\"} 16384.0")
                 .contains("learner_buffer_fill{policy=\"Pendulum-v1\"} 1.0")
                 .contains("learner_updates_total{policy=\"Pendulum-v1\"} 190.0")
@@ -161,10 +168,12 @@ class LearnerServiceTest {
             }
         }
 
-        await().atMost(WAIT).until(() -> learner.service.stats().bufferSize() == 20);
+        await().atMost(WAIT).until(() -> learner.service.stats().bufferSize() == 20
+                && learner.service.stats().transitionsDeadLettered() == 6);
         LearnerStats stats = learner.service.stats();
         assertThat(stats.transitionsReceived()).isEqualTo(26);
-        assertThat(stats.transitionsDeadLettered()).isEqualTo(6);
+        assertThat(stats.transitionsRejected()).isEqualTo(6);
+        assertThat(stats.deadLetterFailures()).isZero();
         assertThat(stats.transitionsAccepted()).isEqualTo(20);
 
         Map<String, DeadLetter> letters = new LinkedHashMap<>();
@@ -189,6 +198,58 @@ class LearnerServiceTest {
         assertReason(letters.get("bad-env"), RecordValidationException.class,
                 "env_id is 'MountainCarContinuous-v0'");
         assertReason(letters.get("bad-tombstone"), RecordDecodingException.class, "the value is null");
+    }
+
+    @Test
+    void aRecordTooLargeForTheDeadLetterTopicIsWrittenTruncatedAndCountedLikeTheOthers() throws Exception {
+        // A transitions topic made before it had a limit of its own takes what the broker takes;
+        // this one takes 2 MiB, twice what the dead-letter topic does.
+        String topic = kafka.topics().transitions().name();
+        TopicBootstrap.ensureTopics(kafka, List.of(new TopicSpec<>(topic, Serdes.String(), AvroSerde.transition(),
+                1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 * 1024 * 1024)))),
+                Clock.systemUTC());
+        byte[] huge = new byte[1_048_400]; // the size of the record: accepted, but no room for the letter
+        new SplittableRandom(3).nextBytes(huge);
+        RunningLearner learner = start(LearnerConfig.builder("pendulum").algorithm(small(Map.of())).build(),
+                TrainListener.NONE);
+        learner.awaitRunning();
+        Map<Long, byte[]> sentBad = new LinkedHashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer("test-huge"))) {
+            for (int i = 0; i < 9; i++) {
+                byte[] junk = ("junk " + i).getBytes(StandardCharsets.UTF_8);
+                sentBad.put(producer.send(new ProducerRecord<>(topic, 0, utf8("junk"), junk)).get().offset(), junk);
+            }
+            sentBad.put(producer.send(new ProducerRecord<>(topic, 0, utf8("huge"), huge)).get().offset(), huge);
+        }
+
+        await().atMost(WAIT).until(() -> learner.service.stats().transitionsDeadLettered()
+                + learner.service.stats().deadLetterFailures() == 10);
+        LearnerStats stats = learner.service.stats();
+        assertThat(stats.transitionsRejected()).isEqualTo(10);
+        assertThat(stats.deadLetterFailures()).isZero();
+        assertThat(stats.transitionsDeadLettered()).isEqualTo(10);
+        List<ConsumerRecord<byte[], byte[]>> onTopic = readAll(kafka.topics().deadLetter().name(), 10);
+        assertThat(onTopic).hasSize((int) stats.transitionsDeadLettered());
+
+        Map<Long, DeadLetter> letters = new LinkedHashMap<>();
+        onTopic.forEach(r -> {
+            DeadLetter letter = kafka.topics().deadLetter().decodeValue(r.value());
+            letters.put(letter.getOriginalOffset(), letter);
+        });
+        assertThat(letters).containsOnlyKeys(sentBad.keySet());
+        long hugeOffset = List.copyOf(sentBad.keySet()).get(9);
+        letters.forEach((offset, letter) -> {
+            byte[] original = sentBad.get(offset);
+            assertThat(letter.getOriginalValueSize()).isEqualTo(original.length);
+            assertThat(letter.getOriginalValueTruncated()).isEqualTo(offset == hugeOffset);
+            byte[] kept = bytes(letter.getOriginalValue());
+            assertThat(kept).isEqualTo(Arrays.copyOf(original, kept.length));
+            if (offset != hugeOffset) {
+                assertThat(kept).hasSameSizeAs(original);
+            }
+        });
+        assertThat(bytes(letters.get(hugeOffset).getOriginalValue()).length)
+                .isBetween(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES - 2_048, Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
     }
 
     @Test

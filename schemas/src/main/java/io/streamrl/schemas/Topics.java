@@ -61,6 +61,26 @@ public record Topics(
      */
     public static final int POLICY_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+    /**
+     * Largest record batch the transitions topic accepts: 256 KiB. The broker checks a whole
+     * producer batch against it, so it must be at least the producers' {@code batch.size} (128
+     * KiB, {@code KafkaSettings.producer}); twice that holds one transition of about 32,000
+     * observation values (two float32 frames of 84x84x4, 225,792 bytes, plus the rest), far
+     * beyond the vector observations of the environments here (at most 4 values) or of MuJoCo's
+     * Humanoid (376). Anything larger is a broken producer, refused at the door instead of
+     * dead-lettered later; and the dead letter of any accepted record fits whole within
+     * {@link #DEAD_LETTER_MAX_MESSAGE_BYTES}.
+     */
+    public static final int TRANSITION_MAX_MESSAGE_BYTES = 256 * 1024;
+
+    /**
+     * Largest dead letter the dead-letter topic accepts (1 MiB, Kafka's default), set on the
+     * topic explicitly because the learner sizes its letters to it: a letter that would be larger
+     * (a record from a topic created with a larger limit) keeps only the first bytes of the
+     * original value and is marked truncated.
+     */
+    public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 1024 * 1024;
+
     /** Roll segments of compacted topics every minute: the log cleaner never compacts the active segment. */
     static final long COMPACTED_SEGMENT_MS = 60_000L;
 
@@ -109,7 +129,8 @@ public record Topics(
 
     public TopicSpec<String, Transition> transitions() {
         return new TopicSpec<>(name(TRANSITIONS), Serdes.String(), AvroSerde.transition(), transitionPartitions,
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TRANSITION_MAX_MESSAGE_BYTES)));
     }
 
     /** The compacted policy topic: only the newest snapshot per name matters (see {@link #compacted}). */
@@ -126,7 +147,8 @@ public record Topics(
     /** Keys are the original key bytes, which need not be valid text. */
     public TopicSpec<byte[], DeadLetter> deadLetter() {
         return new TopicSpec<>(name(DEAD_LETTER), Serdes.ByteArray(), AvroSerde.deadLetter(), deadLetterPartitions,
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_MAX_MESSAGE_BYTES)));
     }
 
     /**

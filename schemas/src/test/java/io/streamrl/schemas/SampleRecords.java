@@ -264,6 +264,21 @@ final class SampleRecords {
     }
 
     /** A reward as a version 1 producer writes it when it leaves terminal at its default. */
+    /** A dead letter as version 1 wrote it: no size, no truncation flag. */
+    static byte[] deadLetterV1() {
+        Schema v1 = SchemaHistory.versions("DeadLetter").get(0).schema();
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("original_topic", "streamrl.transitions")
+                .set("original_partition", 2)
+                .set("original_offset", 1234L)
+                .set("original_value", ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .set("reason", "truncated body")
+                .set("error_class", RecordDecodingException.class.getName())
+                .set("failed_at", TIME.toEpochMilli())
+                .build();
+        return encode(v1, old);
+    }
+
     static byte[] rewardV1() {
         Schema v1 = SchemaHistory.versions("Reward").get(0).schema();
         GenericRecord old = new GenericRecordBuilder(v1)

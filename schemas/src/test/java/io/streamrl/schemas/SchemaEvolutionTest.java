@@ -105,6 +105,17 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aDeadLetterWrittenFromTheVersionOneFileReadsAsWholeWithoutASize() {
+        DeadLetter read = RecordCodec.deadLetter().decode("streamrl.dead-letter", SampleRecords.deadLetterV1());
+
+        assertThat(read.getOriginalOffset()).isEqualTo(1234L);
+        assertThat(read.getOriginalValue().remaining()).isEqualTo(3);
+        assertThat(read.getOriginalValueSize()).isNull();
+        assertThat(read.getOriginalValueTruncated()).isFalse();
+        assertThat(RecordCodec.deadLetter().versions()).hasSize(2);
+    }
+
+    @Test
     void aControlWrittenFromTheVersionOneFileWithOnlyTheKillSwitchSetKeepsTheOtherDefaults() {
         Control read = RecordCodec.control().decode("streamrl.control", SampleRecords.controlV1());
 

@@ -174,6 +174,16 @@ class TopicsTest {
     }
 
     @Test
+    void theTransitionsTopicTakesAFullProducerBatchAndTheDeadLetterTopicAnyDeadTransitionWhole() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.transitions().configs()).containsEntry("max.message.bytes", Integer.toString(256 * 1024));
+        assertThat(topics.deadLetter().configs()).containsEntry("max.message.bytes", Integer.toString(1024 * 1024));
+        // A letter holds the whole value plus its metadata, so the dead-letter limit must be clearly larger.
+        assertThat(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES).isGreaterThan(2 * Topics.TRANSITION_MAX_MESSAGE_BYTES);
+    }
+
+    @Test
     void logTopicsAreNotCompacted() {
         Topics topics = Topics.defaults();
 

@@ -54,7 +54,7 @@ class PricingLoopIT {
         // still have been in flight when the learner stopped).
         assertThat(outcome.learner().transitionsReceived()).isLessThanOrEqualTo(outcome.shops().rewardsOk())
                 .isGreaterThanOrEqualTo((long) (0.98 * outcome.shops().rewardsOk()));
-        assertThat(outcome.learner().transitionsDeadLettered()).isZero();
+        assertThat(outcome.learner().transitionsRejected()).isZero();
         assertThat(last.learned()).isGreaterThanOrEqualTo(0.90);
         assertThat(last.learned()).isGreaterThan(last.holdout());
     }
