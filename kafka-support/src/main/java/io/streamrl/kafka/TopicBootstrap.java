@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -127,31 +130,24 @@ public final class TopicBootstrap {
     }
 
     /**
-     * Waits until every partition of {@code topics} has a leader in the brokers' metadata. Creating a
-     * topic completes when the controller has recorded it; a broker may take a moment more to
-     * become its leader, and an idempotent producer whose first batch meets that moment was seen to
-     * get stuck on out-of-order sequence errors until its delivery timeout.
+     * Waits until every partition of {@code topics} is served by its leader. Creating a topic
+     * completes when the controller has recorded it; a broker publishes the new metadata before its
+     * replica manager has the partition, so for a moment a produce request gets
+     * NOT_LEADER_OR_FOLLOWER. An idempotent producer whose first batches met that moment was seen
+     * to get stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout. A ListOffsets
+     * request is answered by the leader's replica manager itself, and the admin client retries it
+     * while the leader is not ready: once it succeeds for every partition, produce requests do too.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                boolean ready = admin.describeTopics(topics).allTopicNames()
-                        .get(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                // Not described yet: the same as no leader yet.
-            }
-            if (System.nanoTime() > deadline) {
-                log.warn("topics {} have partitions without a leader after {} s; going on", topics,
-                        LEADER_TIMEOUT.toSeconds());
-                return;
-            }
-            Thread.sleep(50);
+        try {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(LEADER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .values().forEach(d -> d.partitions().forEach(
+                            p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            admin.listOffsets(partitions).all().get(LEADER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("the partitions of {} were not all served by a leader within {} s ({}); going on", topics,
+                    LEADER_TIMEOUT.toSeconds(), rootMessage(e));
         }
     }
 
