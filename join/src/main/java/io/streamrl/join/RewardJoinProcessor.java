@@ -388,9 +388,10 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void deadLetter(Record<byte[], byte[]> record, Exception reason) {
         RecordMetadata where = context.recordMetadata().orElseThrow();
-        byte[] value = deadLetterTopic.valueSerde().codec().encode(deadLetterTopic.name(),
+        byte[] value = DeadLetters.encodeToFit(deadLetterTopic,
                 DeadLetters.of(where.topic(), where.partition(), where.offset(), record.key(), record.value(), reason,
-                        Instant.ofEpochMilli(context.currentSystemTimeMs())));
+                        Instant.ofEpochMilli(context.currentSystemTimeMs())),
+                record.key() == null ? 0 : record.key().length, Topics.DEAD_LETTER_MAX_MESSAGE_BYTES).bytes();
         context.forward(new Record<>(record.key(), value, context.currentSystemTimeMs()),
                 RewardJoinTopology.DEAD_LETTER_SINK);
         metrics.deadLettered.increment();

@@ -415,6 +415,18 @@ class RewardJoinTopologyTest {
     }
 
     @Test
+    void aDeadLetterTooLargeForItsTopicIsTruncatedAndMarked() {
+        start(CONFIG);
+        byte[] huge = new byte[Topics.DEAD_LETTER_MAX_MESSAGE_BYTES + 1000];
+        decisions.pipeInput(key("shop-1"), huge, T0);
+
+        DeadLetter letter = topics.deadLetter().decodeValue(deadLetters.readValue());
+        assertThat(letter.getOriginalValueTruncated()).isTrue();
+        assertThat(letter.getOriginalValueSize()).isEqualTo(huge.length);
+        assertThat(letter.getOriginalValue().remaining()).isLessThan(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
+    }
+
+    @Test
     void aRepeatedDecisionIsIgnored() {
         start(CONFIG);
         decide("d1", "shop-1", 0, 1f);

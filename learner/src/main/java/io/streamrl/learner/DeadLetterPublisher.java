@@ -30,7 +30,6 @@ final class DeadLetterPublisher {
      * most 32 bytes of per-record varints (length, attributes, timestamp and offset deltas, key
      * and value lengths, header count), rounded up. The key is counted separately.
      */
-    static final int RECORD_OVERHEAD_BYTES = 128;
 
     private final Producer<byte[], byte[]> producer;
     private final TopicSpec<byte[], DeadLetter> topic;
@@ -44,9 +43,9 @@ final class DeadLetterPublisher {
      */
     DeadLetterPublisher(Producer<byte[], byte[]> producer, TopicSpec<byte[], DeadLetter> topic, int maxMessageBytes,
                         LearnerMetrics metrics, Clock clock) {
-        if (maxMessageBytes <= RECORD_OVERHEAD_BYTES) {
+        if (maxMessageBytes <= DeadLetters.RECORD_OVERHEAD_BYTES) {
             throw new IllegalArgumentException("max.message.bytes of " + topic.name() + " is " + maxMessageBytes
-                    + "; allowed: more than " + RECORD_OVERHEAD_BYTES);
+                    + "; allowed: more than " + DeadLetters.RECORD_OVERHEAD_BYTES);
         }
         this.producer = producer;
         this.topic = topic;
@@ -59,18 +58,12 @@ final class DeadLetterPublisher {
     void publish(ConsumerRecord<byte[], byte[]> rejected, Exception reason) {
         DeadLetter letter = DeadLetters.of(rejected.topic(), rejected.partition(), rejected.offset(), rejected.key(),
                 rejected.value(), reason, clock.instant());
-        byte[] value = encode(letter);
-        int keyBytes = rejected.key() == null ? 0 : rejected.key().length;
-        int excess = value.length + keyBytes + RECORD_OVERHEAD_BYTES - maxMessageBytes;
-        String truncation = "";
-        if (excess > 0 && rejected.value() != null) {
-            // Cutting the value by the excess is enough: the rest of the letter only shrinks with it
-            // (a shorter length prefix); the flag takes one byte either way.
-            int keep = Math.max(0, rejected.value().length - excess);
-            value = encode(DeadLetters.truncated(letter, keep));
-            truncation = " (value truncated from " + rejected.value().length + " to " + keep + " bytes to fit "
-                    + topic.name() + "'s max.message.bytes of " + maxMessageBytes + ")";
-        }
+        DeadLetters.Encoded encoded = DeadLetters.encodeToFit(topic, letter,
+                rejected.key() == null ? 0 : rejected.key().length, maxMessageBytes);
+        byte[] value = encoded.bytes();
+        String truncation = !encoded.truncated() ? "" : " (value truncated from " + rejected.value().length + " to "
+                + encoded.keptValueBytes() + " bytes to fit " + topic.name() + "'s max.message.bytes of "
+                + maxMessageBytes + ")";
         String where = rejected.topic() + "-" + rejected.partition() + "@" + rejected.offset();
         try {
             producer.send(new ProducerRecord<>(topic.name(), rejected.key(), value), (metadata, error) -> {
@@ -91,10 +84,6 @@ final class DeadLetterPublisher {
         } else {
             log.debug("dead-lettered {}: {}{}", where, reason.getMessage(), truncation);
         }
-    }
-
-    private byte[] encode(DeadLetter letter) {
-        return topic.valueSerde().codec().encode(topic.name(), letter);
     }
 
     /** Runs on the producer's I/O thread, or on the ingest thread when the send was refused at once. */

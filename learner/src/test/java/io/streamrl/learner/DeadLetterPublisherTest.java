@@ -3,6 +3,7 @@ package io.streamrl.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.RecordValidationException;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
@@ -69,7 +70,7 @@ class DeadLetterPublisherTest {
         producer.completeNext();
 
         ProducerRecord<byte[], byte[]> sent = single(producer.history());
-        assertThat(sent.key().length + sent.value().length + DeadLetterPublisher.RECORD_OVERHEAD_BYTES)
+        assertThat(sent.key().length + sent.value().length + DeadLetters.RECORD_OVERHEAD_BYTES)
                 .isLessThanOrEqualTo(limit);
         DeadLetter letter = topic.decodeValue(sent.value());
         assertThat(letter.getOriginalValueTruncated()).isTrue();

@@ -7,6 +7,25 @@ import java.time.Instant;
 /** Builds the dead letter of a rejected record: its bytes, where it came from, and why. */
 public final class DeadLetters {
 
+    /**
+     * What a record costs beyond its key and value against a topic's {@code max.message.bytes}
+     * (batch and record headers, timestamps, varints), with room to spare.
+     */
+    public static final int RECORD_OVERHEAD_BYTES = 128;
+
+    /**
+     * A letter encoded for its topic.
+     *
+     * @param bytes the encoded letter
+     * @param keptValueBytes how many bytes of the original value it holds when truncated; -1 when whole
+     */
+    public record Encoded(byte[] bytes, int keptValueBytes) {
+
+        public boolean truncated() {
+            return keptValueBytes >= 0;
+        }
+    }
+
     private DeadLetters() {
     }
 
@@ -61,5 +80,26 @@ public final class DeadLetters {
                 .setOriginalValueSize(value.remaining())
                 .setOriginalValueTruncated(true)
                 .build();
+    }
+
+    /**
+     * Encodes {@code letter} for {@code topic}, its value truncated (and marked so) when the record
+     * would not fit the topic's {@code max.message.bytes}: a letter that is written cut is better
+     * than one the broker refuses.
+     *
+     * @param keyBytes the size of the key the letter will be sent with
+     */
+    public static Encoded encodeToFit(TopicSpec<byte[], DeadLetter> topic, DeadLetter letter, int keyBytes,
+                                      int maxMessageBytes) {
+        byte[] value = topic.valueSerde().codec().encode(topic.name(), letter);
+        int excess = value.length + keyBytes + RECORD_OVERHEAD_BYTES - maxMessageBytes;
+        ByteBuffer original = letter.getOriginalValue();
+        if (excess <= 0 || original == null) {
+            return new Encoded(value, -1);
+        }
+        // Cutting the value by the excess is enough: the rest of the letter only shrinks with it
+        // (a shorter length prefix); the flag takes one byte either way.
+        int keep = Math.max(0, original.remaining() - excess);
+        return new Encoded(topic.valueSerde().codec().encode(topic.name(), truncated(letter, keep)), keep);
     }
 }
