@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final Clock clock;
     private final LearnerMetrics metrics;
     private long nextVersion;
+    /** The version whose commit timed out and must be retried, or -1. */
+    private long pendingCommit = -1;
 
     KafkaPolicyPublisher(Producer<byte[], byte[]> producer, TopicSpec<String, PolicyEnvelope> topic, String name,
                          String namespace, String transactionalId, long firstVersion, ObservationNormalizer normalizer, double[] actionLow, double[] actionHigh,
@@ -62,6 +65,9 @@ final class KafkaPolicyPublisher implements PolicySink {
     @Override
     public void publish(Ddpg agent) {
         long version = nextVersion++;
+        if (pendingCommit >= 0 && !retryCommit(version)) {
+            return;
+        }
         PolicySnapshot snapshot = agent.snapshot(name, version, clock.millis(), normalizer, actionLow, actionHigh);
         byte[] value = topic.valueSerde().codec().encode(topic.name(), PolicyEnvelopes.seal(snapshot));
         long updates = agent.updates();
@@ -69,17 +75,51 @@ final class KafkaPolicyPublisher implements PolicySink {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic.name(), key, value));
             producer.commitTransaction();
+        } catch (TimeoutException e) {
+            // The commit may still complete; it must be retried, not aborted (the next publish retries it).
+            pendingCommit = version;
+            log.error("publishing policy {} v{} to {} timed out: {}; it is committed with the next publish if the"
+                    + " broker is back by then, and actors keep the previous version meanwhile", name, version,
+                    topic.name(), e.toString());
+            return;
         } catch (KafkaException e) {
             if (fenced(e)) {
-                throw new PolicyFencedException("another learner for policy " + name + " in namespace " + namespace
-                        + " took over (transactional id " + transactionalId + "); this one stops without publishing"
-                        + " v" + version, e);
+                throw fencedException(version, e);
             }
             abort(version, e);
             return;
         }
         metrics.published(version);
         log.debug("published {} v{} after {} updates", name, version, updates);
+    }
+
+    /** Retries the commit that timed out; true when it went through and {@code version} may be published. */
+    private boolean retryCommit(long version) {
+        long pending = pendingCommit;
+        try {
+            producer.commitTransaction();
+        } catch (TimeoutException e) {
+            log.error("publishing policy {} v{} to {} still times out: {}; v{} is skipped", name, pending,
+                    topic.name(), e.toString(), version);
+            return false;
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                throw fencedException(version, e);
+            }
+            pendingCommit = -1;
+            abort(pending, e);
+            return true;
+        }
+        pendingCommit = -1;
+        metrics.published(pending);
+        log.info("published policy {} v{} after its commit had timed out", name, pending);
+        return true;
+    }
+
+    private PolicyFencedException fencedException(long version, Throwable cause) {
+        return new PolicyFencedException("another learner for policy " + name + " in namespace " + namespace
+                + " took over (transactional id " + transactionalId + "); this one stops without publishing v"
+                + version, cause);
     }
 
     /** A failed publish that is not fencing: the open transaction is aborted and the next publish tries again. */
@@ -90,8 +130,7 @@ final class KafkaPolicyPublisher implements PolicySink {
             producer.abortTransaction();
         } catch (KafkaException abortError) {
             if (fenced(abortError)) {
-                throw new PolicyFencedException("another learner for policy " + name + " in namespace " + namespace
-                        + " took over (transactional id " + transactionalId + "); this one stops", abortError);
+                throw fencedException(version, abortError);
             }
             // The producer is in an unrecoverable state; training fails rather than publish nothing for ever.
             throw new IllegalStateException("the policy producer could not abort a failed publish of " + name + " v"
