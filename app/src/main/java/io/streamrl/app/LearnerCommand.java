@@ -92,6 +92,9 @@ final class LearnerCommand implements Callable<Integer> {
                     s.policiesPublished(),
                     result.failed() ? ": " + result.reason() : "");
             out.flush();
+            if (result.outcome() == LearnerResult.Outcome.FENCED) {
+                return Main.EXIT_FENCED;
+            }
             return result.failed() ? 1 : 0;
         }
     }

@@ -23,6 +23,12 @@ public final class Main {
      * the same command works once there is room; a script can tell the two apart.
      */
     static final int EXIT_CANT_CREATE = 73;
+    /**
+     * Exit code of a learner fenced by another learner of the same namespace and policy (sysexits'
+     * EX_TEMPFAIL): nothing is wrong with this one, but the policy has a learner; start this one
+     * again only once the other has stopped, or it fences that one in turn.
+     */
+    static final int EXIT_FENCED = 75;
     /** {@link #exitCode} of a failure that is a bug, not the user's to fix. */
     private static final int BUG = -1;
 

@@ -91,6 +91,23 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
     }
 
     /**
+     * The learner's producer of policy {@code policyName}: {@link #policyProducer}, made
+     * transactional with {@link #learnerTransactionalId}. One transactional id per namespace and
+     * policy means one learner per policy: {@code initTransactions()} of a second learner fences
+     * the first, whose next publish fails with {@code ProducerFencedException}.
+     */
+    public Properties learnerPolicyProducer(String clientId, String policyName) {
+        Properties p = policyProducer(clientId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, learnerTransactionalId(policyName));
+        return p;
+    }
+
+    /** {@code <namespace>.learner.<policy-name>}: the transactional id of the learner of that policy. */
+    public String learnerTransactionalId(String policyName) {
+        return topics.namespace() + ".learner." + policyName;
+    }
+
+    /**
      * A consumer of raw bytes (values are decoded by the caller, so that undecodable records can
      * be dead-lettered with their bytes). Without a group the caller assigns partitions itself.
      */

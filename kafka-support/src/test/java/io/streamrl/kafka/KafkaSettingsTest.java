@@ -3,6 +3,7 @@ package io.streamrl.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 class KafkaSettingsTest {
@@ -23,5 +24,16 @@ class KafkaSettingsTest {
                     .hasMessage("bootstrap-server must be host:port[,host:port...] with ports 1 to 65535, got '"
                             + bad + "'");
         }
+    }
+
+    @Test
+    void theLearnersPolicyProducerIsTransactionalWithOneIdPerNamespaceAndPolicy() {
+        KafkaSettings kafka = KafkaSettings.of("127.0.0.1:9092", "exp1");
+        assertThat(kafka.learnerTransactionalId("swing-up")).isEqualTo("exp1.learner.swing-up");
+        assertThat(kafka.learnerPolicyProducer("c", "swing-up"))
+                .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "exp1.learner.swing-up")
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0");
+        assertThat(kafka.policyProducer("c")).doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     }
 }

@@ -9,15 +9,22 @@ import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes actor snapshots to the compacted policy topic, keyed by the policy name, with
  * versions counting up from {@code firstVersion} (one above the newest version already on the
- * topic, so versions strictly increase across restarts). The producer must be idempotent with
- * {@code acks=all}: retries then neither duplicate nor reorder snapshots. Sends are asynchronous;
- * the metrics count a snapshot once the broker has acknowledged it.
+ * topic, so versions strictly increase across restarts). The producer is transactional
+ * ({@link io.streamrl.kafka.KafkaSettings#learnerPolicyProducer}, {@code initTransactions()}
+ * already called) and each snapshot is its own transaction, committed before {@code publish}
+ * returns; the metrics count a snapshot once it is committed. Readers of the policy topic read
+ * {@code read_committed}. When another learner has taken over the policy's transactional id,
+ * {@code publish} throws {@link PolicyFencedException} and nothing more is published.
  */
 final class KafkaPolicyPublisher implements PolicySink {
 
@@ -26,6 +33,8 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final Producer<byte[], byte[]> producer;
     private final TopicSpec<String, PolicyEnvelope> topic;
     private final String name;
+    private final String namespace;
+    private final String transactionalId;
     private final byte[] key;
     private final ObservationNormalizer normalizer;
     private final double[] actionLow;
@@ -33,13 +42,17 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final Clock clock;
     private final LearnerMetrics metrics;
     private long nextVersion;
+    /** The version whose commit timed out and must be retried, or -1. */
+    private long pendingCommit = -1;
 
     KafkaPolicyPublisher(Producer<byte[], byte[]> producer, TopicSpec<String, PolicyEnvelope> topic, String name,
-                         long firstVersion, ObservationNormalizer normalizer, double[] actionLow, double[] actionHigh,
+                         String namespace, String transactionalId, long firstVersion, ObservationNormalizer normalizer, double[] actionLow, double[] actionHigh,
                          Clock clock, LearnerMetrics metrics) {
         this.producer = producer;
         this.topic = topic;
         this.name = name;
+        this.namespace = namespace;
+        this.transactionalId = transactionalId;
         this.key = topic.keySerde().serializer().serialize(topic.name(), name);
         this.normalizer = normalizer;
         this.actionLow = actionLow.clone();
@@ -52,17 +65,85 @@ final class KafkaPolicyPublisher implements PolicySink {
     @Override
     public void publish(Ddpg agent) {
         long version = nextVersion++;
+        if (pendingCommit >= 0 && !retryCommit(version)) {
+            return;
+        }
         PolicySnapshot snapshot = agent.snapshot(name, version, clock.millis(), normalizer, actionLow, actionHigh);
         byte[] value = topic.valueSerde().codec().encode(topic.name(), PolicyEnvelopes.seal(snapshot));
         long updates = agent.updates();
-        producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
-            if (error == null) {
-                metrics.published(version);
-                log.debug("published {} v{} after {} updates", name, version, updates);
-            } else {
-                log.error("could not publish policy {} v{} to {}: {}; actors keep the previous version", name,
-                        version, topic.name(), error.toString());
+        try {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic.name(), key, value));
+            producer.commitTransaction();
+        } catch (TimeoutException e) {
+            // The commit may still complete; it must be retried, not aborted (the next publish retries it).
+            pendingCommit = version;
+            log.error("publishing policy {} v{} to {} timed out: {}; it is committed with the next publish if the"
+                    + " broker is back by then, and actors keep the previous version meanwhile", name, version,
+                    topic.name(), e.toString());
+            return;
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                throw fencedException(version, e);
             }
-        });
+            abort(version, e);
+            return;
+        }
+        metrics.published(version);
+        log.debug("published {} v{} after {} updates", name, version, updates);
+    }
+
+    /** Retries the commit that timed out; true when it went through and {@code version} may be published. */
+    private boolean retryCommit(long version) {
+        long pending = pendingCommit;
+        try {
+            producer.commitTransaction();
+        } catch (TimeoutException e) {
+            log.error("publishing policy {} v{} to {} still times out: {}; v{} is skipped", name, pending,
+                    topic.name(), e.toString(), version);
+            return false;
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                throw fencedException(version, e);
+            }
+            pendingCommit = -1;
+            abort(pending, e);
+            return true;
+        }
+        pendingCommit = -1;
+        metrics.published(pending);
+        log.info("published policy {} v{} after its commit had timed out", name, pending);
+        return true;
+    }
+
+    private PolicyFencedException fencedException(long version, Throwable cause) {
+        return new PolicyFencedException("another learner for policy " + name + " in namespace " + namespace
+                + " took over (transactional id " + transactionalId + "); this one stops without publishing v"
+                + version, cause);
+    }
+
+    /** A failed publish that is not fencing: the open transaction is aborted and the next publish tries again. */
+    private void abort(long version, KafkaException error) {
+        log.error("could not publish policy {} v{} to {}: {}; actors keep the previous version", name, version,
+                topic.name(), error.toString());
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException abortError) {
+            if (fenced(abortError)) {
+                throw fencedException(version, abortError);
+            }
+            // The producer is in an unrecoverable state; training fails rather than publish nothing for ever.
+            throw new IllegalStateException("the policy producer could not abort a failed publish of " + name + " v"
+                    + version + ": " + abortError, abortError);
+        }
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

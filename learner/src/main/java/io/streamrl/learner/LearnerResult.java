@@ -19,6 +19,11 @@ public record LearnerResult(Outcome outcome, String reason, LearnerStats stats) 
         UPDATE_FAILED,
         /** Reading the transitions topic failed. */
         INGEST_FAILED,
+        /**
+         * Another learner for the same namespace and policy started and took over the policy's
+         * transactional id; this one stopped without publishing again. One learner per policy.
+         */
+        FENCED,
         /** The training thread failed for another reason. */
         TRAINING_FAILED
     }

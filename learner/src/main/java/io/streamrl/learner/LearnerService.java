@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * LearnerResult result = learner.run();   // blocks until close() or a failure
  * }</pre>
  *
- * <p>{@link #run()} waits for the broker and creates the topics, finds the newest version of
- * the policy already published, then runs the ingest threads ({@link IngestLoop}, one per
+ * <p>{@link #run()} waits for the broker and creates the topics, takes over the policy's
+ * transactional id (fencing any other learner of the same namespace and policy, which then ends
+ * {@link LearnerResult.Outcome#FENCED}), finds the newest version of the policy already
+ * published, then runs the ingest threads ({@link IngestLoop}, one per
  * {@code ingest-threads}) and
  * training ({@link TrainingLoop}), joined by an {@link ExperienceInbox}. When either ends, both
  * stop; {@code run()} then flushes and closes the producers, releases the compute backend and
@@ -185,6 +187,14 @@ public final class LearnerService implements AutoCloseable {
     /** Builds the engine and the Kafka clients, runs both threads to their end; null when nothing failed. */
     private TrainingLoop.Failure startAndJoinWorkers(List<AutoCloseable> resources) {
         Topics topics = kafka.topics();
+        // One learner per policy: initTransactions() fences any other learner of this policy (same
+        // transactional id) and aborts its open transaction. Only then is the newest version read,
+        // so that everything the fenced learner committed is seen and versions go on above it.
+        String transactionalId = kafka.learnerTransactionalId(config.policyName());
+        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(
+                kafka.learnerPolicyProducer(clientId("policy"), config.policyName()));
+        resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
+        policyProducer.initTransactions();
         long firstVersion = firstVersion(topics);
         log.info("publishing {} from version {} every {} updates to {}", config.policyName(), firstVersion,
                 config.publishEvery(), topics.policy().name());
@@ -202,8 +212,6 @@ public final class LearnerService implements AutoCloseable {
                 : null;
         ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());
 
-        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(kafka.policyProducer(clientId("policy")));
-        resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
         Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
         resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
         ExperienceInbox inbox = new ExperienceInbox();
@@ -226,7 +234,7 @@ public final class LearnerService implements AutoCloseable {
                     config.observationNormalizer()), deadLetters, inbox, metrics, onPositioned, slot, slots));
         }
         KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
-                firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
+                topics.namespace(), transactionalId, firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
         TrainingLoop trainingLoop = new TrainingLoop(agent, buffer, replayRandom, inbox, config.publishEvery(),
                 publisher, config.evalEvery(), evaluator, listener, metrics,
                 new ProgressLog(config.policyName(), buffer.capacity(), metrics, clock.millis()), clock,
@@ -317,6 +325,8 @@ public final class LearnerService implements AutoCloseable {
         LearnerStats stats = metrics.snapshot();
         if (outcome == LearnerResult.Outcome.STOPPED) {
             log.info("learner {} stopped: {}", config.policyName(), reason);
+        } else if (outcome == LearnerResult.Outcome.FENCED) {
+            log.warn("{}", reason);
         } else {
             log.error("learner {} ended with {}: {}", config.policyName(), outcome, reason);
         }

@@ -135,6 +135,9 @@ final class TrainingLoop implements Runnable {
             if (!stopping) {
                 failure = new Failure(LearnerResult.Outcome.TRAINING_FAILED, "the training thread was interrupted");
             }
+        } catch (PolicyFencedException e) {
+            // Logged once, by LearnerService, when the run ends.
+            failure = new Failure(LearnerResult.Outcome.FENCED, e.getMessage());
         } catch (RuntimeException e) {
             log.error("training failed after {} updates", agent.updates(), e);
             failure = new Failure(LearnerResult.Outcome.TRAINING_FAILED, "training failed after " + agent.updates()

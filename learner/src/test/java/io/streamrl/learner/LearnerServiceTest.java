@@ -290,6 +290,41 @@ class LearnerServiceTest {
     }
 
     @Test
+    void aSecondLearnerForTheSamePolicyFencesTheFirstAndVersionsNeverInterleave() throws Exception {
+        DdpgConfig algorithm = small(Map.of("learning-starts", "200", "replay-ratio", "1.0"));
+        LearnerConfig config = LearnerConfig.builder("pendulum").algorithm(algorithm).policyName("swing-up")
+                .publishEvery(50).build();
+        produceGood(700);
+
+        RunningLearner first = start(config, TrainListener.NONE);
+        await().atMost(WAIT).until(() -> first.service.stats().policiesPublished() == 10);
+
+        // The second learner takes over while the first is still running (waiting for data).
+        RunningLearner second = start(config, TrainListener.NONE);
+        await().atMost(WAIT).until(() -> second.service.stats().policiesPublished() == 10);
+        assertThat(second.service.stats().policyVersion()).isEqualTo(19);
+        assertThat(first.result().isDone()).isFalse();
+
+        // New data: both train; the first one's next publish finds it fenced, and it ends.
+        produceGood(200);
+        LearnerResult fenced = first.result().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(fenced.outcome()).isEqualTo(LearnerResult.Outcome.FENCED);
+        assertThat(fenced.failed()).isTrue();
+        assertThat(fenced.reason()).contains("another learner for policy swing-up in namespace "
+                + kafka.topics().namespace() + " took over (transactional id " + kafka.topics().namespace()
+                + ".learner.swing-up)");
+        assertThat(fenced.stats().policiesPublished()).isEqualTo(10);
+        assertThat(fenced.stats().policyVersion()).isEqualTo(9);
+
+        await().atMost(WAIT).until(() -> second.service.stats().policiesPublished() == 14);
+        assertThat(second.stop().outcome()).isEqualTo(LearnerResult.Outcome.STOPPED);
+        // read_committed, in offset order: one version after the other, none twice.
+        assertThat(policies(24)).extracting(PolicySnapshot::version)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L,
+                        19L, 20L, 21L, 22L, 23L);
+    }
+
+    @Test
     void startingAtTheEndSkipsWhatWasAlreadyOnTheTopic() {
         produceGood(100);
         RunningLearner learner = start(LearnerConfig.builder("pendulum").algorithm(small(Map.of()))
