@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publish-to-swap latency of a policy: a publisher sends snapshot versions to the policy topic
- * at a fixed spacing, with the learner's producer settings; an actor-side
- * {@link PolicySubscriber} accepts them. Latency runs from the start of publishing (sealing and
- * encoding the snapshot, then {@code send}) to {@link PolicySwap#acceptedAtNanos()} (decoded,
+ * at a fixed spacing, with the learner's producer (transactional, one transaction per snapshot,
+ * as one learner per policy publishes); an actor-side {@link PolicySubscriber} accepts them.
+ * Latency runs from the start of publishing (sealing and encoding the snapshot, {@code send},
+ * the commit) to {@link PolicySwap#acceptedAtNanos()} (decoded,
  * checksum verified, held), both on {@link System#nanoTime()} of this JVM. The first
  * {@code warmup} versions (connection set-up, JIT) are sent but not counted.
  */
@@ -123,11 +124,14 @@ public final class PropagationBenchmark {
             int snapshotBytes = 0;
             try (PolicySubscriber subscriber = PolicySubscriber.start(kafka, "bench-propagation-subscriber", POLICY,
                     PolicyFit.forEnv(PendulumRecords.spec()), clock, listener);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.policyProducer("bench-propagation"))) {
+                 // The learner's own producer: transactional, one transaction per snapshot (one learner per policy).
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                         kafka.learnerPolicyProducer("bench-propagation", POLICY))) {
                 if (!subscriber.awaitCaughtUp(kafka.connectTimeout())) {
                     throw new IllegalStateException("the policy subscriber did not start reading " + topic + " within "
                             + kafka.connectTimeout().toSeconds() + " s");
                 }
+                producer.initTransactions();
                 producer.partitionsFor(topic);
                 long start = System.nanoTime();
                 for (long version = 1; version <= total; version++) {
@@ -138,14 +142,16 @@ public final class PropagationBenchmark {
                     long t0 = System.nanoTime();
                     byte[] value = records.encodedPolicy(POLICY, version, s.hidden(), clock.millis());
                     sentAt.put(version, t0);
+                    producer.beginTransaction();
                     producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
                         if (error != null) {
                             sendFailure.compareAndSet(null, error);
                         }
                     });
+                    // Subscribers read read_committed: the snapshot is visible once the commit is.
+                    producer.commitTransaction();
                     snapshotBytes = value.length;
                 }
-                producer.flush();
                 if (sendFailure.get() != null) {
                     throw new IllegalStateException("publishing a policy to " + topic + " failed: " + sendFailure.get(),
                             sendFailure.get());
