@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -138,9 +139,11 @@ final class PricingDemo {
             summary.put("bootstrap_server", target);
             output.writeSummary(summary);
             Map<String, List<double[]>> series = new LinkedHashMap<>();
-            series.put("learned shops", shares(days, true));
-            series.put("holdout shops (price " + settings.fallbackPrice() + ")", shares(days, false));
-            series.put("fallback, before a policy (price " + settings.fallbackPrice() + ")", fallbackShares(days));
+            series.put("learned shops", shares(days, PricingDay::learned));
+            series.put("holdout shops (price " + settings.fallbackPrice() + ")", shares(days, PricingDay::holdout));
+            // Fallback answers for other reasons than holdout: before the first policy, or the kill switch.
+            series.put("fallback, before a policy (price " + settings.fallbackPrice() + ")",
+                    shares(days, PricingDay::other));
             output.writeLines("Pricing-v0 through HTTP: share of the optimal profit per day", "simulated day",
                     "share of optimal profit", series, TARGET_SHARE, "target " + TARGET_SHARE);
             boolean reached = last.learned() >= TARGET_SHARE;
@@ -155,23 +158,13 @@ final class PricingDemo {
         }
     }
 
-    private static List<double[]> shares(List<PricingDay> days, boolean learned) {
+    /** (day, share) of one kind of shop, on the days it had any. */
+    private static List<double[]> shares(List<PricingDay> days, Function<PricingDay, PricingDay.Group> group) {
         List<double[]> points = new ArrayList<>();
         for (PricingDay d : days) {
-            double share = learned ? d.learned().share() : d.holdout().share();
+            double share = group.apply(d).share();
             if (!Double.isNaN(share)) {
                 points.add(new double[] {d.day(), share});
-            }
-        }
-        return points;
-    }
-
-    /** Days answered by the fallback for other reasons than holdout: before the first policy, or the kill switch. */
-    private static List<double[]> fallbackShares(List<PricingDay> days) {
-        List<double[]> points = new ArrayList<>();
-        for (PricingDay d : days) {
-            if (!Double.isNaN(d.other().share())) {
-                points.add(new double[] {d.day(), d.other().share()});
             }
         }
         return points;

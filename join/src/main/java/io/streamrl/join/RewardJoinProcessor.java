@@ -8,6 +8,7 @@ import io.streamrl.join.JoinState.Successor;
 import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.DecisionValidator;
 import io.streamrl.schemas.FloatLists;
+import io.streamrl.schemas.RecordValidator;
 import io.streamrl.schemas.RewardValidator;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -113,23 +115,26 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         if (topic.equals(decisionTopic.name())) {
-            Decision decision;
-            try {
-                decision = decisionValidator.requireValid(decisionTopic.decodeValue(record.value()));
-            } catch (RuntimeException e) {
-                deadLetter(record, e);
-                return;
+            Decision decision = validOrDeadLettered(decisionTopic, decisionValidator, record);
+            if (decision != null) {
+                onDecision(decision, record.value());
             }
-            onDecision(decision, record.value());
         } else {
-            Reward reward;
-            try {
-                reward = rewardValidator.requireValid(rewardTopic.decodeValue(record.value()));
-            } catch (RuntimeException e) {
-                deadLetter(record, e);
-                return;
+            Reward reward = validOrDeadLettered(rewardTopic, rewardValidator, record);
+            if (reward != null) {
+                onReward(reward, record.value());
             }
-            onReward(reward, record.value());
+        }
+    }
+
+    /** The record's value decoded and checked; null, dead-lettered, when it is not a valid one. */
+    private <T extends SpecificRecord> T validOrDeadLettered(TopicSpec<String, T> topic, RecordValidator<T> validator,
+                                                            Record<byte[], byte[]> record) {
+        try {
+            return validator.requireValid(topic.decodeValue(record.value()));
+        } catch (RuntimeException e) {
+            deadLetter(record, e);
+            return null;
         }
     }
 
@@ -215,7 +220,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
         }
         long rewardTime = r.getEventTime().toEpochMilli();
         boolean inTime = rewardTime <= p.decisionTime() + waitMillis;
-        boolean firstAlreadyTaken = config.combine() == JoinConfig.RewardCombine.FIRST && p.rewardCount() > 0;
+        boolean firstAlreadyTaken = firstTaken(p);
         if (!inTime || (p.stage() != Stage.WAITING && !firstAlreadyTaken)) {
             sendAway(r.getEntity(), raw, "late");
             metrics.rewardsLate.increment();
@@ -248,8 +253,7 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
      */
     private void advance(String id, PendingDecision p, long now) {
         if (p.stage() == Stage.WAITING
-                && (now >= p.decisionTime() + waitMillis
-                    || (config.combine() == JoinConfig.RewardCombine.FIRST && p.rewardCount() > 0))) {
+                && (now >= p.decisionTime() + waitMillis || firstTaken(p))) {
             if (p.rewardCount() == 0 && config.defaultReward() == null) {
                 metrics.dropped.increment();
                 p = p.finished(p.timerDue());
@@ -281,6 +285,11 @@ final class RewardJoinProcessor implements Processor<byte[], byte[], byte[], byt
             p = p.withTimer(due);
         }
         decisions.put(id, p.toBytes());
+    }
+
+    /** Under {@code first}, the decision already has the one reward that counts. */
+    private boolean firstTaken(PendingDecision p) {
+        return config.combine() == JoinConfig.RewardCombine.FIRST && p.rewardCount() > 0;
     }
 
     /** The wall-clock punctuator: every timer due by now fires, oldest first. */

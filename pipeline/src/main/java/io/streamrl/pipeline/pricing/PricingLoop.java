@@ -102,11 +102,9 @@ public final class PricingLoop {
         long[] serveRecords;
         try (ServeService serve = ServeService.start(serveConfig, kafka, clock,
                 new ServeService.EmbeddedJoin(join, settings.joinStateDir()))) {
-            ShopsConfig s = settings.shops();
-            ShopsConfig atServe = new ShopsConfig("http://127.0.0.1:" + serve.port(), s.shops(), s.days(),
-                    s.dayMillis(), s.maxRewardLagMillis(), s.lostRewardShare(), s.seed(), s.connections(),
-                    s.timeoutMillis());
-            log.info("pricing loop: {} shops for {} days against serve on port {}", s.shops(), s.days(), serve.port());
+            ShopsConfig atServe = settings.shops().withUrl("http://127.0.0.1:" + serve.port());
+            log.info("pricing loop: {} shops for {} days against serve on port {}", atServe.shops(), atServe.days(),
+                    serve.port());
             shops = new PricingShops(atServe, clock).run(onDay);
             serveRecords = serve.recordCounts();
         } finally {

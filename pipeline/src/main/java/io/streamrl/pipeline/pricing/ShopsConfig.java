@@ -57,6 +57,12 @@ public record ShopsConfig(String url, int shops, int days, long dayMillis, long 
                 DEFAULT_TIMEOUT_MILLIS);
     }
 
+    /** The same shops against another serve. */
+    public ShopsConfig withUrl(String serveUrl) {
+        return new ShopsConfig(serveUrl, shops, days, dayMillis, maxRewardLagMillis, lostRewardShare, seed, connections,
+                timeoutMillis);
+    }
+
     public ShopsConfig withConnections(int connections) {
         return new ShopsConfig(url, shops, days, dayMillis, maxRewardLagMillis, lostRewardShare, seed, connections,
                 timeoutMillis);
