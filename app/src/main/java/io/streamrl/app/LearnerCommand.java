@@ -1,6 +1,7 @@
 package io.streamrl.app;
 
 import io.streamrl.core.env.Envs;
+import io.streamrl.learner.CheckpointConfig;
 import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
 import io.streamrl.learner.LearnerService;
@@ -8,6 +9,7 @@ import io.streamrl.learner.LearnerStats;
 import io.streamrl.learner.StartPosition;
 import io.streamrl.core.train.TrainListener;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -62,6 +64,20 @@ final class LearnerCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int ingestThreads;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where the training state is stored and"
+            + " resumed from after a restart (default: checkpoints/<namespace>/<policy> under the working directory).")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "" + CheckpointConfig.DEFAULT_EVERY, paramLabel = "UPDATES",
+            description = "Store a checkpoint every N updates (at the next publication) and at shutdown; 0 turns"
+                    + " checkpoints off, and a restarted learner then starts from fresh networks (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--checkpoint-keep", defaultValue = "" + CheckpointConfig.DEFAULT_KEEP, paramLabel = "K",
+            description = "Checkpoints kept on disk, newest first (default: ${DEFAULT-VALUE}).")
+    int checkpointKeep;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -75,21 +91,32 @@ final class LearnerCommand implements Callable<Integer> {
         if (policy != null) {
             builder.policyName(policy);
         }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 turns checkpoints off), got "
+                    + checkpointEvery);
+        }
+        if (checkpointEvery > 0) {
+            String policyName = policy == null ? Envs.spec(env).id() : policy;
+            builder.checkpoint(new CheckpointConfig(checkpointDir != null ? checkpointDir
+                    : CheckpointConfig.defaultDir(kafka.namespace, policyName), checkpointEvery, checkpointKeep));
+        }
         LearnerConfig config = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         try (LearnerService learner = new LearnerService(kafka.settings(), config, Clock.systemUTC(),
                 TrainListener.NONE);
              GracefulStop stop = new GracefulStop("learner", learner::close)) {
-            out.printf("learner for %s (%s), policy %s, Kafka %s%n", config.envSpec().id(),
-                    config.algorithm().algorithmName(), config.policyName(), kafka.bootstrapServer);
+            out.printf("learner for %s (%s), policy %s, Kafka %s, %s%n", config.envSpec().id(),
+                    config.algorithm().algorithmName(), config.policyName(), kafka.bootstrapServer,
+                    config.checkpoint().map(c -> "checkpoints in " + c.dir().toAbsolutePath())
+                            .orElse("no checkpoints"));
             out.flush();
             LearnerResult result = learner.run();
             LearnerStats s = result.stats();
             out.printf("learner stopped (%s): %,d transitions received, %,d rejected (%,d dead-lettered, %,d dead"
-                    + " letters failed), %,d updates, %,d policies published%s%n",
+                    + " letters failed), %,d updates, %,d policies published, %,d checkpoints written%s%n",
                     result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(),
                     s.transitionsRejected(), s.transitionsDeadLettered(), s.deadLetterFailures(), s.updates(),
-                    s.policiesPublished(),
+                    s.policiesPublished(), s.checkpointsWritten(),
                     result.failed() ? ": " + result.reason() : "");
             out.flush();
             if (result.outcome() == LearnerResult.Outcome.FENCED) {

@@ -4,6 +4,7 @@ import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,8 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ExperienceInbox {
 
-    /** The first {@code count} rows of {@code transitions}; nobody writes to it once offered. */
-    private record Delivery(Batch transitions, int count) {
+    /**
+     * The first {@code count} rows of {@code transitions}, of which {@code fresh} earn update
+     * credit, and the offset after the last record read of each partition; nobody writes to the
+     * batch once offered.
+     */
+    private record Delivery(Batch transitions, int count, int fresh, Map<Integer, Long> nextOffsets) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,15 +35,19 @@ final class ExperienceInbox {
      * Adds the first {@code count} transitions of {@code transitions} without blocking; the
      * caller must not touch the batch afterwards. Dropped once the inbox is closed (the learner
      * is stopping).
+     *
+     * @param fresh how many of them earn update credit ({@link IngestPosition})
+     * @param nextOffsets per partition, the offset after the last record this poll read, whether
+     *     it became a transition or a dead letter
      */
-    void offer(Batch transitions, int count) {
-        if (count == 0) {
+    void offer(Batch transitions, int count, int fresh, Map<Integer, Long> nextOffsets) {
+        if (count == 0 && nextOffsets.isEmpty()) {
             return;
         }
         lock.lock();
         try {
             if (!closed) {
-                pending.add(new Delivery(transitions, count));
+                pending.add(new Delivery(transitions, count, fresh, nextOffsets));
                 changed.signalAll();
             }
         } finally {
@@ -46,8 +55,11 @@ final class ExperienceInbox {
         }
     }
 
-    /** Moves every pending transition into {@code buffer} in arrival order and returns how many. */
-    int drainTo(ReplayBuffer buffer) {
+    /**
+     * Moves every pending transition into {@code buffer} in arrival order, advances
+     * {@code position} by what they were, and returns how many moved.
+     */
+    int drainTo(ReplayBuffer buffer, IngestPosition position) {
         ArrayDeque<Delivery> taken;
         lock.lock();
         try {
@@ -62,6 +74,7 @@ final class ExperienceInbox {
         int moved = 0;
         for (Delivery d : taken) {
             buffer.addAll(d.transitions(), d.count());
+            position.advance(d.fresh(), d.nextOffsets());
             moved += d.count();
         }
         return moved;

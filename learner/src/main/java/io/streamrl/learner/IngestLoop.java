@@ -2,7 +2,10 @@ package io.streamrl.learner;
 
 import io.streamrl.core.replay.Batch;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -40,6 +43,10 @@ final class IngestLoop implements Runnable {
     private final Runnable onPositioned;
     private final int slot;
     private final int slots;
+    private final Map<Integer, Long> resumeOffsets;
+    private final int refillDepth;
+    /** Per partition read since a checkpoint: records below this offset only refill the buffer. */
+    private final Map<Integer, Long> refillBelow = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -48,10 +55,15 @@ final class IngestLoop implements Runnable {
      * @param onPositioned called once this loop's partitions are assigned and positioned, before the first poll
      * @param slot which share of the partitions this loop reads, {@code 0 <= slot < slots}
      * @param slots number of ingest loops sharing the topic
+     * @param resumeOffsets per partition, the offset a checkpoint's buffer ended at (empty without
+     *     one): reading restarts up to {@code refillDepth} records before it, to refill the buffer,
+     *     and those records earn no update credit and are not dead-lettered again
+     * @param refillDepth how far before a resume offset to start, at most: the buffer's capacity
      */
     IngestLoop(Consumer<byte[], byte[]> consumer, String topic, StartPosition start, Duration metadataTimeout,
                TransitionConverter converter, DeadLetterPublisher deadLetters, ExperienceInbox inbox,
-               LearnerMetrics metrics, Runnable onPositioned, int slot, int slots) {
+               LearnerMetrics metrics, Runnable onPositioned, int slot, int slots, Map<Integer, Long> resumeOffsets,
+               int refillDepth) {
         if (slot < 0 || slot >= slots) {
             throw new IllegalArgumentException("ingest slot " + slot + " is outside [0, " + slots + ")");
         }
@@ -66,6 +78,8 @@ final class IngestLoop implements Runnable {
         this.inbox = inbox;
         this.metrics = metrics;
         this.onPositioned = onPositioned;
+        this.resumeOffsets = Map.copyOf(resumeOffsets);
+        this.refillDepth = refillDepth;
     }
 
     @Override
@@ -124,10 +138,27 @@ final class IngestLoop implements Runnable {
             return partitions;
         }
         consumer.assign(partitions);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, metadataTimeout);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, metadataTimeout);
+        for (TopicPartition p : partitions) {
+            Long resume = resumeOffsets.get(p.partition());
+            if (resume == null) {
+                fromStart.add(p);
+            } else if (resume > ends.get(p)) {
+                log.warn("the checkpoint read partition {} up to offset {}, but it ends at {}: the topic was"
+                        + " deleted and created again? Reading it from the {} as new data", p, resume, ends.get(p),
+                        start == StartPosition.EARLIEST ? "beginning" : "end");
+                fromStart.add(p);
+            } else {
+                consumer.seek(p, Math.max(beginnings.get(p), resume - refillDepth));
+                refillBelow.put(p.partition(), resume);
+            }
+        }
         if (start == StartPosition.EARLIEST) {
-            consumer.seekToBeginning(partitions);
+            consumer.seekToBeginning(fromStart);
         } else {
-            consumer.seekToEnd(partitions);
+            consumer.seekToEnd(fromStart);
         }
         // Seeks are lazy; resolving the positions now fixes "the end" at start-up, not at the first poll.
         partitions.forEach(p -> consumer.position(p, metadataTimeout));
@@ -139,18 +170,32 @@ final class IngestLoop implements Runnable {
             return;
         }
         Batch accepted = converter.newBatch(records.count());
+        Map<Integer, Long> nextOffsets = new HashMap<>();
         int rows = 0;
         int rejected = 0;
+        int refilled = 0;
+        int refilledRows = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            nextOffsets.put(record.partition(), record.offset() + 1);
+            boolean refill = record.offset() < refillBelow.getOrDefault(record.partition(), 0L);
             try {
                 converter.convert(record.value(), accepted, rows);
                 rows++;
+                if (refill) {
+                    refilledRows++;
+                }
             } catch (SerializationException e) { // RecordDecodingException or RecordValidationException
-                deadLetters.publish(record, e);
-                rejected++;
+                if (!refill) { // a re-read bad record was dead-lettered before the checkpoint
+                    deadLetters.publish(record, e);
+                    rejected++;
+                }
+            }
+            if (refill) {
+                refilled++;
             }
         }
-        inbox.offer(accepted, rows);
-        metrics.ingested(records.count(), rejected);
+        inbox.offer(accepted, rows, rows - refilledRows, nextOffsets);
+        metrics.ingested(records.count() - refilled, rejected);
+        metrics.refilled(refilled);
     }
 }

@@ -12,6 +12,7 @@ import io.streamrl.kafka.MetricsServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Everything the learner service needs besides the Kafka connection ({@code KafkaSettings}).
@@ -35,6 +36,8 @@ import java.util.Locale;
  * @param metricsPort port of the Prometheus {@code /metrics} endpoint; -1 for none, 0 for a free one
  * @param progressInterval how often the progress line is logged and updates per second computed
  * @param observationNormalizer observation normalisation applied before the networks; travels with each snapshot
+ * @param checkpoint where and how often the training state is stored and resumed from; empty
+ *     for none (the {@code learner} command turns it on by default)
  */
 public record LearnerConfig(
         String env,
@@ -50,7 +53,8 @@ public record LearnerConfig(
         String metricsHost,
         int metricsPort,
         Duration progressInterval,
-        ObservationNormalizer observationNormalizer) {
+        ObservationNormalizer observationNormalizer,
+        Optional<CheckpointConfig> checkpoint) {
 
     public static final long DEFAULT_PUBLISH_EVERY = 100;
     public static final int DEFAULT_EVAL_EPISODES = 10;
@@ -98,6 +102,7 @@ public record LearnerConfig(
                     + " entries (the observation size of " + spec.id() + "), got "
                     + (observationNormalizer == null ? "none" : observationNormalizer.dim()));
         }
+        checkpoint = checkpoint == null ? Optional.empty() : checkpoint;
     }
 
     /** Defaults for {@code env}: DDPG preset, seed 0, policy named after the env's Gymnasium id. */
@@ -121,7 +126,9 @@ public record LearnerConfig(
                 + policyName + " publish-every=" + publishEvery + " backend=" + backend + " eval-every=" + evalEvery
                 + " eval-episodes=" + evalEpisodes + " start-position=" + startPosition.name().toLowerCase(Locale.ROOT)
                 + " ingest-threads=" + ingestThreads + " metrics-host=" + metricsHost + " metrics-port=" + metricsPort
-                + " progress-interval=" + progressInterval.toMillis() + "ms";
+                + " progress-interval=" + progressInterval.toMillis() + "ms"
+                + checkpoint.map(c -> " checkpoint-dir=" + c.dir() + " checkpoint-every=" + c.every()
+                        + " checkpoint-keep=" + c.keep()).orElse(" checkpoints=off");
     }
 
     private static EnvSpec specOf(String env) {
@@ -148,6 +155,7 @@ public record LearnerConfig(
         private int metricsPort = NO_METRICS_PORT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private ObservationNormalizer observationNormalizer;
+        private CheckpointConfig checkpoint;
 
         private Builder(String env) {
             this.env = env;
@@ -218,13 +226,19 @@ public record LearnerConfig(
             return this;
         }
 
+        /** Checkpoints to {@code value}; null for none (the default). */
+        public Builder checkpoint(CheckpointConfig value) {
+            checkpoint = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             EnvSpec spec = specOf(env);
             return new LearnerConfig(env, algorithm, seed, policyName == null ? spec.id() : policyName,
                     publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsHost,
                     metricsPort, progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
-                            : observationNormalizer);
+                            : observationNormalizer, Optional.ofNullable(checkpoint));
         }
     }
 }

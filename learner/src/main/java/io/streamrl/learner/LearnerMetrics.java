@@ -40,6 +40,10 @@ final class LearnerMetrics {
     static final String GUARD_TRIPS = "learner.guard.trips";
     static final String POLICIES_WITHHELD = "learner.policies.withheld";
     static final String UPDATES_FORFEITED = "learner.updates.forfeited";
+    static final String REFILLED = "learner.transitions.refilled";
+    static final String CHECKPOINTS_WRITTEN = "learner.checkpoints.written";
+    static final String CHECKPOINT_FAILURES = "learner.checkpoint.failures";
+    static final String CHECKPOINTS_SKIPPED = "learner.checkpoints.skipped";
 
     private final int bufferCapacity;
     private final AtomicLong received = new AtomicLong();
@@ -54,6 +58,10 @@ final class LearnerMetrics {
     private final Map<GuardedUpdates.Reason, AtomicLong> guardTrips = new EnumMap<>(GuardedUpdates.Reason.class);
     private final AtomicLong policiesWithheld = new AtomicLong();
     private final AtomicLong updatesForfeited = new AtomicLong();
+    private final AtomicLong refilled = new AtomicLong();
+    private final AtomicLong checkpointsWritten = new AtomicLong();
+    private final AtomicLong checkpointFailures = new AtomicLong();
+    private final AtomicLong checkpointsSkipped = new AtomicLong();
     private volatile double updatesPerSecond;
     private volatile double criticLoss = Double.NaN;
     private volatile double evalMeanReturn = Double.NaN;
@@ -83,6 +91,12 @@ final class LearnerMetrics {
                 + " evaluation fell more than eval-withhold-margin below the best");
         counter(registry, UPDATES_FORFEITED, tags, updatesForfeited, "Updates the replay ratio allowed for transitions"
                 + " overwritten in the buffer before the learner got to them");
+        counter(registry, REFILLED, tags, refilled, "Records re-read after a restart from a checkpoint to refill the"
+                + " buffer; not counted as received again");
+        counter(registry, CHECKPOINTS_WRITTEN, tags, checkpointsWritten, "Checkpoints written to checkpoint-dir");
+        counter(registry, CHECKPOINT_FAILURES, tags, checkpointFailures, "Checkpoints that could not be written"
+                + " (see the learner's ERROR log); training goes on");
+        counter(registry, CHECKPOINTS_SKIPPED, tags, checkpointsSkipped, "Corrupt checkpoints skipped at start-up");
         Gauge.builder(BUFFER_SIZE, bufferSize, AtomicInteger::doubleValue).tags(tags).strongReference(true)
                 .description("Transitions in the replay buffer").register(registry);
         Gauge.builder(BUFFER_FILL, this, m -> m.bufferFill()).tags(tags).strongReference(true)
@@ -139,6 +153,22 @@ final class LearnerMetrics {
         updates.set(totalUpdates);
     }
 
+    void refilled(long count) {
+        refilled.addAndGet(count);
+    }
+
+    void checkpointWritten() {
+        checkpointsWritten.incrementAndGet();
+    }
+
+    void checkpointFailed() {
+        checkpointFailures.incrementAndGet();
+    }
+
+    void checkpointSkipped() {
+        checkpointsSkipped.incrementAndGet();
+    }
+
     void policyWithheld() {
         policiesWithheld.incrementAndGet();
     }
@@ -180,6 +210,7 @@ final class LearnerMetrics {
         long records = received.get();
         return new LearnerStats(phase, records, refused, letters, failures, bufferSize.get(), bufferFill(),
                 updates.get(), updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
-                updateFailures.get(), policiesWithheld.get(), updatesForfeited.get());
+                updateFailures.get(), policiesWithheld.get(), updatesForfeited.get(), refilled.get(),
+                checkpointsWritten.get(), checkpointFailures.get(), checkpointsSkipped.get());
     }
 }

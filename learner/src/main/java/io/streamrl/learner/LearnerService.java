@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -169,11 +170,14 @@ public final class LearnerService implements AutoCloseable {
                 metricsServer = server;
                 log.info("serving metrics on port {} at /metrics", server.port());
             }
+            // Before Kafka: an unusable checkpoint-dir is the user's to fix, and says so at once.
+            Optional<CheckpointStore> checkpoints = config.checkpoint().map(c -> new CheckpointStore(c, metrics));
+            checkpoints.ifPresent(CheckpointStore::open);
             TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
             if (stopRequested) {
                 return result(LearnerResult.Outcome.STOPPED, "stopped during start-up");
             }
-            failure = startAndJoinWorkers(resources);
+            failure = startAndJoinWorkers(resources, checkpoints);
         } finally {
             closeAll(resources);
         }
@@ -185,7 +189,8 @@ public final class LearnerService implements AutoCloseable {
     }
 
     /** Builds the engine and the Kafka clients, runs both threads to their end; null when nothing failed. */
-    private TrainingLoop.Failure startAndJoinWorkers(List<AutoCloseable> resources) {
+    private TrainingLoop.Failure startAndJoinWorkers(List<AutoCloseable> resources,
+                                                     Optional<CheckpointStore> checkpoints) {
         Topics topics = kafka.topics();
         // One learner per policy: initTransactions() fences any other learner of this policy (same
         // transactional id) and aborts its open transaction. Only then is the newest version read,
@@ -195,9 +200,7 @@ public final class LearnerService implements AutoCloseable {
                 kafka.learnerPolicyProducer(clientId("policy"), config.policyName()));
         resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
         policyProducer.initTransactions();
-        long firstVersion = firstVersion(topics);
-        log.info("publishing {} from version {} every {} updates to {}", config.policyName(), firstVersion,
-                config.publishEvery(), topics.policy().name());
+        long newestOnTopic = firstVersion(topics) - 1;
 
         EnvSpec spec = config.envSpec();
         ActionSpace.Box box = config.actionBox();
@@ -205,6 +208,14 @@ public final class LearnerService implements AutoCloseable {
         resources.add(backend);
         SplittableRandom master = new SplittableRandom(config.seed());
         Ddpg agent = new Ddpg(config.algorithm(), spec.observationDim(), box.dim(), backend, master.split());
+        CheckpointStore.Identity identity = new CheckpointStore.Identity(spec.id(),
+                config.algorithm().algorithmName(), agent.layout(), topics.namespace(), config.policyName());
+        CheckpointMetadata resumed = checkpoints.flatMap(store -> resume(store, identity, agent)).orElse(null);
+        // Versions go on above both the topic's newest and the checkpoint's last, in case the
+        // policy topic was emptied (a new cluster) while the checkpoint survived.
+        long firstVersion = Math.max(newestOnTopic, resumed == null ? -1 : resumed.lastPublishedVersion()) + 1;
+        log.info("publishing {} from version {} every {} updates to {}", config.policyName(), firstVersion,
+                config.publishEvery(), topics.policy().name());
         SplittableRandom replayRandom = master.split();
         PolicyEvaluator evaluator = config.evalEvery() > 0
                 ? PolicyEvaluator.of(Envs.make(config.env(), master.split()), config.evalEpisodes(),
@@ -231,14 +242,18 @@ public final class LearnerService implements AutoCloseable {
             resources.add(() -> consumer.close(CONSUMER_CLOSE_TIMEOUT));
             ingestLoops.add(new IngestLoop(consumer, topics.transitions().name(), config.startPosition(),
                     kafka.connectTimeout(), new TransitionConverter(topics.transitions(), spec,
-                    config.observationNormalizer()), deadLetters, inbox, metrics, onPositioned, slot, slots));
+                    config.observationNormalizer()), deadLetters, inbox, metrics, onPositioned, slot, slots,
+                    resumed == null ? Map.of() : resumed.offsets(), buffer.capacity()));
         }
         KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
                 topics.namespace(), transactionalId, firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
         TrainingLoop trainingLoop = new TrainingLoop(agent, buffer, replayRandom, inbox, config.publishEvery(),
                 publisher, config.evalEvery(), evaluator, listener, metrics,
                 new ProgressLog(config.policyName(), buffer.capacity(), metrics, clock.millis()), clock,
-                config.progressInterval());
+                config.progressInterval(),
+                checkpoints.map(store -> new CheckpointWriter(store, config.checkpoint().orElseThrow().every(),
+                        identity, metrics, agent.updates())).orElse(null),
+                resumed);
 
         List<Thread> threads = new ArrayList<>();
         for (int slot = 0; slot < slots; slot++) {
@@ -262,6 +277,19 @@ public final class LearnerService implements AutoCloseable {
                 .map(e -> new TrainingLoop.Failure(LearnerResult.Outcome.INGEST_FAILED,
                         "reading " + topics.transitions().name() + " failed: " + e))
                 .orElse(null);
+    }
+
+    /** Loads the newest valid checkpoint into {@code agent}; empty (and said so) when there is none. */
+    private Optional<CheckpointMetadata> resume(CheckpointStore store, CheckpointStore.Identity identity, Ddpg agent) {
+        Ddpg.Checkpoint state = agent.checkpoint(null);
+        Optional<CheckpointMetadata> found = store.loadNewest(identity, state);
+        if (found.isPresent()) {
+            agent.resume(state, found.get().updates());
+        } else {
+            log.info("no checkpoint in {}: starting from fresh networks (seed {})", store.dir().toAbsolutePath(),
+                    config.seed());
+        }
+        return found;
     }
 
     private long firstVersion(Topics topics) {

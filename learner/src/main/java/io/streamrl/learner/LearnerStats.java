@@ -21,12 +21,18 @@ package io.streamrl.learner;
  * @param policiesWithheld policies not published because their evaluation collapsed
  * @param updatesForfeited updates the replay ratio allowed for transitions that were overwritten
  *     before the learner got to them (it was behind)
+ * @param transitionsRefilled records re-read after a restart from a checkpoint to refill the buffer,
+ *     not counted in {@code transitionsReceived} (they were, before the checkpoint)
+ * @param checkpointsWritten checkpoints stored in {@code checkpoint-dir}
+ * @param checkpointFailures checkpoints that could not be written
+ * @param checkpointsSkipped corrupt checkpoints skipped at start-up
  */
 public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsRejected,
                            long transitionsDeadLettered, long deadLetterFailures, int bufferSize,
                            double bufferFill, long updates, double updatesPerSecond, long policyVersion,
                            long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures,
-                           long policiesWithheld, long updatesForfeited) {
+                           long policiesWithheld, long updatesForfeited, long transitionsRefilled,
+                           long checkpointsWritten, long checkpointFailures, long checkpointsSkipped) {
 
     /** Records received that passed decoding and validation. */
     public long transitionsAccepted() {

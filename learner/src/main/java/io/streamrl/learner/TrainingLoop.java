@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * is taken only against earned credit, so when data stops, updates stop. Credit belongs to the
  * transition that earned it and lapses when that transition is overwritten: the learner never
  * owes more than {@code replay-ratio * (transitions in the buffer)} updates. Until the buffer is
- * full this is exactly {@code updates < floor(replay-ratio * (transitions added -
+ * full this is exactly {@code updates < floor(replay-ratio * (transitions credited -
  * learning-starts))}; once it wraps, a learner that fell behind (actors faster than its updates)
  * forfeits the credit of transitions it never trained on instead of spending it, after the actors
  * have stopped, on the transitions that are left. Refused updates count against the budget too,
@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * last checkpoint (which is the last published policy, or the initial weights), is counted by
  * reason and logged, and is never published; {@code max-consecutive-trips} refusals without a
  * good checkpoint between them stop training for good.
+ *
+ * <p>Checkpoints on disk ({@link CheckpointWriter}, when configured): at the first publication
+ * step at least {@code checkpoint-every} updates after the last one, and at shutdown, the last
+ * good checkpoint is stored with the loop's counters and the topic offsets the buffer reached. A
+ * learner resumed from one continues the counts; the transitions it re-reads to refill its buffer
+ * earn no credit, since they earned it before the checkpoint.
  */
 final class TrainingLoop implements Runnable {
 
@@ -56,7 +62,8 @@ final class TrainingLoop implements Runnable {
     private final double replayRatio;
     private final ReplayBuffer buffer;
     private final Batch batch;
-    private final SplittableRandom replayRandom;
+    /** Reseeded at every checkpoint (see {@link #reseed}). */
+    private SplittableRandom replayRandom;
     private final ExperienceInbox inbox;
     private final long publishEvery;
     private final PolicySink sink;
@@ -67,6 +74,9 @@ final class TrainingLoop implements Runnable {
     private final ProgressLog progress;
     private final Clock clock;
     private final long progressMillis;
+    private final CheckpointWriter checkpoints;
+    private final IngestPosition position;
+    private long lastPublishedVersion;
     private volatile boolean stopping;
     private volatile Failure failure;
     /** Updates attempted, refused ones included: what the replay ratio limits. */
@@ -78,10 +88,14 @@ final class TrainingLoop implements Runnable {
 
     /**
      * @param evalEvery updates between evaluations; 0 for none (then {@code evaluator} may be null)
+     * @param checkpoints where checkpoints go; null for none
+     * @param resumed the checkpoint {@code agent} was resumed from, whose counters the loop
+     *     continues, and whose seed its generators restart from; null for a fresh start
      */
     TrainingLoop(Ddpg agent, ReplayBuffer buffer, SplittableRandom replayRandom, ExperienceInbox inbox,
                  long publishEvery, PolicySink sink, long evalEvery, PolicyEvaluator evaluator, TrainListener listener,
-                 LearnerMetrics metrics, ProgressLog progress, Clock clock, Duration progressInterval) {
+                 LearnerMetrics metrics, ProgressLog progress, Clock clock, Duration progressInterval,
+                 CheckpointWriter checkpoints, CheckpointMetadata resumed) {
         DdpgConfig config = agent.config();
         if (buffer.observationDim() != agent.observationDim() || buffer.actionDim() != agent.actionDim()) {
             throw new IllegalArgumentException("replay buffer dimensions " + buffer.observationDim() + "/"
@@ -110,6 +124,24 @@ final class TrainingLoop implements Runnable {
         this.progress = progress;
         this.clock = clock;
         this.progressMillis = progressInterval.toMillis();
+        this.checkpoints = checkpoints;
+        if (resumed == null) {
+            position = IngestPosition.start();
+            lastPublishedVersion = -1;
+        } else {
+            if (resumed.updates() != agent.updates()) {
+                throw new IllegalArgumentException("the agent is at update " + agent.updates()
+                        + ", the checkpoint it was resumed from at " + resumed.updates());
+            }
+            position = new IngestPosition(resumed.credited(), resumed.offsets());
+            taken = resumed.attempted();
+            forfeited = resumed.forfeited();
+            bestEval = resumed.bestEval();
+            withholding = resumed.withholding();
+            lastPublishedVersion = resumed.lastPublishedVersion();
+            reseed(resumed.rngSeed());
+        }
+        metrics.updated(agent.updates(), Double.NaN);
     }
 
     @Override
@@ -145,6 +177,17 @@ final class TrainingLoop implements Runnable {
         } finally {
             progress.report(clock.millis(), agent.updates());
         }
+        if (stopping && failure == null && checkpoints != null && checkpoints.newerThanLast(agent.updates())) {
+            // At shutdown the newest state is stored if it passes the weight check; a state that fails
+            // it is rolled back, and the last checkpoint on disk stays the one to resume from.
+            Optional<GuardedUpdates.Trip> trip = guarded.checkpoint();
+            if (trip.isEmpty()) {
+                writeCheckpoint();
+            } else {
+                log.warn("no checkpoint at shutdown: the weights after {} updates failed the check ({})",
+                        agent.updates(), trip.get().detail());
+            }
+        }
     }
 
     /** Makes {@link #run()} return after the current update; callable from any thread. */
@@ -158,7 +201,7 @@ final class TrainingLoop implements Runnable {
     }
 
     private void moveInboxToBuffer() {
-        int moved = inbox.drainTo(buffer);
+        int moved = inbox.drainTo(buffer, position);
         if (moved > 0) {
             metrics.bufferSize(buffer.size());
         }
@@ -168,7 +211,7 @@ final class TrainingLoop implements Runnable {
         if (buffer.size() < learningStarts) {
             return false;
         }
-        long earned = (long) Math.floor(replayRatio * (buffer.totalAdded() - learningStarts)) - forfeited;
+        long earned = (long) Math.floor(replayRatio * (position.credited() - learningStarts)) - forfeited;
         long owedForHeld = (long) Math.floor(replayRatio * buffer.size());
         if (earned - taken > owedForHeld) { // only once the buffer has wrapped: see the class comment
             long lapsed = earned - taken - owedForHeld;
@@ -197,12 +240,39 @@ final class TrainingLoop implements Runnable {
             trip = guarded.checkpoint();
             if (trip.isPresent()) {
                 refused(trip.get());
-            } else if (withholding) {
-                metrics.policyWithheld();
             } else {
-                sink.publish(agent);
+                if (withholding) {
+                    metrics.policyWithheld();
+                } else {
+                    sink.publish(agent);
+                }
+                if (checkpoints != null && checkpoints.due(updates)) {
+                    writeCheckpoint();
+                }
             }
         }
+    }
+
+    /**
+     * Stores the last good checkpoint (just taken) with the loop's counters. The generators are
+     * reseeded from a seed drawn now and stored with it, so that a learner resumed from the file
+     * draws what this one draws next.
+     */
+    private void writeCheckpoint() {
+        long seed = replayRandom.nextLong();
+        reseed(seed);
+        CheckpointStore.Identity id = checkpoints.identity();
+        lastPublishedVersion = Math.max(lastPublishedVersion, metrics.snapshot().policyVersion());
+        CheckpointMetadata metadata = new CheckpointMetadata(id.env(), id.algorithm(), id.layout(), id.namespace(),
+                id.policyName(), guarded.checkpointUpdate(), taken, forfeited, position.credited(), bestEval,
+                withholding, lastPublishedVersion, seed, position.offsets(), clock.millis());
+        checkpoints.write(metadata, guarded.lastGood());
+    }
+
+    private void reseed(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        agent.reseed(root.split());
+        replayRandom = root.split();
     }
 
     private void refused(GuardedUpdates.Trip trip) {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.policy.ObservationNormalizer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +40,12 @@ class LearnerConfigTest {
         LearnerConfig c = LearnerConfig.builder("MountainCarContinuous-v0").algorithm(td3).seed(42)
                 .policyName("car").publishEvery(7).backend(" ND4J ").evalEvery(500).evalEpisodes(3)
                 .startPosition(StartPosition.LATEST).ingestThreads(2).metricsHost("0.0.0.0").metricsPort(0).progressInterval(Duration.ofMillis(250))
-                .observationNormalizer(n).build();
+                .observationNormalizer(n).checkpoint(new CheckpointConfig(Path.of("ck"), 10, 2)).build();
         assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
-                StartPosition.LATEST, 2, "0.0.0.0", 0, Duration.ofMillis(250), n));
-        assertThat(c.toLogLine()).contains("policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
+                StartPosition.LATEST, 2, "0.0.0.0", 0, Duration.ofMillis(250), n,
+                Optional.of(new CheckpointConfig(Path.of("ck"), 10, 2))));
+        assertThat(LearnerConfig.builder("pendulum").build().checkpoint()).isEmpty();
+        assertThat(c.toLogLine()).contains("checkpoint-dir=ck checkpoint-every=10 checkpoint-keep=2", "policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
                 "start-position=latest", "ingest-threads=2", "metrics-host=0.0.0.0", "progress-interval=250ms");
     }
 
@@ -91,6 +95,14 @@ class LearnerConfigTest {
         assertRejected(b -> b.progressInterval(null), "progress-interval must be in");
         assertRejected(b -> b.observationNormalizer(ObservationNormalizer.identity(2)),
                 "observation-normalizer must have 3 entries (the observation size of Pendulum-v1), got 2");
+        assertThatThrownBy(() -> new CheckpointConfig(Path.of("c"), 0, 3))
+                .hasMessage("checkpoint-every must be in [1, 1000000000], got 0");
+        assertThatThrownBy(() -> new CheckpointConfig(Path.of("c"), 10, 0))
+                .hasMessage("checkpoint-keep must be in [1, 1000], got 0");
+        assertThatThrownBy(() -> new CheckpointConfig(Path.of(""), 10, 3))
+                .hasMessage("checkpoint-dir must be a directory path, got ''");
+        assertThatThrownBy(() -> new CheckpointConfig(null, 10, 3))
+                .hasMessage("checkpoint-dir must be a directory path, got none");
     }
 
     private static void assertRejected(UnaryOperator<LearnerConfig.Builder> change, String message) {

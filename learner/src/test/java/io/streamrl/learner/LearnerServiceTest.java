@@ -20,12 +20,15 @@ import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,6 +57,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The learner service against a real (embedded) broker; one topic namespace per test. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -290,6 +295,50 @@ class LearnerServiceTest {
     }
 
     @Test
+    void aRestartResumesFromTheNewestValidCheckpointAndRefillsTheBufferWithoutNewCredit(@TempDir Path dir)
+            throws Exception {
+        DdpgConfig algorithm = small(Map.of("learning-starts", "200", "replay-ratio", "1.0"));
+        LearnerConfig config = LearnerConfig.builder("pendulum").algorithm(algorithm).policyName("swing-up")
+                .publishEvery(50).checkpoint(new CheckpointConfig(dir, 100, 3)).build();
+        produceGood(700);
+
+        RunningLearner first = start(config, TrainListener.NONE);
+        await().atMost(WAIT).until(() -> first.service.stats().policiesPublished() == 10);
+        LearnerStats before = first.stop().stats();
+        assertThat(before.updates()).isEqualTo(500);
+        assertThat(before.checkpointsWritten()).isEqualTo(5); // at 100, 200, ..., 500; nothing newer at shutdown
+        assertThat(fileNames(dir)).containsExactly("checkpoint-000000000300.bin", "checkpoint-000000000400.bin",
+                "checkpoint-000000000500.bin");
+
+        // The restart holds the 700 transitions again, but they earned their updates before the
+        // checkpoint: only the 100 new ones earn more (a restart that re-earned credit would take 1,300).
+        RunningLearner second = start(config, TrainListener.NONE);
+        await().atMost(WAIT).until(() -> second.service.stats().transitionsRefilled() == 700);
+        assertThat(second.service.stats().updates()).isEqualTo(500);
+        produceGood(100);
+        await().atMost(WAIT).during(Duration.ofMillis(500))
+                .until(() -> second.service.stats().updates() == 600 && second.service.stats().policyVersion() == 11);
+        LearnerStats after = second.stop().stats();
+        assertThat(after.transitionsReceived()).isEqualTo(100);
+        assertThat(after.transitionsRefilled()).isEqualTo(700);
+        assertThat(after.policiesPublished()).isEqualTo(2);
+
+        // A damaged newest checkpoint (600) is skipped: the learner goes back to 500 and versions still rise.
+        Path newest = dir.resolve("checkpoint-000000000600.bin");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 100] ^= 1;
+        Files.write(newest, bytes);
+        RunningLearner third = start(config, TrainListener.NONE);
+        await().atMost(WAIT).until(() -> third.service.stats().transitionsRefilled() == 700);
+        assertThat(third.service.stats().checkpointsSkipped()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> third.service.stats().updates() == 600
+                && third.service.stats().policyVersion() == 13);
+        third.stop();
+        assertThat(policies(14)).extracting(PolicySnapshot::version).isSorted().doesNotHaveDuplicates();
+        assertThat(fileNames(dir)).contains("checkpoint-000000000600.bin.corrupt");
+    }
+
+    @Test
     void aSecondLearnerForTheSamePolicyFencesTheFirstAndVersionsNeverInterleave() throws Exception {
         DdpgConfig algorithm = small(Map.of("learning-starts", "200", "replay-ratio", "1.0"));
         LearnerConfig config = LearnerConfig.builder("pendulum").algorithm(algorithm).policyName("swing-up")
@@ -493,6 +542,12 @@ class LearnerServiceTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static byte[] utf8(String s) {

@@ -129,7 +129,7 @@ class TrainingLoopTest {
     void updatesRefusedTimeAfterTimeStopTrainingWithTheReasonAndPublishNothing() {
         start(Map.of("learning-starts", "50", "max-consecutive-trips", "3"), 10, 0, null);
         // Valid by the schema, but squared TD errors of 1e30-sized values overflow float32.
-        inbox.offer(extreme(200), 200);
+        inbox.offer(extreme(200), 200, 200, Map.of());
         await().atMost(Duration.ofSeconds(30)).until(() -> !thread.isAlive());
         assertThat(loop.failure()).hasValueSatisfying(f -> {
             assertThat(f.outcome()).isEqualTo(LearnerResult.Outcome.UPDATE_FAILED);
@@ -153,7 +153,7 @@ class TrainingLoopTest {
         assertThat(metrics.snapshot().updateFailures()).isZero(); // a healthy start trips nothing
 
         // 200 poisoned transitions among 150 good ones: nearly every minibatch of 16 holds one.
-        inbox.offer(extreme(200), 200);
+        inbox.offer(extreme(200), 200, 200, Map.of());
         awaitBufferSize(350);
         // Their budget (200 updates) is spent, every one refused, and then training waits for data.
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updateFailures() >= 190);
@@ -237,7 +237,7 @@ class TrainingLoopTest {
                     publishedWeights.add(a.actor().parametersToArray());
                 }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
-                Clock.systemUTC(), Duration.ofSeconds(5));
+                Clock.systemUTC(), Duration.ofSeconds(5), null, null);
         thread = new Thread(loop, "test-train");
         thread.start();
     }
@@ -250,7 +250,7 @@ class TrainingLoopTest {
             batch.rewards()[i] = (float) -data.nextDouble();
             System.arraycopy(vector(OBS), 0, batch.nextObservations(), i * OBS, OBS);
         }
-        inbox.offer(batch, count);
+        inbox.offer(batch, count, count, Map.of());
     }
 
     /** Transitions valid by the schema whose 1e30-sized values overflow float32 in any update. */

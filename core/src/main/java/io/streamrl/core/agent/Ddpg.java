@@ -10,7 +10,11 @@ import io.streamrl.core.nn.NonFiniteUpdateException.Quantity;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.core.replay.Batch;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -28,7 +32,8 @@ public final class Ddpg {
 
     private final DdpgConfig config;
     private final ComputeBackend backend;
-    private final SplittableRandom random;
+    /** Draws the target-smoothing noise; replaced by {@link #reseed} at learner checkpoints. */
+    private SplittableRandom random;
     private final int obsDim;
     private final int actDim;
     private final Mlp actor;
@@ -185,6 +190,36 @@ public final class Ddpg {
     }
 
     /**
+     * Continues from a checkpoint read back from storage ({@link Checkpoint#readFrom}): its state,
+     * and {@code updates} as the update count, which also keeps the TD3 policy delay in phase.
+     */
+    public void resume(Checkpoint checkpoint, long updates) {
+        if (updates < 0) {
+            throw new IllegalArgumentException("updates must be >= 0, got " + updates);
+        }
+        restore(checkpoint);
+        this.updates = updates;
+    }
+
+    /**
+     * Replaces the generator of the target-smoothing noise. {@code SplittableRandom} cannot hand
+     * out its state, so a learner checkpoint stores a seed instead and both the running learner
+     * and one restarted from the checkpoint reseed from it: they draw the same noise afterwards.
+     */
+    public void reseed(SplittableRandom value) {
+        random = value;
+    }
+
+    /**
+     * The shapes of the networks, e.g. {@code actor [3, 64, 64, 1], 2 critics [4, 64, 64, 1]}:
+     * a stored checkpoint fits an agent exactly when the layouts are equal.
+     */
+    public String layout() {
+        return "actor " + Arrays.toString(actor.sizes()) + ", " + critics.length + " critic"
+                + (critics.length == 1 ? " " : "s ") + Arrays.toString(critics[0].sizes());
+    }
+
+    /**
      * Whether every weight of every network, targets included, is finite. One pass over the
      * parameters (a sum of squares per matrix), about the cost of one Adam step: meant for
      * checkpoints, not every update. A sum that overflows counts as not finite; weights that
@@ -284,6 +319,57 @@ public final class Ddpg {
             Adam[] optimizers = optimizers();
             for (int i = 0; i < optimizers.length; i++) {
                 steps[i] = optimizers[i].steps();
+            }
+        }
+
+        /**
+         * Writes the copied state: the number of arrays, each array's length and values, then
+         * each optimizer's step count. {@link #readFrom} reads it back into a checkpoint of an
+         * agent with the same {@link #layout()}.
+         */
+        public void writeTo(DataOutput out) throws IOException {
+            out.writeInt(copies.length);
+            for (float[] copy : copies) {
+                out.writeInt(copy.length);
+                for (float v : copy) {
+                    out.writeFloat(v);
+                }
+            }
+            out.writeInt(steps.length);
+            for (long s : steps) {
+                out.writeLong(s);
+            }
+        }
+
+        /**
+         * Reads what {@link #writeTo} wrote into this checkpoint; the agent is untouched until
+         * {@link #resume}.
+         *
+         * @throws IOException when the input ends early
+         * @throws IllegalArgumentException when an array count or length differs from this agent's
+         */
+        public void readFrom(DataInput in) throws IOException {
+            expect("state arrays", copies.length, in.readInt());
+            for (int i = 0; i < copies.length; i++) {
+                expect("length of state array " + i, copies[i].length, in.readInt());
+                float[] copy = copies[i];
+                for (int j = 0; j < copy.length; j++) {
+                    copy[j] = in.readFloat();
+                }
+            }
+            expect("optimizers", steps.length, in.readInt());
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = in.readLong();
+                if (steps[i] < 0) {
+                    throw new IllegalArgumentException("optimizer " + i + " has " + steps[i] + " steps");
+                }
+            }
+        }
+
+        private static void expect(String what, int expected, int actual) {
+            if (expected != actual) {
+                throw new IllegalArgumentException(what + ": the stored state has " + actual + ", this agent "
+                        + expected);
             }
         }
 

@@ -69,6 +69,7 @@ public final class GuardedUpdates {
         // updates tests against the same level at a sixteenth of the sorting.
         this.refreshEvery = Math.max(1, config.divergenceWindow() / 16);
         this.lastGood = agent.checkpoint(null);
+        this.checkpointUpdate = agent.updates();
     }
 
     /**
@@ -124,9 +125,17 @@ public final class GuardedUpdates {
         return trips;
     }
 
-    /** The update count at the last good checkpoint (0 for the initial weights). */
+    /** The update count at the last good checkpoint (the agent's count when this guard was made, at first). */
     public long checkpointUpdate() {
         return checkpointUpdate;
+    }
+
+    /**
+     * The last good checkpoint itself, for its owner to store ({@link Ddpg.Checkpoint#writeTo});
+     * the next {@link #checkpoint()} overwrites it in place.
+     */
+    public Ddpg.Checkpoint lastGood() {
+        return lastGood;
     }
 
     public Ddpg agent() {
