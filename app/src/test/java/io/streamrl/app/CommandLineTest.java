@@ -141,6 +141,25 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnusableCheckpointDirOrCountIsOneLineBeforeKafkaIsTried() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        Run r = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
+                "--checkpoint-dir", file.toString());
+        assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+        assertOneLine(r.err, "learner");
+        assertThat(r.err).contains("checkpoint-dir " + file.toAbsolutePath() + " exists and is not a directory");
+
+        for (String[] c : new String[][] {{"--checkpoint-every", "-1", "checkpoint-every must be >= 0"},
+                {"--checkpoint-keep", "0", "checkpoint-keep must be in [1, 1000], got 0"}}) {
+            Run bad = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout",
+                    "1", c[0], c[1]);
+            assertThat(bad.exitCode).as(bad.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(bad.err, c[0]);
+            assertThat(bad.err).contains(c[2]);
+        }
+    }
+
+    @Test
     void aPrivilegedMetricsPortSaysItIsNotPermitted() throws Exception {
         // Only where binding below 1024 is refused: not as root, nor where unprivileged_port_start is lowered.
         try (ServerSocket probe = bound(1)) {
