@@ -31,9 +31,12 @@ RUN mvn -B -q package -DskipTests
 # the jdk.incubator.vector module that the default compute backend needs.
 FROM eclipse-temurin:17.0.20_8-jre-jammy
 
-# A fixed, unprivileged uid; its home holds JavaCPP's cache of unpacked native libraries (ND4J).
+# A fixed, unprivileged uid; its home holds JavaCPP's cache of unpacked native libraries (ND4J)
+# and the learner's checkpoints (a volume in docker-compose.yml, created here so that it is the
+# user's: a new named volume takes the ownership of the directory it is mounted on).
 RUN groupadd --system --gid 10001 streamrl \
-    && useradd --system --uid 10001 --gid streamrl --create-home --home-dir /home/streamrl streamrl
+    && useradd --system --uid 10001 --gid streamrl --create-home --home-dir /home/streamrl streamrl \
+    && install -d -o streamrl -g streamrl /home/streamrl/checkpoints
 
 # Laid out as in the repository, so bin/streamrl finds the jar where it looks by default. The
 # script is for interactive use inside a container (docker compose exec learner streamrl ...).
