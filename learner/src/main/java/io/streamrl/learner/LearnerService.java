@@ -9,6 +9,7 @@ import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.TrainListener;
+import io.streamrl.kafka.BrokerUnavailableException;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,7 +201,18 @@ public final class LearnerService implements AutoCloseable {
         Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(
                 kafka.learnerPolicyProducer(clientId("policy"), config.policyName()));
         resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
-        policyProducer.initTransactions();
+        try {
+            policyProducer.initTransactions();
+        } catch (TimeoutException e) {
+            // The broker answered metadata requests (the topics exist), so what is missing is its
+            // transaction coordinator: most often a cluster with fewer brokers than
+            // transaction.state.log.replication.factor (3 by default).
+            throw new BrokerUnavailableException("the broker at " + kafka.bootstrapServers() + " did not start a"
+                    + " transaction for " + transactionalId + " in time (" + e.getMessage() + "); the learner"
+                    + " publishes policies in transactions, which need transaction.state.log.replication.factor and"
+                    + " transaction.state.log.min.isr no larger than the number of brokers (1 for a single broker)",
+                    e);
+        }
         long newestOnTopic = firstVersion(topics) - 1;
 
         EnvSpec spec = config.envSpec();
