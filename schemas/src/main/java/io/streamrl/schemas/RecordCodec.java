@@ -19,6 +19,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -47,10 +48,14 @@ public final class RecordCodec<T extends SpecificRecord> {
     private final long newestFingerprint;
     private final BinaryMessageEncoder<T> encoder;
     private final Map<Long, DatumReader<T>> readersByFingerprint;
+    private final GeneratedRecordData model;
+    private final Schema current;
 
     RecordCodec(Class<T> type, List<SchemaVersion> versions) {
         Schema current = SpecificData.getForClass(type).getSchema(type);
         GeneratedRecordData model = new GeneratedRecordData(type, current);
+        this.model = model;
+        this.current = current;
         this.recordType = current.getFullName();
         this.versions = List.copyOf(versions);
         requireCurrentIsNewest(current, this.versions);
@@ -103,6 +108,27 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     private static <T extends SpecificRecord> RecordCodec<T> forGenerated(Class<T> type) {
         return new RecordCodec<>(type, SchemaHistory.versions(type.getSimpleName()));
+    }
+
+    /**
+     * A reader of Avro container files of this record written with any schema the record can be
+     * resolved from (the file names its writer schema); it decodes into the generated classes
+     * without a JVM-wide class allowlist (see {@link GeneratedRecordData}).
+     */
+    @SuppressWarnings("unchecked")
+    public DatumReader<T> containerReader() {
+        return model.createDatumReader(current);
+    }
+
+    /** A writer of Avro container files of this record, in the current schema. */
+    @SuppressWarnings("unchecked")
+    public DatumWriter<T> containerWriter() {
+        return model.createDatumWriter(current);
+    }
+
+    /** The record's current schema, the one it is written with. */
+    public Schema currentSchema() {
+        return current;
     }
 
     /** Full name of the record type, e.g. {@code io.streamrl.schemas.avro.Transition}. */

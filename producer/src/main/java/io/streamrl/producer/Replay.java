@@ -1,0 +1,279 @@
+package io.streamrl.producer;
+
+import io.streamrl.core.config.Check;
+import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.TopicBootstrap;
+import io.streamrl.producer.BadRowException.Reason;
+import io.streamrl.schemas.DeadLetters;
+import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.Topics;
+import io.streamrl.schemas.avro.DeadLetter;
+import io.streamrl.schemas.avro.Transition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a file of logged transitions to the transitions topic: every row is checked against
+ * the environment ({@link TransitionShape}); good rows go out through an idempotent
+ * {@code acks=all} producer keyed by actor id (one file's rows stay in order on one partition),
+ * bad ones to the dead-letter topic with file, line and reason, and the run goes on, unless
+ * {@code strict}, which stops at the first bad row having published nothing after it. Every
+ * record carries {@link ReplayHeaders}; with {@code resume}, rows whose line a record (or dead
+ * letter) of the same file already carries are skipped, so an interrupted replay run again
+ * publishes nothing twice.
+ */
+public final class Replay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Replay.class);
+
+    /**
+     * @param file the file to replay
+     * @param format its format
+     * @param shape the environment the transitions belong to
+     * @param actorId actor id (and Kafka key) of rows that do not name one
+     * @param strict stop at the first bad row instead of dead-lettering it
+     * @param resume skip rows this file already published (or dead-lettered)
+     * @param rate rows per second at most; 0 for as fast as Kafka takes them
+     * @param progressInterval how often {@link #run} reports progress
+     */
+    public record Settings(Path file, FileFormat format, TransitionShape shape, String actorId, boolean strict,
+                           boolean resume, double rate, Duration progressInterval) {
+
+        public Settings {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(shape, "shape");
+            Check.identifier("actor-id", actorId);
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("rate must be >= 0 rows/s (0 for no limit), got " + rate);
+            }
+            if (progressInterval == null || progressInterval.isNegative() || progressInterval.isZero()) {
+                throw new IllegalArgumentException("progress-interval must be positive, got " + progressInterval);
+            }
+        }
+
+        /** {@code replay-<file name>}, cut to the characters and length an actor id may have. */
+        public static String defaultActorId(Path file) {
+            String name = "replay-" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+            return name.length() <= 128 ? name : name.substring(0, 128);
+        }
+    }
+
+    /** Where a replay stands; {@code totalBytes} and {@code bytesRead} give the ETA. */
+    public record Progress(long read, long published, long rejected, long skipped, long bytesRead, long totalBytes,
+                           long elapsedMillis) {
+    }
+
+    /**
+     * How a replay ended.
+     *
+     * @param read rows read (bad ones included)
+     * @param published transitions the broker acknowledged
+     * @param skipped rows already published by an earlier run ({@code resume})
+     * @param rejected bad rows by reason
+     * @param deadLettered dead letters the broker acknowledged
+     * @param failed records (transitions or dead letters) the broker did not take
+     * @param firstFailure the first of those errors; null when none
+     * @param stoppedAt the bad row {@code strict} stopped at; null otherwise
+     * @param fileError why the file could not be read to its end; null when it was
+     * @param interrupted whether {@link #close()} stopped the run
+     */
+    public record Summary(Path file, String sourceId, long read, long published, long skipped,
+                          Map<Reason, Long> rejected, long deadLettered, long failed, String firstFailure,
+                          BadRowException stoppedAt, String fileError, boolean interrupted, long elapsedMillis) {
+
+        public Summary {
+            rejected = Map.copyOf(rejected);
+        }
+
+        public long rejectedTotal() {
+            return rejected.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Every row read became a transition on the topic (or already was one) and the file was read to its end. */
+        public boolean complete() {
+            return rejectedTotal() == 0 && failed == 0 && stoppedAt == null && fileError == null && !interrupted;
+        }
+    }
+
+    private final KafkaSettings kafka;
+    private final Settings settings;
+    private final Clock clock;
+    private volatile boolean stopping;
+
+    public Replay(KafkaSettings kafka, Settings settings, Clock clock) {
+        this.kafka = Objects.requireNonNull(kafka, "kafka");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Stops {@link #run} after the row in hand; what was sent is flushed. Callable from any thread. */
+    @Override
+    public void close() {
+        stopping = true;
+    }
+
+    /**
+     * Replays the file to its end, to the first bad row ({@code strict}), or to {@link #close()}.
+     *
+     * @throws BadFileException when the file cannot be opened as its format (nothing was published)
+     * @throws IOException when it cannot be read at all
+     */
+    public Summary run(Consumer<Progress> progress) throws IOException {
+        long start = clock.millis();
+        Path file = settings.file();
+        long totalBytes = Files.size(file);
+        String sourceId = ReplayHeaders.sourceId(file);
+        byte[] source = sourceId.getBytes(StandardCharsets.US_ASCII);
+        Topics topics = kafka.topics();
+        TopicSpec<String, Transition> transitions = topics.transitions();
+        TopicSpec<byte[], DeadLetter> deadLetters = topics.deadLetter();
+        TopicBootstrap.ensureTopics(kafka, List.of(transitions, deadLetters), clock);
+        BitSet done = settings.resume() ? alreadyPublished(source, List.of(transitions.name(), deadLetters.name()))
+                : new BitSet();
+        if (settings.resume()) {
+            log.info("{} ({}) already published {} rows; they are skipped", file, sourceId, done.cardinality());
+        }
+
+        Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
+        AtomicLong published = new AtomicLong();
+        AtomicLong lettered = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        long read = 0;
+        long skipped = 0;
+        BadRowException stoppedAt = null;
+        String fileError = null;
+        TransitionFile.Defaults defaults = new TransitionFile.Defaults(settings.actorId(), start);
+        long nanosPerRow = settings.rate() > 0 ? (long) (1e9 / settings.rate()) : 0;
+        long progressNanos = settings.progressInterval().toNanos();
+        long startNanos = System.nanoTime();
+        long nextProgress = startNanos + progressNanos;
+        long sent = 0;
+        try (TransitionFile rows = TransitionFile.open(file, settings.format(), settings.shape(), defaults);
+             Producer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer("streamrl-replay-" + sourceId))) {
+            try {
+                for (TransitionFile.Row row = rows.next(); row != null && !stopping; row = rows.next()) {
+                    read++;
+                    if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
+                        skipped++;
+                        continue;
+                    }
+                    BadRowException problem = row.problem();
+                    if (problem == null) {
+                        try {
+                            settings.shape().check(row.transition(), file, row.line());
+                        } catch (BadRowException e) {
+                            problem = e;
+                        }
+                    }
+                    if (problem != null) {
+                        rejected.merge(problem.reason(), 1L, Long::sum);
+                        if (settings.strict()) {
+                            stoppedAt = problem;
+                            break;
+                        }
+                        producer.send(deadLetter(deadLetters, row, problem, source),
+                                acknowledged(lettered, failed, firstFailure));
+                    } else {
+                        Transition t = row.transition();
+                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(),
+                                t.getActorId().getBytes(StandardCharsets.UTF_8),
+                                transitions.valueSerde().codec().encode(transitions.name(), t));
+                        ReplayHeaders.add(record.headers(), source, row.line());
+                        producer.send(record, acknowledged(published, failed, firstFailure));
+                    }
+                    sent++;
+                    long now = System.nanoTime();
+                    if (nanosPerRow > 0) {
+                        long due = startNanos + sent * nanosPerRow;
+                        if (due > now) {
+                            LockSupport.parkNanos(due - now);
+                        }
+                    }
+                    if (now >= nextProgress) {
+                        progress.accept(new Progress(read, published.get(), rejectedTotal(rejected), skipped,
+                                rows.bytesRead(), totalBytes, (now - startNanos) / 1_000_000));
+                        nextProgress = now + progressNanos;
+                    }
+                }
+            } catch (BadFileException e) {
+                fileError = e.getMessage();
+            }
+            producer.flush();
+        }
+        Summary summary = new Summary(file, sourceId, read, published.get(), skipped, rejected, lettered.get(),
+                failed.get(), firstFailure.get(), stoppedAt, fileError, stopping, clock.millis() - start);
+        progress.accept(new Progress(read, summary.published(), summary.rejectedTotal(), skipped, totalBytes,
+                totalBytes, summary.elapsedMillis()));
+        return summary;
+    }
+
+    private static long rejectedTotal(Map<Reason, Long> rejected) {
+        return rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(TopicSpec<byte[], DeadLetter> topic, TransitionFile.Row row,
+                                                      BadRowException problem, byte[] source) {
+        byte[] key = settings.actorId().getBytes(StandardCharsets.UTF_8);
+        DeadLetter letter = DeadLetters.of("file:" + settings.file(), -1, row.line(), key,
+                row.text().getBytes(StandardCharsets.UTF_8), problem, clock.instant());
+        DeadLetters.Encoded encoded = DeadLetters.encodeToFit(topic, letter, key.length,
+                Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), key, encoded.bytes());
+        ReplayHeaders.add(record.headers(), source, row.line());
+        return record;
+    }
+
+    private static Callback acknowledged(AtomicLong ok, AtomicLong failed, AtomicReference<String> firstFailure) {
+        return (metadata, error) -> {
+            if (error == null) {
+                ok.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, error.toString());
+            }
+        };
+    }
+
+    /** Lines of this file already on the transitions or dead-letter topic. */
+    private BitSet alreadyPublished(byte[] source, List<String> topicNames) {
+        BitSet lines = new BitSet();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer("streamrl-replay-resume",
+                null))) {
+            for (String topic : topicNames) {
+                List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, kafka.connectTimeout());
+                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, kafka.connectTimeout());
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, kafka.connectTimeout());
+                TopicScan.scan(consumer, begin, end, r -> {
+                    long line = ReplayHeaders.lineOf(r.headers(), source);
+                    if (line >= 0 && line <= Integer.MAX_VALUE) {
+                        lines.set((int) line);
+                    }
+                }, () -> stopping);
+            }
+        }
+        return lines;
+    }
+}
