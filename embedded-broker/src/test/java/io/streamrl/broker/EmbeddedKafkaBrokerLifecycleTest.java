@@ -42,7 +42,7 @@ class EmbeddedKafkaBrokerLifecycleTest {
     }
 
     @Test
-    void restartOnAnExplicitDataDirKeepsTopicsRecordsAndClusterId(@TempDir Path tmp) throws Exception {
+    void restartOnAnExplicitDataDirAndTheSamePortKeepsTopicsRecordsAndClusterId(@TempDir Path tmp) throws Exception {
         Path dataDir = tmp.resolve("broker-data");
         EmbeddedBrokerConfig config = EmbeddedBrokerConfig.defaults().withDataDir(dataDir);
         String topic = "kept";
@@ -52,8 +52,13 @@ class EmbeddedKafkaBrokerLifecycleTest {
                 .toList();
 
         String firstClusterId;
+        String firstAddress;
+        EmbeddedBrokerConfig samePort;
         try (EmbeddedKafkaBroker first = new EmbeddedKafkaBroker(config).start()) {
             firstClusterId = first.clusterId();
+            firstAddress = first.bootstrapServers();
+            // Clients keep the address they were given: a restart must be reachable there again.
+            samePort = config.withPort(first.port());
             first.createTopic(topic, 2, Map.of());
             try (KafkaProducer<String, String> producer = TestClients.producer(first.bootstrapServers())) {
                 TestClients.sendAll(producer, records);
@@ -61,8 +66,9 @@ class EmbeddedKafkaBrokerLifecycleTest {
         }
         assertThat(dataDir.resolve("meta.properties")).isRegularFile();
 
-        try (EmbeddedKafkaBroker second = new EmbeddedKafkaBroker(config).start();
-             KafkaConsumer<String, String> consumer = TestClients.consumer(second.bootstrapServers())) {
+        try (EmbeddedKafkaBroker second = new EmbeddedKafkaBroker(samePort).start();
+             KafkaConsumer<String, String> consumer = TestClients.consumer(firstAddress)) {
+            assertThat(second.bootstrapServers()).isEqualTo(firstAddress);
             assertThat(second.clusterId()).isEqualTo(firstClusterId);
             assertThat(second.logDir()).isEqualTo(dataDir.toAbsolutePath());
             second.createTopic(topic, 2, Map.of());

@@ -187,6 +187,38 @@ class TrainingLoopTest {
     }
 
     @Test
+    void actorsStoppedForALongTimeLeaveTheWeightsFiniteAndNothingIsPublishedAfterTheBudget() {
+        // Progress every 20 ms: the idle thread wakes, reports and checks its budget 100 times in
+        // the 2 s below, as often as in 8 minutes at the default 5 s interval.
+        Duration progress = Duration.ofMillis(20);
+        start(Map.of("learning-starts", "50", "buffer-capacity", "200"), 25, 0, null, progress);
+        offer(1000);
+        // The budget after the last transition: replay-ratio x the 200 in the buffer.
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.snapshot().updates() == 200
+                && publishedAtUpdate.size() == 8);
+
+        // The actors are gone: no update, no publish, however long the loop idles.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> metrics.snapshot().updates() == 200 && publishedAtUpdate.size() == 8);
+        LearnerStats stats = metrics.snapshot();
+        assertThat(loop.failure()).isEmpty();
+        // Asleep in its wait between two progress lines, not spinning.
+        await().atMost(Duration.ofSeconds(1)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+        // The progress lines kept coming while it idled, and saw no update.
+        assertThat(stats.updatesPerSecond()).isZero();
+        assertThat(stats.updates()).isEqualTo(200);
+        assertThat(agent.updates()).isEqualTo(200);
+        assertThat(stats.updateFailures()).isZero();
+        assertThat(stats.updatesForfeited()).isEqualTo(750);
+        assertThat(agent.parametersFinite()).isTrue();
+        assertThat(publishedAtUpdate).containsExactly(25L, 50L, 75L, 100L, 125L, 150L, 175L, 200L);
+        assertThat(publishedWeights).allSatisfy(w -> assertThat(w).doesNotContain(Float.NaN,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY));
+        // The weights in use are the last ones published: idling changed nothing.
+        assertThat(agent.actor().parametersToArray()).isEqualTo(publishedWeights.get(7));
+    }
+
+    @Test
     void aPolicyWhoseEvaluationCollapsedIsWithheldUntilItRecovers() {
         // Scripted scores, one per evaluation (every 10 updates), and a publish every 10 updates.
         double[] scores = {-300, -150, -700, -600, -640, -200};
@@ -221,8 +253,13 @@ class TrainingLoopTest {
                 Double.toString(replayRatio)), publishEvery, evalEvery, evaluator);
     }
 
-    /** A small agent with {@code overrides} on top of the test's defaults. */
     private void start(Map<String, String> overrides, long publishEvery, long evalEvery, PolicyEvaluator evaluator) {
+        start(overrides, publishEvery, evalEvery, evaluator, Duration.ofSeconds(5));
+    }
+
+    /** A small agent with {@code overrides} on top of the test's defaults. */
+    private void start(Map<String, String> overrides, long publishEvery, long evalEvery, PolicyEvaluator evaluator,
+                       Duration progressInterval) {
         Map<String, String> settings = new HashMap<>(Map.of("actor-hidden", "16,16", "critic-hidden", "16,16",
                 "batch-size", "16", "buffer-capacity", "10000"));
         settings.putAll(overrides);
@@ -237,7 +274,7 @@ class TrainingLoopTest {
                     publishedWeights.add(a.actor().parametersToArray());
                 }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
-                Clock.systemUTC(), Duration.ofSeconds(5), null, null);
+                Clock.systemUTC(), progressInterval, null, null);
         thread = new Thread(loop, "test-train");
         thread.start();
     }
