@@ -3,6 +3,7 @@ package io.streamrl.app;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.kafka.BrokerUnavailableException;
 import io.streamrl.kafka.ListenFailure;
+import io.streamrl.producer.BadFileException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,11 @@ public final class Main {
     /** Exit code for a retriable failure such as an unreachable broker. */
     static final int EXIT_UNAVAILABLE = 69;
     /**
+     * Exit code for input data that is bad (a row or a whole file that replay cannot use):
+     * sysexits' EX_DATAERR. The arguments are fine; the data must be fixed.
+     */
+    static final int EXIT_DATA = 65;
+    /**
      * Exit code for output that could not be written (folder not writable, disk full): sysexits'
      * EX_CANTCREAT, like 69 is its EX_UNAVAILABLE. Not 2, because the arguments may be right and
      * the same command works once there is room; a script can tell the two apart.
@@ -29,6 +35,8 @@ public final class Main {
      * again only once the other has stopped, or it fences that one in turn.
      */
     static final int EXIT_FENCED = 75;
+    /** Exit code of a run stopped by Ctrl-C / SIGTERM before its work was done (128 + SIGINT, as shells report it). */
+    static final int EXIT_INTERRUPTED = 130;
     /** {@link #exitCode} of a failure that is a bug, not the user's to fix. */
     private static final int BUG = -1;
 
@@ -79,6 +87,9 @@ public final class Main {
         }
         if (e instanceof IllegalArgumentException) {
             return EXIT_USAGE;
+        }
+        if (e instanceof BadFileException) {
+            return EXIT_DATA;
         }
         if (e instanceof BrokerUnavailableException) {
             return EXIT_UNAVAILABLE;

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             JoinCommand.class,
             ControlCommand.class,
+            ReplayCommand.class,
+            ExportCommand.class,
             BrokerCommand.class,
             BenchCommand.class,
             LoadgenCommand.class,

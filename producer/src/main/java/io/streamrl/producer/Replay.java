@@ -143,91 +143,131 @@ public final class Replay implements AutoCloseable {
     public Summary run(Consumer<Progress> progress) throws IOException {
         long start = clock.millis();
         Path file = settings.file();
-        long totalBytes = Files.size(file);
         String sourceId = ReplayHeaders.sourceId(file);
-        byte[] source = sourceId.getBytes(StandardCharsets.US_ASCII);
-        Topics topics = kafka.topics();
-        TopicSpec<String, Transition> transitions = topics.transitions();
-        TopicSpec<byte[], DeadLetter> deadLetters = topics.deadLetter();
-        TopicBootstrap.ensureTopics(kafka, List.of(transitions, deadLetters), clock);
-        BitSet done = settings.resume() ? alreadyPublished(source, List.of(transitions.name(), deadLetters.name()))
-                : new BitSet();
-        if (settings.resume()) {
-            log.info("{} ({}) already published {} rows; they are skipped", file, sourceId, done.cardinality());
-        }
-
-        Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
-        AtomicLong published = new AtomicLong();
-        AtomicLong lettered = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicReference<String> firstFailure = new AtomicReference<>();
-        long read = 0;
-        long skipped = 0;
-        BadRowException stoppedAt = null;
-        String fileError = null;
+        Counts counts = new Counts(sourceId.getBytes(StandardCharsets.US_ASCII), Files.size(file), progress);
         TransitionFile.Defaults defaults = new TransitionFile.Defaults(settings.actorId(), start);
+        // The file first: a header without a required column is the user's to fix, and says so before Kafka is tried.
+        try (TransitionFile rows = TransitionFile.open(file, settings.format(), settings.shape(), defaults)) {
+            Topics topics = kafka.topics();
+            TopicBootstrap.ensureTopics(kafka, List.of(topics.transitions(), topics.deadLetter()), clock);
+            BitSet done = new BitSet();
+            if (settings.resume()) {
+                done = alreadyPublished(counts.source, List.of(topics.transitions().name(),
+                        topics.deadLetter().name()));
+                log.info("{} ({}) already published {} rows; they are skipped", file, sourceId, done.cardinality());
+            }
+            try (Producer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer("streamrl-replay-"
+                    + sourceId))) {
+                publishRows(rows, producer, done, counts);
+                producer.flush();
+            }
+        }
+        Summary summary = new Summary(file, sourceId, counts.read, counts.published.get(), counts.skipped,
+                counts.rejected, counts.lettered.get(), counts.failed.get(), counts.firstFailure.get(),
+                counts.stoppedAt, counts.fileError, stopping, clock.millis() - start);
+        progress.accept(new Progress(counts.read, summary.published(), summary.rejectedTotal(), counts.skipped,
+                counts.totalBytes, counts.totalBytes, summary.elapsedMillis()));
+        return summary;
+    }
+
+    /** The loop: each row checked, then published or dead-lettered (or the run stopped), paced and reported. */
+    private void publishRows(TransitionFile rows, Producer<byte[], byte[]> producer, BitSet done, Counts counts)
+            throws IOException {
+        TopicSpec<String, Transition> transitions = kafka.topics().transitions();
+        TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
         long nanosPerRow = settings.rate() > 0 ? (long) (1e9 / settings.rate()) : 0;
         long progressNanos = settings.progressInterval().toNanos();
         long startNanos = System.nanoTime();
         long nextProgress = startNanos + progressNanos;
         long sent = 0;
-        try (TransitionFile rows = TransitionFile.open(file, settings.format(), settings.shape(), defaults);
-             Producer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer("streamrl-replay-" + sourceId))) {
-            try {
-                for (TransitionFile.Row row = rows.next(); row != null && !stopping; row = rows.next()) {
-                    read++;
-                    if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
-                        skipped++;
-                        continue;
-                    }
-                    BadRowException problem = row.problem();
-                    if (problem == null) {
-                        try {
-                            settings.shape().check(row.transition(), file, row.line());
-                        } catch (BadRowException e) {
-                            problem = e;
-                        }
-                    }
-                    if (problem != null) {
-                        rejected.merge(problem.reason(), 1L, Long::sum);
-                        if (settings.strict()) {
-                            stoppedAt = problem;
-                            break;
-                        }
-                        producer.send(deadLetter(deadLetters, row, problem, source),
-                                acknowledged(lettered, failed, firstFailure));
-                    } else {
-                        Transition t = row.transition();
-                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(),
-                                t.getActorId().getBytes(StandardCharsets.UTF_8),
-                                transitions.valueSerde().codec().encode(transitions.name(), t));
-                        ReplayHeaders.add(record.headers(), source, row.line());
-                        producer.send(record, acknowledged(published, failed, firstFailure));
-                    }
-                    sent++;
-                    long now = System.nanoTime();
-                    if (nanosPerRow > 0) {
-                        long due = startNanos + sent * nanosPerRow;
-                        if (due > now) {
-                            LockSupport.parkNanos(due - now);
-                        }
-                    }
-                    if (now >= nextProgress) {
-                        progress.accept(new Progress(read, published.get(), rejectedTotal(rejected), skipped,
-                                rows.bytesRead(), totalBytes, (now - startNanos) / 1_000_000));
-                        nextProgress = now + progressNanos;
-                    }
+        try {
+            for (TransitionFile.Row row = rows.next(); row != null && !stopping; row = rows.next()) {
+                counts.read++;
+                if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
+                    counts.skipped++;
+                    continue;
                 }
-            } catch (BadFileException e) {
-                fileError = e.getMessage();
+                BadRowException problem = problemOf(row);
+                if (problem != null) {
+                    counts.rejected.merge(problem.reason(), 1L, Long::sum);
+                    if (settings.strict()) {
+                        counts.stoppedAt = problem;
+                        return;
+                    }
+                    producer.send(deadLetter(deadLetters, row, problem, counts.source),
+                            counts.acknowledged(counts.lettered));
+                } else {
+                    Transition t = row.transition();
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(),
+                            t.getActorId().getBytes(StandardCharsets.UTF_8),
+                            transitions.valueSerde().codec().encode(transitions.name(), t));
+                    ReplayHeaders.add(record.headers(), counts.source, row.line());
+                    producer.send(record, counts.acknowledged(counts.published));
+                }
+                sent++;
+                long now = System.nanoTime();
+                if (nanosPerRow > 0 && startNanos + sent * nanosPerRow > now) {
+                    LockSupport.parkNanos(startNanos + sent * nanosPerRow - now);
+                }
+                if (now >= nextProgress) {
+                    counts.report(rows.bytesRead(), (now - startNanos) / 1_000_000);
+                    nextProgress = now + progressNanos;
+                }
             }
-            producer.flush();
+        } catch (BadFileException e) {
+            counts.fileError = e.getMessage();
         }
-        Summary summary = new Summary(file, sourceId, read, published.get(), skipped, rejected, lettered.get(),
-                failed.get(), firstFailure.get(), stoppedAt, fileError, stopping, clock.millis() - start);
-        progress.accept(new Progress(read, summary.published(), summary.rejectedTotal(), skipped, totalBytes,
-                totalBytes, summary.elapsedMillis()));
-        return summary;
+    }
+
+    /** Why the row cannot be published, or null when it can. */
+    private BadRowException problemOf(TransitionFile.Row row) {
+        if (!row.ok()) {
+            return row.problem();
+        }
+        try {
+            settings.shape().check(row.transition(), settings.file(), row.line());
+            return null;
+        } catch (BadRowException e) {
+            return e;
+        }
+    }
+
+    /** What one run counted; the acknowledgement counters are written by the producer's I/O thread. */
+    private static final class Counts {
+        final byte[] source;
+        final long totalBytes;
+        final Consumer<Progress> progress;
+        final Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
+        final AtomicLong published = new AtomicLong();
+        final AtomicLong lettered = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicReference<String> firstFailure = new AtomicReference<>();
+        long read;
+        long skipped;
+        BadRowException stoppedAt;
+        String fileError;
+
+        Counts(byte[] source, long totalBytes, Consumer<Progress> progress) {
+            this.source = source;
+            this.totalBytes = totalBytes;
+            this.progress = progress;
+        }
+
+        Callback acknowledged(AtomicLong ok) {
+            return (metadata, error) -> {
+                if (error == null) {
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, error.toString());
+                }
+            };
+        }
+
+        void report(long bytesRead, long elapsedMillis) {
+            progress.accept(new Progress(read, published.get(), rejectedTotal(rejected), skipped, bytesRead,
+                    totalBytes, elapsedMillis));
+        }
     }
 
     private static long rejectedTotal(Map<Reason, Long> rejected) {
@@ -244,17 +284,6 @@ public final class Replay implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), key, encoded.bytes());
         ReplayHeaders.add(record.headers(), source, row.line());
         return record;
-    }
-
-    private static Callback acknowledged(AtomicLong ok, AtomicLong failed, AtomicReference<String> firstFailure) {
-        return (metadata, error) -> {
-            if (error == null) {
-                ok.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                firstFailure.compareAndSet(null, error.toString());
-            }
-        };
     }
 
     /** Lines of this file already on the transitions or dead-letter topic. */
