@@ -13,6 +13,7 @@ import io.streamrl.bench.PeakFlops;
 import io.streamrl.bench.PeerUpdateBenchmark;
 import io.streamrl.bench.UpdateRounds;
 import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,9 +85,25 @@ final class BenchCommand {
                 description = "Use this Kafka cluster (fresh topics per measurement) instead of an in-process broker.")
         String bootstrapServer;
 
+        @Mixin
+        KafkaConfigOption kafkaConfig;
+
         /** The cluster, checked before a benchmark starts anything; null for an in-process broker. */
         String bootstrapServer() {
             return bootstrapServer == null ? null : KafkaSettings.checkBootstrapServers(bootstrapServer);
+        }
+
+        /**
+         * The cluster's client properties, checked before a benchmark starts anything.
+         *
+         * @throws IllegalArgumentException also for a file without a cluster, which would be ignored
+         */
+        KafkaClientConfig kafkaConfig() {
+            if (bootstrapServer == null && kafkaConfig.file != null) {
+                throw new IllegalArgumentException("--kafka-config is for a cluster given with --bootstrap-server;"
+                        + " the in-process broker needs none");
+            }
+            return kafkaConfig.load();
         }
     }
 
@@ -127,7 +144,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
                     .run(new IngestBenchmark.Settings(records, partitions, warmupRounds, rounds, ingestThreads,
-                            broker.bootstrapServer()));
+                            broker.bootstrapServer(), broker.kafkaConfig()));
             for (Map<String, Object> line : result.lines()) {
                 print(spec, line);
             }
@@ -178,7 +195,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             JoinBenchmark.Result result = new JoinBenchmark(Clock.systemUTC()).run(new JoinBenchmark.Settings(
-                    decisions, entities, warmupRounds, rounds, bandit, threads, broker.bootstrapServer()));
+                    decisions, entities, warmupRounds, rounds, bandit, threads, broker.bootstrapServer(),
+                    broker.kafkaConfig()));
             for (Map<String, Object> line : result.lines()) {
                 print(spec, line);
             }
@@ -216,7 +234,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PropagationBenchmark.Settings settings = new PropagationBenchmark.Settings(versions, warmup, intervalMs,
-                    hidden, broker.bootstrapServer());
+                    hidden, broker.bootstrapServer(), broker.kafkaConfig());
             PropagationBenchmark.Result result = new PropagationBenchmark(Clock.systemUTC()).run(settings);
             print(spec, result.line());
             return 0;
@@ -258,7 +276,7 @@ final class BenchCommand {
                     System.getProperty("java.class.path"), Main.class.getName());
             List<ActorsBenchmark.Measurement> results = new ActorsBenchmark(Clock.systemUTC(), launcher).run(
                     new ActorsBenchmark.Settings(counts, steps, hidden, Duration.ofSeconds(timeoutSeconds),
-                            broker.bootstrapServer()));
+                            broker.bootstrapServer(), broker.kafkaConfig()));
             for (ActorsBenchmark.Measurement m : results) {
                 print(spec, m.line());
             }
@@ -323,7 +341,7 @@ final class BenchCommand {
                     peerOptions.python, peerLearningStarts, peerTotalTimesteps, 1, timeout);
             List<SolveBenchmark.SeedResult> results = new SolveBenchmark(Clock.systemUTC()).run(
                     new SolveBenchmark.Settings(seeds, agent.config(), agent.backendName(), actors, maxSteps,
-                            publishEvery, evalEvery, timeout, broker.bootstrapServer(), peer));
+                            publishEvery, evalEvery, timeout, broker.bootstrapServer(), broker.kafkaConfig(), peer));
             for (SolveBenchmark.SeedResult r : results) {
                 print(spec, r.line());
             }

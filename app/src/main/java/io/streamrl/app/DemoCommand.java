@@ -6,6 +6,7 @@ import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.PricingEnv;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.train.TrainResult;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.pipeline.Pipeline;
@@ -74,6 +75,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Use this Kafka cluster instead of starting one in-process.")
     String bootstrapServer;
 
+    @Mixin
+    KafkaConfigOption kafkaConfig;
+
     @Option(names = "--namespace", description = "Topic prefix (default: streamrl on the in-process broker,"
             + " streamrl-demo-<time> on an existing cluster so that old data is never mixed in).")
     String namespace;
@@ -90,9 +94,13 @@ final class DemoCommand implements Callable<Integer> {
         if (bootstrapServer != null) {
             // Before the output folder and the log file exist: a typo must not leave a run behind.
             KafkaSettings.checkBootstrapServers(bootstrapServer);
+        } else if (kafkaConfig.file != null) {
+            throw new IllegalArgumentException("--kafka-config is for a cluster given with --bootstrap-server; the"
+                    + " in-process broker needs none");
         }
+        KafkaClientConfig clientConfig = kafkaConfig.load();
         if (envSpec.id().equals(PricingEnv.ID)) {
-            return pricingDemo();
+            return pricingDemo(clientConfig);
         }
         DdpgConfig config = agent.config();
         Pipeline.Settings settings = Pipeline.Settings.inStep(env, config, seed, actors, maxSteps, publishEvery,
@@ -105,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         // Closed in reverse: the broker first, then the log file (the broker's shutdown logs too).
         try (RunOutput output = new RunOutput(out);
              LogToFile logFile = LogToFile.open(output.dir().resolve(LogToFile.FILE_NAME));
-             KafkaTarget target = openKafka(console, logFile, clock)) {
+             KafkaTarget target = openKafka(console, logFile, clientConfig, clock)) {
             String ns = namespace != null ? namespace
                     : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
             KafkaSettings kafka = target.settings(ns);
@@ -150,12 +158,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Pricing-v0 runs the production loop through HTTP instead of simulation actors. */
-    private int pricingDemo() throws InterruptedException {
+    private int pricingDemo(KafkaClientConfig clientConfig) throws InterruptedException {
         PricingLoop.Settings settings = PricingDemo.settings(pricing, agent.config(), seed, publishEvery, out);
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         try (LogToFile logFile = LogToFile.open(RunOutput.prepare(out).resolve(LogToFile.FILE_NAME));
-             KafkaTarget target = openKafka(console, logFile, clock)) {
+             KafkaTarget target = openKafka(console, logFile, clientConfig, clock)) {
             String ns = namespace != null ? namespace
                     : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-pricing-" + clock.millis() / 1000;
             log.info("demo: Pricing-v0 through HTTP on Kafka {} (namespace {})", target.bootstrapServers(), ns);
@@ -164,12 +172,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private KafkaTarget openKafka(PrintWriter console, LogToFile logFile, Clock clock) {
+    private KafkaTarget openKafka(PrintWriter console, LogToFile logFile, KafkaClientConfig clientConfig,
+                                  Clock clock) {
         console.printf("log: %s (the screen shows warnings and errors only)%n", logFile.file());
         if (bootstrapServer == null) {
             console.println("starting an in-process Kafka broker ...");
         }
         console.flush();
-        return KafkaTarget.open(bootstrapServer, clock);
+        return KafkaTarget.open(bootstrapServer, clientConfig, clock);
     }
 }

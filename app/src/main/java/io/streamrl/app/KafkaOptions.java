@@ -3,9 +3,10 @@ package io.streamrl.app;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.schemas.Topics;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where a service finds Kafka and which experiment's topics it uses. */
+/** Where a service finds Kafka, how it logs in there, and which experiment's topics it uses. */
 final class KafkaOptions {
 
     @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
@@ -20,14 +21,23 @@ final class KafkaOptions {
             description = "How long start-up retries an unreachable broker (default: ${DEFAULT-VALUE} s).")
     long connectTimeoutSeconds;
 
-    KafkaSettings settings() {
-        return settings(bootstrapServer);
-    }
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 
-    KafkaSettings settings(String bootstrap) {
-        if (connectTimeoutSeconds < 1) {
-            throw new IllegalArgumentException("connect-timeout must be >= 1 s, got " + connectTimeoutSeconds);
+    /** Read once: a command asks more than once, and the file is logged and checked once. */
+    private KafkaSettings settings;
+
+    /**
+     * @throws IllegalArgumentException naming the option (and the file or key) when a value is bad
+     */
+    KafkaSettings settings() {
+        if (settings == null) {
+            if (connectTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("connect-timeout must be >= 1 s, got " + connectTimeoutSeconds);
+            }
+            settings = new KafkaSettings(bootstrapServer, Topics.of(namespace),
+                    Duration.ofSeconds(connectTimeoutSeconds), kafkaConfig.load());
         }
-        return new KafkaSettings(bootstrap, Topics.of(namespace), Duration.ofSeconds(connectTimeoutSeconds));
+        return settings;
     }
 }

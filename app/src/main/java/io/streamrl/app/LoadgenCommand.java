@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,6 +86,9 @@ final class LoadgenCommand implements Callable<Integer> {
             description = "Longest wait for one answer (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    AuthTokenOption authToken;
+
     @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
             description = "Seed of the entities' states and of the choice of entity and reward per request"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -93,7 +97,7 @@ final class LoadgenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadGenerator.Settings settings = new LoadGenerator.Settings(url, env, rate, duration, warmup, entities,
-                rewardShare, connections, timeout, seed);
+                rewardShare, connections, timeout, seed, authToken.load());
         PrintWriter err = spec.commandLine().getErr();
         err.println(String.format(Locale.ROOT, "loadgen: %,d decisions/s to %s for %s after %s warm-up (only this"
                 + " URL is sent to)", rate, settings.url(), Durations.format(duration), Durations.format(warmup)));

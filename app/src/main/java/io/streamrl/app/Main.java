@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.kafka.BrokerUnavailableException;
+import io.streamrl.kafka.KafkaAccessException;
 import io.streamrl.kafka.ListenFailure;
 import io.streamrl.producer.BadFileException;
 import java.io.PrintWriter;
@@ -14,7 +15,10 @@ public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    /** Exit code for a bad argument value that picocli could not catch (unknown env, bad setting, busy port). */
+    /**
+     * Exit code for a bad argument value that picocli could not catch (unknown env, bad setting, busy
+     * port, an unreadable --kafka-config or credentials Kafka refuses).
+     */
     static final int EXIT_USAGE = 2;
     /** Exit code for a retriable failure such as an unreachable broker. */
     static final int EXIT_UNAVAILABLE = 69;
@@ -85,7 +89,9 @@ public final class Main {
         if (e instanceof OutputException) {
             return EXIT_CANT_CREATE;
         }
-        if (e instanceof IllegalArgumentException) {
+        // Wrong credentials or TLS settings, or a user the cluster's ACLs refuse: the same settings
+        // fail the same way every time, so it is bad input (the message names --kafka-config).
+        if (e instanceof IllegalArgumentException || e instanceof KafkaAccessException) {
             return EXIT_USAGE;
         }
         if (e instanceof BadFileException) {

@@ -68,13 +68,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin
+    AuthTokenOption authToken;
+
     @Override
     public Integer call() throws InterruptedException {
         Clock clock = Clock.systemUTC();
         String id = instanceId != null ? instanceId : "serve-" + ProcessHandle.current().pid();
         String policyName = policy != null ? policy : io.streamrl.core.env.Envs.spec(env).id();
         ServeConfig config = new ServeConfig(env, policyName, id, host, port, fallbackAction, noiseSigma,
-                seed != null ? seed : clock.millis(), threads);
+                seed != null ? seed : clock.millis(), threads, authToken.load());
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         ServeService.EmbeddedJoin embeddedJoin = runJoin
@@ -84,8 +87,9 @@ final class ServeCommand implements Callable<Integer> {
                  service.close();
                  stopped.countDown();
              })) {
-            out.printf("serving %s (policy %s) on http://%s:%d, Kafka %s%n", config.env(), policyName, host,
-                    service.port(), kafka.bootstrapServer);
+            out.printf("serving %s (policy %s) on http://%s:%d%s, Kafka %s%n", config.env(), policyName, host,
+                    service.port(), config.authToken().isPresent() ? " (bearer token required on /v1/)" : "",
+                    kafka.bootstrapServer);
             out.flush();
             stopped.await();
             long[] counts = service.recordCounts();

@@ -107,6 +107,95 @@ class CommandLineTest {
     }
 
     @Test
+    void aKafkaConfigProblemIsOneLineNamingTheFileForEveryCommandThatReachesKafka() throws IOException {
+        Path missing = tmp.resolve("missing.properties");
+        Path owned = tmp.resolve("owned.properties");
+        Files.writeString(owned, "security.protocol=SASL_SSL\nacks=1\n");
+        String[][] commands = {
+            {"actor", "--env", "pendulum"},
+            {"learner", "--env", "pendulum"},
+            {"join"},
+            {"serve", "--env", "pricing"},
+            {"control", "show", "--policy", "Pricing-v0"},
+            {"control", "set", "--policy", "Pricing-v0", "--kill", "true"},
+            {"demo", "--env", "pendulum", "--out", tmp.resolve("demo").toString()},
+            {"demo", "--env", "pricing", "--out", tmp.resolve("demo").toString()},
+            {"bench", "ingest"},
+            {"bench", "join"},
+            {"bench", "propagation"},
+            {"bench", "actors"},
+            {"bench", "solve"},
+        };
+        // Port 9 (discard) is never a broker: a command that tried Kafka before the file would hang.
+        for (String[] command : commands) {
+            String what = String.join(" ", command);
+            Run noFile = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", missing.toString()));
+            assertThat(noFile.exitCode).as(what + ": " + noFile.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(noFile.err, what);
+            assertThat(noFile.err).as(what).contains("kafka-config " + missing + ": no such file");
+
+            Run ownedKey = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", owned.toString()));
+            assertThat(ownedKey.exitCode).as(what + ": " + ownedKey.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(ownedKey.err, what);
+            assertThat(ownedKey.err).as(what).contains("kafka-config " + owned + " sets acks, which streamrl sets"
+                    + " itself (");
+        }
+        assertThat(tmp.resolve("demo")).as("the demo checked it before writing anything").doesNotExist();
+    }
+
+    @Test
+    void aKafkaConfigWithoutAClusterIsRefusedWhereTheBrokerWouldBeInProcess() throws IOException {
+        Path config = tmp.resolve("client.properties");
+        Files.writeString(config, "security.protocol=SASL_PLAINTEXT\n");
+        for (String[] command : new String[][] {{"bench", "ingest"}, {"bench", "propagation"},
+            {"demo", "--env", "pendulum", "--out", tmp.resolve("demo").toString()}}) {
+            String what = String.join(" ", command);
+            Run r = run(with(command, "--kafka-config", config.toString()));
+            assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, what);
+            assertThat(r.err).as(what).contains("--kafka-config is for a cluster given with --bootstrap-server");
+        }
+        assertThat(tmp.resolve("demo")).doesNotExist();
+    }
+
+    @Test
+    void aBadAuthTokenFileIsOneLineNamingTheFileForServeAndLoadgen() throws IOException {
+        Path empty = Files.writeString(tmp.resolve("empty-token"), "\n");
+        Path missing = tmp.resolve("missing-token");
+        String[][] commands = {
+            {"serve", "--env", "pricing", "--bootstrap-server", "127.0.0.1:9"},
+            {"loadgen", "--url", "http://127.0.0.1:9", "--rate", "10", "--duration", "1s"},
+        };
+        for (String[] command : commands) {
+            String what = String.join(" ", command);
+            Run r = run(with(command, "--auth-token-file", empty.toString()));
+            assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, what);
+            assertThat(r.err).as(what).contains("auth-token-file " + empty + " is empty");
+            Run m = run(with(command, "--auth-token-file", missing.toString()));
+            assertThat(m.exitCode).as(what + ": " + m.err).isEqualTo(Main.EXIT_USAGE);
+            assertThat(m.err).as(what).contains("auth-token-file " + missing + ": no such file");
+        }
+    }
+
+    @Test
+    void aBrokerSaslUsersFileThatCannotBeUsedIsOneLine() throws IOException {
+        Path missing = tmp.resolve("users.properties");
+        Run r = run("broker", "--port", "0", "--sasl-users", missing.toString());
+        assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
+        assertOneLine(r.err, "broker");
+        assertThat(r.err).contains("sasl-users " + missing + ": no such file");
+        Path badPassword = Files.writeString(tmp.resolve("bad-users.properties"), "alice=has\\\"quote\n");
+        Run bad = run("broker", "--port", "0", "--sasl-users", badPassword.toString());
+        assertThat(bad.exitCode).as(bad.err).isEqualTo(Main.EXIT_USAGE);
+        assertThat(bad.err).contains("password of SASL user alice").doesNotContain("has\"quote");
+    }
+
+    private static String[] with(String[] command, String... more) {
+        return Stream.concat(Stream.of(command), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
     void badPricingDemoSettingsNameTheirOptionBeforeAnythingStarts() {
         String[][] cases = {
             {"--lost-reward-share", "1.5", "lost-reward-share"},

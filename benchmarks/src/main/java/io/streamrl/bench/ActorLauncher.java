@@ -1,6 +1,7 @@
 package io.streamrl.bench;
 
 import io.streamrl.kafka.KafkaSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,8 @@ public interface ActorLauncher {
 
     /**
      * {@code JAVA [jvmOptions] -cp CLASSPATH MAIN actor --env pendulum --id ID --seed S --max-steps N
-     * --bootstrap-server B --namespace NS}: the {@code streamrl actor} command as users run it.
+     * --bootstrap-server B --namespace NS [--kafka-config FILE]}: the {@code streamrl actor} command
+     * as users run it. The child reads the same file, so its secrets never go on a command line.
      */
     static ActorLauncher java(String java, List<String> jvmOptions, String classPath, String mainClass) {
         List<String> prefix = new ArrayList<>();
@@ -33,6 +35,11 @@ public interface ActorLauncher {
             command.addAll(List.of("actor", "--env", PendulumRecords.ENV, "--id", actorId,
                     "--seed", Long.toString(seed), "--max-steps", Long.toString(steps),
                     "--bootstrap-server", kafka.bootstrapServers(), "--namespace", kafka.topics().namespace()));
+            if (!kafka.clientConfig().isEmpty()) {
+                Path file = kafka.clientConfig().source().orElseThrow(() -> new IllegalArgumentException(
+                        "actor processes read client properties from a --kafka-config file; these have none"));
+                command.addAll(List.of("--kafka-config", file.toAbsolutePath().toString()));
+            }
             return command;
         };
     }

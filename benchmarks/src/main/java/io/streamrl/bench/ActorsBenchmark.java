@@ -1,5 +1,6 @@
 package io.streamrl.bench;
 
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,10 +52,12 @@ public final class ActorsBenchmark {
      * @param hidden hidden width of the policy the actors run (two layers)
      * @param timeout longest one measurement may take before its processes are killed
      * @param bootstrapServer an existing cluster, or null for an in-process broker
+     * @param kafkaConfig the cluster's client properties ({@code --kafka-config}); none for the in-process broker
      */
     public record Settings(List<Integer> actorCounts, long stepsPerActor, int hidden, Duration timeout,
-                           String bootstrapServer) {
+                           String bootstrapServer, KafkaClientConfig kafkaConfig) {
         public Settings {
+            Objects.requireNonNull(kafkaConfig, "kafkaConfig must not be null; use KafkaClientConfig.none()");
             actorCounts = List.copyOf(actorCounts);
             if (actorCounts.isEmpty() || actorCounts.stream().anyMatch(c -> c < 1 || c > 64)) {
                 throw new IllegalArgumentException("actor counts must each be in [1, 64], got " + actorCounts);
@@ -129,7 +133,7 @@ public final class ActorsBenchmark {
 
     public List<Measurement> run(Settings s) throws InterruptedException {
         List<Measurement> out = new ArrayList<>();
-        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), s.kafkaConfig(), clock)) {
             for (int count : s.actorCounts()) {
                 KafkaSettings kafka = target.fresh("bench-actors" + count);
                 Measurement m = measure(target.description(), kafka, count, s);

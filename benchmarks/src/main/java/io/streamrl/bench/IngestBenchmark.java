@@ -2,6 +2,7 @@ package io.streamrl.bench;
 
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.train.TrainListener;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -57,10 +59,12 @@ public final class IngestBenchmark {
      * @param warmupRounds rounds first run and printed but left out of the medians: they measure the JIT compiling
      * @param rounds times the readers read the topic, one result line each
      * @param bootstrapServer an existing cluster, or null for an in-process broker
+     * @param kafkaConfig the cluster's client properties ({@code --kafka-config}); none for the in-process broker
      */
     public record Settings(int records, int partitions, int warmupRounds, int rounds, int ingestThreads,
-                           String bootstrapServer) {
+                           String bootstrapServer, KafkaClientConfig kafkaConfig) {
         public Settings {
+            Objects.requireNonNull(kafkaConfig, "kafkaConfig must not be null; use KafkaClientConfig.none()");
             if (warmupRounds < 0 || warmupRounds > 10) {
                 throw new IllegalArgumentException("warmup-rounds must be in [0, 10], got " + warmupRounds);
             }
@@ -156,7 +160,7 @@ public final class IngestBenchmark {
     }
 
     public Result run(Settings s) throws InterruptedException {
-        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), s.kafkaConfig(), clock)) {
             KafkaSettings kafka = target.fresh("bench-ingest", s.partitions());
             TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
             String topic = kafka.topics().transitions().name();

@@ -3,6 +3,7 @@ package io.streamrl.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrl.join.JoinConfig;
 import io.streamrl.join.JoinService;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.pipeline.KafkaTarget;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
@@ -65,10 +67,12 @@ public final class JoinBenchmark {
      * @param bandit one-step transitions (every decision one transition, sent as its reward comes)
      * @param threads the join's stream threads ({@code num.stream.threads})
      * @param bootstrapServer an existing cluster, or null for an in-process broker
+     * @param kafkaConfig the cluster's client properties ({@code --kafka-config}); none for the in-process broker
      */
     public record Settings(int decisions, int entities, int warmupRounds, int rounds, boolean bandit, int threads,
-                           String bootstrapServer) {
+                           String bootstrapServer, KafkaClientConfig kafkaConfig) {
         public Settings {
+            Objects.requireNonNull(kafkaConfig, "kafkaConfig must not be null; use KafkaClientConfig.none()");
             if (decisions < 1 || decisions > 50_000_000) {
                 throw new IllegalArgumentException("decisions must be in [1, 50000000], got " + decisions);
             }
@@ -195,7 +199,7 @@ public final class JoinBenchmark {
         // Default settings but for a shorter wait (see REWARD_WAIT): under first, a decision goes on at its reward.
         JoinConfig config = JoinConfig.defaults().withRewardWait(REWARD_WAIT)
                 .withCombine(JoinConfig.RewardCombine.FIRST).withBandit(s.bandit());
-        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), s.kafkaConfig(), clock)) {
             List<Round> warmups = new ArrayList<>();
             List<Round> rounds = new ArrayList<>();
             for (int r = 1; r <= s.warmupRounds() + s.rounds(); r++) {

@@ -3,6 +3,7 @@ package io.streamrl.bench;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.actor.serve.BearerToken;
 import io.streamrl.core.env.Env;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
@@ -121,9 +123,11 @@ public final class LoadGenerator {
      * @param connections most requests in flight at once
      * @param timeout longest wait for one answer
      * @param seed seed of the entity states and of the choice of entity and reward per request
+     * @param authToken the bearer token every request carries ({@code --auth-token-file}), or empty
      */
     public record Settings(String url, String env, int rate, Duration duration, Duration warmup, int entities,
-                           double rewardShare, int connections, Duration timeout, long seed) {
+                           double rewardShare, int connections, Duration timeout, long seed,
+                           Optional<BearerToken> authToken) {
 
         public static final int MAX_RATE = 1_000_000;
         public static final Duration MIN_DURATION = Duration.ofMillis(100);
@@ -161,7 +165,15 @@ public final class LoadGenerator {
                         + connections);
             }
             requireIn("--timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+            Objects.requireNonNull(authToken, "authToken must not be null; use Optional.empty() for none");
             url = base.toString();
+        }
+
+        /** Without a bearer token. */
+        public Settings(String url, String env, int rate, Duration duration, Duration warmup, int entities,
+                        double rewardShare, int connections, Duration timeout, long seed) {
+            this(url, env, rate, duration, warmup, entities, rewardShare, connections, timeout, seed,
+                    Optional.empty());
         }
 
         /** The base URL checked: http or https, a host, no user, query or fragment; trailing slashes dropped. */
@@ -670,6 +682,13 @@ public final class LoadGenerator {
                 throw new IllegalArgumentException("--url: POST " + decisionsUri + " answered " + status
                         + "; is " + settings.url() + " the base URL of 'streamrl serve'?");
             }
+            if (status == 401) {
+                String body = response.getContentAsString();
+                throw new IllegalArgumentException("POST " + decisionsUri + " answered 401 ("
+                        + (body.length() > EXAMPLE_CHARS ? body.substring(0, EXAMPLE_CHARS) + "..." : body) + "); "
+                        + (settings.authToken().isPresent() ? "is --auth-token-file the token the server was given?"
+                                : "the server requires a bearer token: pass --auth-token-file FILE"));
+            }
             if (status / 100 == 4 && status != 408 && status != 429) {
                 // The run's every request would look like this one: refused alike.
                 String body = response.getContentAsString();
@@ -896,10 +915,13 @@ public final class LoadGenerator {
         }
 
         private Request post(URI uri, String body) {
-            return client.newRequest(uri)
+            Request request = client.newRequest(uri)
                     .method(HttpMethod.POST)
                     .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8));
+            settings.authToken().ifPresent(token -> request.headers(
+                    h -> h.put(HttpHeader.AUTHORIZATION, token.authorizationHeader())));
+            return request;
         }
 
         /** Reports progress; the only reader of the recorders while the run goes on. */

@@ -5,6 +5,7 @@ import io.streamrl.actor.PolicyListener;
 import io.streamrl.actor.PolicyRejection;
 import io.streamrl.actor.PolicySubscriber;
 import io.streamrl.actor.PolicySwap;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.kafka.TopicBootstrap;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -44,9 +46,12 @@ public final class PropagationBenchmark {
      * @param intervalMillis spacing of the sends
      * @param hidden width of the actor's two hidden layers
      * @param bootstrapServer an existing cluster, or null for an in-process broker
+     * @param kafkaConfig the cluster's client properties ({@code --kafka-config}); none for the in-process broker
      */
-    public record Settings(int versions, int warmup, long intervalMillis, int hidden, String bootstrapServer) {
+    public record Settings(int versions, int warmup, long intervalMillis, int hidden, String bootstrapServer,
+                           KafkaClientConfig kafkaConfig) {
         public Settings {
+            Objects.requireNonNull(kafkaConfig, "kafkaConfig must not be null; use KafkaClientConfig.none()");
             if (versions < 1 || versions > 1_000_000) {
                 throw new IllegalArgumentException("versions must be in [1, 1000000], got " + versions);
             }
@@ -98,7 +103,7 @@ public final class PropagationBenchmark {
     }
 
     public Result run(Settings s) throws InterruptedException {
-        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), s.kafkaConfig(), clock)) {
             KafkaSettings kafka = target.fresh("bench-propagation");
             TopicBootstrap.ensureTopics(kafka, List.of(kafka.topics().policy()), clock);
             String topic = kafka.topics().policy().name();

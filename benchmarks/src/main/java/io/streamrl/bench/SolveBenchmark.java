@@ -1,6 +1,7 @@
 package io.streamrl.bench;
 
 import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.pipeline.KafkaTarget;
 import io.streamrl.pipeline.Pipeline;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +51,15 @@ public final class SolveBenchmark {
      * @param actors simulation actors (threads of this process)
      * @param maxEnvSteps step budget over all actors per seed
      * @param timeout longest one seed may run
+     * @param bootstrapServer an existing cluster, or null for an in-process broker
+     * @param kafkaConfig the cluster's client properties ({@code --kafka-config}); none for the in-process broker
      * @param peer the PyTorch peer to run for the same seeds, or null
      */
     public record Settings(List<Long> seeds, DdpgConfig agent, String backend, int actors, long maxEnvSteps,
-                           long publishEvery, long evalEvery, Duration timeout, String bootstrapServer, Peer peer) {
+                           long publishEvery, long evalEvery, Duration timeout, String bootstrapServer,
+                           KafkaClientConfig kafkaConfig, Peer peer) {
         public Settings {
+            Objects.requireNonNull(kafkaConfig, "kafkaConfig must not be null; use KafkaClientConfig.none()");
             seeds = List.copyOf(seeds);
             if (seeds.isEmpty()) {
                 throw new IllegalArgumentException("seeds must name at least one seed");
@@ -136,7 +142,7 @@ public final class SolveBenchmark {
         // Check the peer before spending minutes on streamrl's seeds.
         PyTorchPeer peer = s.peer() == null ? null : new PyTorchPeer(s.peer().dir(), s.peer().python());
         List<SeedResult> results = new ArrayList<>();
-        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), clock)) {
+        try (KafkaTarget target = KafkaTarget.open(s.bootstrapServer(), s.kafkaConfig(), clock)) {
             for (long seed : s.seeds()) {
                 StreamrlRun run = streamrl(target.fresh("bench-solve-seed" + seed), s, seed);
                 log.info("seed {}: streamrl {}", seed, run);

@@ -45,6 +45,10 @@ final class FakeDecisionServer implements AutoCloseable {
     volatile long stallMillis;
     /** When positive, decisions whose state does not have this many numbers get 400, as serve answers them. */
     volatile int stateLength;
+    /** When set, requests without exactly this Authorization header get 401, as serve with a token answers them. */
+    volatile String requiredAuthorization;
+    /** The Authorization header of every request (or "none"), with record. */
+    final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
 
     private FakeDecisionServer(int port, int actionDim, int failEvery, boolean record, int threads) throws IOException {
         this.actionDim = actionDim;
@@ -90,6 +94,9 @@ final class FakeDecisionServer implements AutoCloseable {
     private void decision(HttpExchange exchange) throws IOException {
         long at = System.nanoTime();
         String body = read(exchange);
+        if (!authorized(exchange)) {
+            return;
+        }
         if (!exchange.getRequestMethod().equals("POST")) {
             respond(exchange, 405, "{\"error\":\"POST only\"}");
             return;
@@ -129,12 +136,29 @@ final class FakeDecisionServer implements AutoCloseable {
 
     private void reward(HttpExchange exchange) throws IOException {
         String body = read(exchange);
+        if (!authorized(exchange)) {
+            return;
+        }
         rewardCount.incrementAndGet();
         if (record) {
             rewardBodies.add(body);
         }
         exchange.sendResponseHeaders(202, -1);
         exchange.close();
+    }
+
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (record) {
+            authorizations.add(authorization == null ? "none" : authorization);
+        }
+        String required = requiredAuthorization;
+        if (required != null && !required.equals(authorization)) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"streamrl\"");
+            respond(exchange, 401, "{\"error\":\"the Authorization header is missing\",\"field\":\"Authorization\"}");
+            return false;
+        }
+        return true;
     }
 
     /** Numbers in the body's {@code "state":[...]} (the generator writes it without spaces), or -1. */

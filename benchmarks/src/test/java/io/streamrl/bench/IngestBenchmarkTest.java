@@ -2,6 +2,7 @@ package io.streamrl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrl.kafka.KafkaClientConfig;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ class IngestBenchmarkTest {
     @Test
     void everyReaderSeesEveryRecordAndTheRatioIsTheQuotientOfTheRates() throws InterruptedException {
         IngestBenchmark.Result result = new IngestBenchmark(Clock.systemUTC())
-                .run(new IngestBenchmark.Settings(3_000, 3, 1, 2, 2, null));
+                .run(new IngestBenchmark.Settings(3_000, 3, 1, 2, 2, null, KafkaClientConfig.none()));
 
         assertThat(result.records()).isEqualTo(3_000);
         assertThat(result.produceSeconds()).isPositive();

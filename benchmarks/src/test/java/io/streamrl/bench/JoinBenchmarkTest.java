@@ -3,6 +3,7 @@ package io.streamrl.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrl.kafka.KafkaClientConfig;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ class JoinBenchmarkTest {
     @Test
     void everyDecisionButEachEntitysLastBecomesAJoinedTransition() throws InterruptedException {
         JoinBenchmark.Result result = new JoinBenchmark(Clock.systemUTC())
-                .run(new JoinBenchmark.Settings(DECISIONS, ENTITIES, 0, 1, false, 1, null));
+                .run(new JoinBenchmark.Settings(DECISIONS, ENTITIES, 0, 1, false, 1, null, KafkaClientConfig.none()));
 
         assertThat(result.warmups()).isEmpty();
         assertThat(result.rounds()).hasSize(1);
@@ -50,11 +51,13 @@ class JoinBenchmarkTest {
 
     @Test
     void settingsNameTheBadKeyAndItsRange() {
-        assertThatThrownBy(() -> new JoinBenchmark.Settings(100, 101, 0, 1, false, 1, null))
+        assertThatThrownBy(() -> new JoinBenchmark.Settings(100, 101, 0, 1, false, 1, null, KafkaClientConfig.none()))
                 .hasMessage("entities must be in [1, decisions=100], got 101");
-        assertThatThrownBy(() -> new JoinBenchmark.Settings(100, 10, 0, 1, false, 0, null))
+        assertThatThrownBy(() -> new JoinBenchmark.Settings(100, 10, 0, 1, false, 0, null, KafkaClientConfig.none()))
                 .hasMessage("threads must be in [1, 64], got 0");
-        assertThat(new JoinBenchmark.Settings(100, 10, 0, 1, false, 1, null).expectedTransitions()).isEqualTo(90);
-        assertThat(new JoinBenchmark.Settings(100, 10, 0, 1, true, 1, null).expectedTransitions()).isEqualTo(100);
+        assertThat(new JoinBenchmark.Settings(100, 10, 0, 1, false, 1, null, KafkaClientConfig.none())
+                .expectedTransitions()).isEqualTo(90);
+        assertThat(new JoinBenchmark.Settings(100, 10, 0, 1, true, 1, null, KafkaClientConfig.none())
+                .expectedTransitions()).isEqualTo(100);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.actor.serve.BearerToken;
 import io.streamrl.bench.LoadGenerator.Latency;
 import io.streamrl.bench.LoadGenerator.Progress;
 import io.streamrl.bench.LoadGenerator.Result;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -208,6 +210,33 @@ class LoadGeneratorTest {
                     .hasMessageContaining("refused a Pendulum-v1 state (3 numbers) with 400")
                     .hasMessageContaining("state must have 4 numbers")
                     .hasMessageContaining("does --env match the server's environment?");
+            assertThat(server.decisions()).isZero();
+        }
+    }
+
+    @Test
+    void withATokenEveryDecisionAndRewardCarriesIt() throws Exception {
+        BearerToken token = BearerToken.of("test", "loadgen-token-0123456789");
+        try (FakeDecisionServer server = FakeDecisionServer.start(1, 0, true)) {
+            server.requiredAuthorization = "Bearer loadgen-token-0123456789";
+            Settings s = settings(server.url(), "pricing", 100, Duration.ofMillis(500), Duration.ZERO, 5, 1.0, 2);
+            Result r = run(new Settings(s.url(), s.env(), s.rate(), s.duration(), s.warmup(), s.entities(),
+                    s.rewardShare(), s.connections(), s.timeout(), s.seed(), Optional.of(token)), new ArrayList<>());
+
+            assertThat(r.decisions().ok()).isEqualTo(r.decisions().requests()).isPositive();
+            assertThat(server.rewards()).isPositive();
+            assertThat(server.authorizations).isNotEmpty().containsOnly("Bearer loadgen-token-0123456789");
+        }
+    }
+
+    @Test
+    void withoutTheTokenAServerThatRequiresOneEndsTheRunBeforeItStartsSayingWhatToPass() throws Exception {
+        try (FakeDecisionServer server = FakeDecisionServer.start(1, 0, false)) {
+            server.requiredAuthorization = "Bearer loadgen-token-0123456789";
+            Settings s = settings(server.url(), "pricing", 100, Duration.ofSeconds(1), Duration.ZERO, 1, 1.0, 1);
+            assertThatThrownBy(() -> run(s, new ArrayList<>())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("answered 401")
+                    .hasMessageContaining("the server requires a bearer token: pass --auth-token-file FILE");
             assertThat(server.decisions()).isZero();
         }
     }

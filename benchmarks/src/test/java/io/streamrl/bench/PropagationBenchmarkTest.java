@@ -2,6 +2,7 @@ package io.streamrl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrl.kafka.KafkaClientConfig;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class PropagationBenchmarkTest {
     @Test
     void everyMeasuredVersionIsAccountedForAndPercentilesAreOrdered() throws InterruptedException {
         PropagationBenchmark.Result r = new PropagationBenchmark(Clock.systemUTC())
-                .run(new PropagationBenchmark.Settings(30, 3, 5, 16, null));
+                .run(new PropagationBenchmark.Settings(30, 3, 5, 16, null, KafkaClientConfig.none()));
 
         assertThat(r.sent()).isEqualTo(30);
         assertThat(r.accepted() + r.rejected() + r.lost()).isEqualTo(r.sent());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.kafka.KafkaClientConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,8 @@ class SolveBenchmarkTest {
         DdpgConfig agent = DdpgConfig.ddpg().with(Map.of("learning-starts", "200", "batch-size", "32",
                 "actor-hidden", "16,16", "critic-hidden", "16,16"));
         SolveBenchmark.Settings settings = new SolveBenchmark.Settings(List.of(5L), agent,
-                ComputeBackends.defaultName(), 2, 800, 50, 100, Duration.ofMinutes(3), null, null);
+                ComputeBackends.defaultName(), 2, 800, 50, 100, Duration.ofMinutes(3), null,
+                KafkaClientConfig.none(), null);
 
         List<SolveBenchmark.SeedResult> results = new SolveBenchmark(Clock.systemUTC()).run(settings);
 

@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -60,6 +63,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final String CLIENT_LISTENER = "PLAINTEXT";
+    /** The client listener's name (and protocol) when the config has SASL users. */
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     /** The controller quorum is internal to this JVM's broker, so it never leaves loopback. */
     private static final String CONTROLLER_HOST = "127.0.0.1";
@@ -101,9 +107,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private String clusterId;
     private KafkaRaftServer server;
     private Admin admin;
+    /**
+     * The password of {@link EmbeddedBrokerConfig#BROKER_USER}, new for every broker and never
+     * written anywhere but the broker's and its admin client's in-memory configs.
+     */
+    private final String brokerPassword;
 
     public EmbeddedKafkaBroker(EmbeddedBrokerConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        this.brokerPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * The client properties that authenticate as {@code username} on a broker with
+     * {@link EmbeddedBrokerConfig#withSaslPlainUsers SASL users}: {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config}, what a {@code --kafka-config} file holds.
+     */
+    public static Map<String, String> saslPlainClientProperties(String username, String password) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("security.protocol", SASL_LISTENER);
+        props.put("sasl.mechanism", "PLAIN");
+        props.put("sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + username + "\" password=\""
+                + password + "\";");
+        return props;
     }
 
     /**
@@ -129,9 +157,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             clusterId = formatOrReadClusterId();
             server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
             server.startup();
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapAddress(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, "streamrl-embedded-broker-admin"));
+            Map<String, Object> adminProps = new LinkedHashMap<>();
+            adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapAddress());
+            adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "streamrl-embedded-broker-admin");
+            if (config.sasl()) {
+                adminProps.putAll(saslPlainClientProperties(EmbeddedBrokerConfig.BROKER_USER, brokerPassword));
+            }
+            admin = Admin.create(adminProps);
             awaitReady();
         } catch (RuntimeException e) {
             RuntimeException failure = describeStartFailure(e);
@@ -140,8 +172,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw failure;
         }
         state = State.RUNNING;
-        LOG.info("Embedded Kafka broker running on {} (cluster {}, data in {}{})", bootstrapAddress(), clusterId,
-                logDir, ownsLogDir ? ", deleted on close" : "");
+        LOG.info("Embedded Kafka broker running on {} (cluster {}, data in {}{}{})", bootstrapAddress(), clusterId,
+                logDir, ownsLogDir ? ", deleted on close" : "",
+                config.sasl() ? ", SASL/PLAIN users " + config.saslPlainUsers().keySet() : "");
         return this;
     }
 
@@ -315,11 +348,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // A static voter set: the only voter is this node, so no dynamic-quorum bootstrapping is needed.
         props.put("controller.quorum.voters", NODE_ID + "@" + controllerAddress);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listeners", CLIENT_LISTENER + "://" + bootstrapAddress() + "," + CONTROLLER_LISTENER + "://"
+        // With SASL users, the client listener is also the inter-broker one (a single node still
+        // sends itself transaction markers over it), so the broker authenticates there as its own
+        // user. The controller listener stays PLAINTEXT: it never leaves loopback and this JVM.
+        String client = config.sasl() ? SASL_LISTENER : CLIENT_LISTENER;
+        props.put("listeners", client + "://" + bootstrapAddress() + "," + CONTROLLER_LISTENER + "://"
                 + controllerAddress);
-        props.put("advertised.listeners", CLIENT_LISTENER + "://" + bootstrapAddress());
-        props.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", CLIENT_LISTENER);
+        props.put("advertised.listeners", client + "://" + bootstrapAddress());
+        props.put("listener.security.protocol.map", client + ":" + client + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", client);
+        if (config.sasl()) {
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            String listenerPrefix = EmbeddedBrokerConfig.LISTENER_PREFIX + client.toLowerCase(Locale.ROOT) + ".";
+            props.put(listenerPrefix + "plain.sasl.jaas.config", brokerJaasConfig());
+        }
         props.put("log.dirs", logDir.toString());
         try {
             return new KafkaConfig(props, false);
@@ -327,6 +370,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new EmbeddedBrokerException("invalid broker configuration: " + e.getMessage()
                     + "; check the extra broker properties " + config.brokerProperties(), e);
         }
+    }
+
+    /**
+     * The broker side of PLAIN: its own credentials for the connections it makes, and a
+     * {@code user_<name>="<password>"} option per user it accepts (itself included).
+     */
+    private String brokerJaasConfig() {
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=\"")
+                .append(EmbeddedBrokerConfig.BROKER_USER).append("\" password=\"").append(brokerPassword).append('"');
+        Map<String, String> users = new LinkedHashMap<>(config.saslPlainUsers());
+        users.put(EmbeddedBrokerConfig.BROKER_USER, brokerPassword);
+        users.forEach((user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        return jaas.append(';').toString();
     }
 
     /** Formats a new log directory (as {@code kafka-storage.sh format} would) or reads the existing cluster id. */

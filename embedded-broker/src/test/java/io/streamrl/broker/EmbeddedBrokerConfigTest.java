@@ -91,4 +91,41 @@ class EmbeddedBrokerConfigTest {
         assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults().withStartupTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startupTimeout must be positive");
     }
+
+    @Test
+    void saslUsersAreCheckedAndTheirPasswordsNeverShown() {
+        EmbeddedBrokerConfig config = EmbeddedBrokerConfig.defaults()
+                .withSaslPlainUsers(Map.of("alice", "alice-secret-1", "bob", "bob-secret-2"));
+
+        assertThat(config.sasl()).isTrue();
+        assertThat(EmbeddedBrokerConfig.defaults().sasl()).isFalse();
+        assertThat(config.saslPlainUsers()).containsEntry("alice", "alice-secret-1");
+        assertThat(config.toString()).contains("alice", "bob").doesNotContain("alice-secret-1", "bob-secret-2");
+        assertThat(config.withPort(9092).saslPlainUsers()).isEqualTo(config.saslPlainUsers());
+    }
+
+    @Test
+    void saslUsersThatAJaasLineCannotHoldAreRefusedWithoutEchoingThePassword() {
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults().withSaslPlainUsers(Map.of("al ice", "pw")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'al ice'");
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults().withSaslPlainUsers(Map.of("alice", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alice has an empty password");
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults().withSaslPlainUsers(Map.of("alice", "a\"quote")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("password of SASL user alice")
+                .hasMessageNotContaining("a\"quote");
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults()
+                .withSaslPlainUsers(Map.of(EmbeddedBrokerConfig.BROKER_USER, "pw")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the broker's own");
+    }
+
+    @Test
+    void listenerSecurityIsTheBrokersOwn() {
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults()
+                .withBrokerProperty("listener.name.plaintext.plain.sasl.jaas.config", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("may not set listener.name.plaintext.plain.sasl.jaas.config");
+        assertThatThrownBy(() -> EmbeddedBrokerConfig.defaults().withBrokerProperty("sasl.enabled.mechanisms", "PLAIN"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("saslPlainUsers");
+    }
 }

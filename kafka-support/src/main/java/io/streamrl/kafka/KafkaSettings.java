@@ -18,8 +18,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param bootstrapServers {@code host:port[,host:port...]}
  * @param topics the experiment's topics (namespace and partition counts)
  * @param connectTimeout how long start-up waits for an unreachable broker before giving up
+ * @param clientConfig the properties of {@code --kafka-config} (security, tuning), merged into
+ *     every client's properties; its {@code toString()} hides secret values, so this record's does
  */
-public record KafkaSettings(String bootstrapServers, Topics topics, Duration connectTimeout) {
+public record KafkaSettings(String bootstrapServers, Topics topics, Duration connectTimeout,
+                           KafkaClientConfig clientConfig) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -29,6 +32,17 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect-timeout must be positive, got " + connectTimeout);
         }
+        Objects.requireNonNull(clientConfig, "clientConfig must not be null; use KafkaClientConfig.none()");
+    }
+
+    /** Without client properties: a PLAINTEXT cluster that needs no credentials. */
+    public KafkaSettings(String bootstrapServers, Topics topics, Duration connectTimeout) {
+        this(bootstrapServers, topics, connectTimeout, KafkaClientConfig.none());
+    }
+
+    /** These settings with {@code config}'s client properties instead. */
+    public KafkaSettings withClientConfig(KafkaClientConfig config) {
+        return new KafkaSettings(bootstrapServers, topics, connectTimeout, config);
     }
 
     /**
@@ -66,6 +80,10 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
      * small transitions.
      */
     public Properties producer(String clientId) {
+        return withClientConfig(producerDefaults(clientId));
+    }
+
+    private Properties producerDefaults(String clientId) {
         Properties p = common(clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -85,9 +103,9 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
      * (about 5 ms of the publish-to-swap median).
      */
     public Properties policyProducer(String clientId) {
-        Properties p = producer(clientId);
+        Properties p = producerDefaults(clientId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        return p;
+        return withClientConfig(p);
     }
 
     /**
@@ -122,11 +140,20 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Duration con
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.POLICY_MAX_MESSAGE_BYTES));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return withClientConfig(p);
     }
 
     public Properties admin(String clientId) {
-        return common(clientId);
+        return withClientConfig(common(clientId));
+    }
+
+    /**
+     * Last, so that a key of {@code --kafka-config} replaces streamrl's default for it; the keys
+     * streamrl must own cannot be in there ({@link KafkaClientConfig#OWNED}).
+     */
+    private Properties withClientConfig(Properties p) {
+        clientConfig.applyTo(p);
+        return p;
     }
 
     private Properties common(String clientId) {

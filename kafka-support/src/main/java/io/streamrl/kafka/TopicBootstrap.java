@@ -16,9 +16,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +49,10 @@ public final class TopicBootstrap {
      * @throws BrokerUnavailableException when the cluster does not answer within the settings' timeout
      */
     public static void ensureTopics(KafkaSettings settings, Collection<TopicSpec<?, ?>> specs, Clock clock) {
-        Admin admin = Admin.create(settings.admin("streamrl-bootstrap"));
+        Admin admin = createAdmin(settings, "streamrl-bootstrap");
         try {
             awaitCluster(admin, settings, clock);
-            createMissing(admin, specs);
+            createMissing(admin, settings, specs);
             warnIfNotCompacted(admin, specs);
         } finally {
             // A plain close() waits for abandoned calls to time out (a minute by default).
@@ -59,11 +62,28 @@ public final class TopicBootstrap {
 
     /** Waits for the cluster only (services that create no topics). */
     public static void awaitCluster(KafkaSettings settings, Clock clock) {
-        Admin admin = Admin.create(settings.admin("streamrl-probe"));
+        Admin admin = createAdmin(settings, "streamrl-probe");
         try {
             awaitCluster(admin, settings, clock);
         } finally {
             admin.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * The first client a service makes: a client setting of {@code --kafka-config} that Kafka
+     * only checks when it builds a client (a keystore that cannot be read, a JAAS line it cannot
+     * parse) fails here, and is bad input, not a bug.
+     */
+    private static Admin createAdmin(KafkaSettings settings, String clientId) {
+        try {
+            return Admin.create(settings.admin(clientId));
+        } catch (KafkaException e) {
+            if (settings.clientConfig().isEmpty()) {
+                throw e;
+            }
+            throw new IllegalArgumentException("cannot make a Kafka client with the settings of "
+                    + settings.clientConfig().sourceDescription() + ": " + rootReason(e), e);
         }
     }
 
@@ -83,11 +103,15 @@ public final class TopicBootstrap {
                 throw new BrokerUnavailableException("interrupted while waiting for Kafka at "
                         + settings.bootstrapServers(), e);
             } catch (ExecutionException | TimeoutException e) {
+                AuthenticationException refused = causeOfType(e, AuthenticationException.class);
+                if (refused != null) {
+                    throw refusedCredentials(settings, refused);
+                }
                 if (clock.millis() >= deadline) {
                     throw new BrokerUnavailableException("cannot reach Kafka at " + settings.bootstrapServers()
                             + " after " + settings.connectTimeout().toSeconds() + " s (" + attempt + " attempts): "
                             + rootMessage(e) + ". Is the broker running? Start one with 'bin/streamrl broker', or"
-                            + " pass --bootstrap-server HOST:PORT of your cluster.", e);
+                            + " pass --bootstrap-server HOST:PORT of your cluster" + securityHint(settings) + ".", e);
                 }
                 log.warn("Kafka at {} is not reachable yet (attempt {}: {}); retrying until {} s have passed",
                         settings.bootstrapServers(), attempt, rootMessage(e), settings.connectTimeout().toSeconds());
@@ -96,7 +120,26 @@ public final class TopicBootstrap {
         }
     }
 
-    private static void createMissing(Admin admin, Collection<TopicSpec<?, ?>> specs) {
+    /**
+     * Wrong credentials fail the same way on every retry, so they end start-up at once. A
+     * listener that requires SASL or TLS and meets a client without it closes the connection
+     * instead, which looks like an unreachable broker: hence {@link #securityHint}.
+     */
+    private static KafkaAccessException refusedCredentials(KafkaSettings settings, AuthenticationException e) {
+        String fix = settings.clientConfig().isEmpty()
+                ? "pass --kafka-config FILE with the cluster's security.protocol, sasl.* and ssl.* settings"
+                : "check the user, password and TLS settings in " + settings.clientConfig().sourceDescription();
+        return new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " refused to authenticate this"
+                + " client (" + rootReason(e) + "); " + fix, e);
+    }
+
+    private static String securityHint(KafkaSettings settings) {
+        return settings.clientConfig().isEmpty()
+                ? "; a cluster that requires SASL or TLS also needs --kafka-config FILE with its security settings"
+                : " (client settings from " + settings.clientConfig().sourceDescription() + ")";
+    }
+
+    private static void createMissing(Admin admin, KafkaSettings settings, Collection<TopicSpec<?, ?>> specs) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -114,6 +157,14 @@ public final class TopicBootstrap {
                     e.getValue().get();
                     log.info("created topic {}", e.getKey());
                 } catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof AuthorizationException denied) {
+                        throw new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " does not let "
+                                + (settings.clientConfig().isEmpty() ? "a client without --kafka-config"
+                                        : "the user of " + settings.clientConfig().sourceDescription())
+                                + " create topic "
+                                + e.getKey() + " (" + rootReason(denied) + "); grant it CREATE on the topic, or"
+                                + " create the topics beforehand", denied);
+                    }
                     if (!(ex.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + e.getKey() + ": "
                                 + rootMessage(ex), ex);
@@ -176,6 +227,31 @@ public final class TopicBootstrap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The innermost message without exception class names, for the one-line messages of
+     * failures the user fixes (they read as a bug with a class name in them).
+     */
+    static String rootReason(Throwable t) {
+        Throwable root = t;
+        String reason = t.getMessage();
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root.getMessage() != null) {
+                reason = root.getMessage();
+            }
+        }
+        return reason == null ? root.getClass().getSimpleName().replace("Exception", "") : reason;
     }
 
     static String rootMessage(Throwable t) {

@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/decisions}, {@code POST /v1/rewards}, {@code GET /v1/policy}, {@code GET
  * /health}, {@code GET /metrics}. Every refused request gets a JSON body
  * {@code {"error": "...", "field": "..."}} naming the field, and publishes nothing.
+ *
+ * <p>With a {@link BearerToken}, the {@code /v1/} endpoints (decisions, rewards and the policy in
+ * use) answer only requests that carry it; any other gets 401 with {@code WWW-Authenticate:
+ * Bearer}, before its body is read. {@code /health} and {@code /metrics} stay open for probes and
+ * scrapers, which see no decision or entity.
  */
 public final class DecisionServer implements AutoCloseable {
 
@@ -61,6 +66,7 @@ public final class DecisionServer implements AutoCloseable {
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> modes = new ConcurrentHashMap<>();
     private final Counter clipped;
+    private final BearerToken authToken;
     private final Server server;
     private final ServerConnector connector;
 
@@ -70,8 +76,10 @@ public final class DecisionServer implements AutoCloseable {
     }
 
     private DecisionServer(DecisionEngine engine, DecisionLog decisions, Supplier<PolicyStatus> policyStatus,
-                           PrometheusMeterRegistry registry, String host, int port, int threads) {
+                           PrometheusMeterRegistry registry, String host, int port, int threads,
+                           BearerToken authToken) {
         this.engine = engine;
+        this.authToken = authToken;
         this.decisions = decisions;
         this.policyStatus = policyStatus;
         this.registry = registry;
@@ -97,14 +105,28 @@ public final class DecisionServer implements AutoCloseable {
     public static DecisionServer start(DecisionEngine engine, DecisionLog decisions,
                                        Supplier<PolicyStatus> policyStatus, PrometheusMeterRegistry registry,
                                        String host, int port, int threads) {
-        DecisionServer s = new DecisionServer(engine, decisions, policyStatus, registry, host, port, threads);
+        return start(engine, decisions, policyStatus, registry, host, port, threads, null);
+    }
+
+    /**
+     * As {@link #start(DecisionEngine, DecisionLog, Supplier, PrometheusMeterRegistry, String, int, int)},
+     * with the {@code /v1/} endpoints open only to requests that carry {@code authToken}.
+     *
+     * @param authToken the token requests must carry, or null for none
+     */
+    public static DecisionServer start(DecisionEngine engine, DecisionLog decisions,
+                                       Supplier<PolicyStatus> policyStatus, PrometheusMeterRegistry registry,
+                                       String host, int port, int threads, BearerToken authToken) {
+        DecisionServer s = new DecisionServer(engine, decisions, policyStatus, registry, host, port, threads,
+                authToken);
         try {
             s.server.start();
         } catch (Exception e) {
             s.close();
             throw ListenFailure.of("--port", host, port, e);
         }
-        log.info("serve listens on http://{}:{}", host, s.port());
+        log.info("serve listens on http://{}:{}{}", host, s.port(),
+                authToken == null ? "" : " (the /v1/ endpoints require the bearer token)");
         return s;
     }
 
@@ -134,6 +156,26 @@ public final class DecisionServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A request to a {@code /v1/} endpoint without this server's token. RFC 6750: the answer
+     * names the scheme in {@code WWW-Authenticate}, with {@code error="invalid_token"} when a
+     * token was presented but is not the one.
+     */
+    static final class Unauthorized extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final BearerToken.Refusal refusal;
+
+        Unauthorized(BearerToken.Refusal refusal) {
+            super(refusal.message());
+            this.refusal = refusal;
+        }
+
+        String challenge() {
+            return BearerToken.SCHEME + " realm=\"streamrl\""
+                    + (refusal == BearerToken.Refusal.WRONG_TOKEN ? ", error=\"invalid_token\"" : "");
+        }
+    }
+
     private final class Router extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
@@ -146,7 +188,11 @@ public final class DecisionServer implements AutoCloseable {
             };
             Reply reply;
             try {
+                authorize(endpoint, request);
                 reply = route(endpoint, method, request);
+            } catch (Unauthorized e) {
+                reply = Reply.error(401, HttpHeader.AUTHORIZATION.asString(), e.getMessage());
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, e.challenge());
             } catch (BadRequest e) {
                 reply = Reply.error(e.status, e.field, e.getMessage());
             } catch (DecisionEngine.Unavailable e) {
@@ -156,7 +202,7 @@ public final class DecisionServer implements AutoCloseable {
                 reply = Reply.error(500, null, "internal error: " + e);
             }
             response.setStatus(reply.status);
-            if (reply.status == 404 || reply.status == 405 || reply.status == 413) {
+            if (reply.status == 401 || reply.status == 404 || reply.status == 405 || reply.status == 413) {
                 // The body was not read (all of it): the connection cannot carry the client's next request, and
                 // a client that is not told reuses it and loses that request.
                 response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
@@ -165,6 +211,17 @@ public final class DecisionServer implements AutoCloseable {
             Content.Sink.write(response, true, reply.body, callback);
             timer(endpoint, reply.status).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return true;
+        }
+    }
+
+    /** Throws {@link Unauthorized} for a {@code /v1/} request without the token, when there is one. */
+    private void authorize(String endpoint, Request request) {
+        if (authToken == null || !endpoint.startsWith("/v1/")) {
+            return;
+        }
+        BearerToken.Refusal refusal = authToken.check(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION));
+        if (refusal != null) {
+            throw new Unauthorized(refusal);
         }
     }
 

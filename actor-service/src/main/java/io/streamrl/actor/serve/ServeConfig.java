@@ -7,6 +7,8 @@ import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.PolicyName;
 import io.streamrl.kafka.MetricsServer;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one {@code streamrl serve} instance needs, validated on construction; every
@@ -22,9 +24,12 @@ import java.util.Arrays;
  * @param noiseSigma exploration scale (normalised units) of decisions that ask for exploration; 0 for none
  * @param seed seed of the exploration noise and of the random part of decision ids
  * @param threads HTTP worker threads
+ * @param authToken the token that requests to the {@code /v1/} endpoints must carry
+ *     ({@code --auth-token-file}), or empty for none; shown as hidden in {@code toString()}
  */
 public record ServeConfig(String env, String policyName, String instanceId, String host, int port,
-                          double[] fallbackAction, double noiseSigma, long seed, int threads) {
+                          double[] fallbackAction, double noiseSigma, long seed, int threads,
+                          Optional<BearerToken> authToken) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final double DEFAULT_NOISE_SIGMA = 0.1;
@@ -39,6 +44,7 @@ public record ServeConfig(String env, String policyName, String instanceId, Stri
         Check.inClosed("port", port, 0, 65_535);
         Check.inClosed("noise-sigma", noiseSigma, 0.0, 10.0);
         Check.inClosed("threads", threads, 2, 1_024);
+        Objects.requireNonNull(authToken, "authToken must not be null; use Optional.empty() for none");
         if (fallbackAction != null) {
             fallbackAction = fallbackAction.clone();
             ActionSpace.Box box = (ActionSpace.Box) spec.actionSpace();
@@ -55,6 +61,18 @@ public record ServeConfig(String env, String policyName, String instanceId, Stri
         }
     }
 
+    /** Without a token: the {@code /v1/} endpoints answer every request. */
+    public ServeConfig(String env, String policyName, String instanceId, String host, int port,
+                       double[] fallbackAction, double noiseSigma, long seed, int threads) {
+        this(env, policyName, instanceId, host, port, fallbackAction, noiseSigma, seed, threads, Optional.empty());
+    }
+
+    /** This config with the {@code /v1/} endpoints open only to requests that carry {@code token}. */
+    public ServeConfig withAuthToken(BearerToken token) {
+        return new ServeConfig(env, policyName, instanceId, host, port, fallbackAction, noiseSigma, seed, threads,
+                Optional.of(token));
+    }
+
     public EnvSpec envSpec() {
         return Envs.spec(env);
     }
@@ -67,7 +85,7 @@ public record ServeConfig(String env, String policyName, String instanceId, Stri
     public String toLogLine() {
         return "env=" + env + " policy=" + policyName + " instance-id=" + instanceId + " host=" + host + " port=" + port
                 + " fallback-action=" + Arrays.toString(fallbackAction) + " noise-sigma=" + noiseSigma + " seed=" + seed
-                + " threads=" + threads;
+                + " threads=" + threads + " auth=" + (authToken.isPresent() ? "bearer-token" : "none");
     }
 
     private static EnvSpec specOf(String env) {

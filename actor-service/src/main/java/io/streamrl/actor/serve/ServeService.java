@@ -97,7 +97,7 @@ public final class ServeService implements AutoCloseable {
                     .register(registry);
             DecisionServer server = DecisionServer.start(engine, decisions,
                     () -> status(history, control.get(), config, clock), registry, config.host(), config.port(),
-                    config.threads());
+                    config.threads(), config.authToken().orElse(null));
             resources.add(server);
             return new ServeService(resources, server, decisions, control);
         } catch (RuntimeException e) {
