@@ -6,6 +6,7 @@ import io.streamrl.bench.ActorLauncher;
 import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
 import io.streamrl.bench.JoinBenchmark;
+import io.streamrl.bench.ReplayBenchmark;
 import io.streamrl.bench.Json;
 import io.streamrl.bench.PropagationBenchmark;
 import io.streamrl.bench.SolveBenchmark;
@@ -16,6 +17,7 @@ import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
         subcommands = {BenchCommand.Updates.class, BenchCommand.Peak.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
-            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.Join.class})
+            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.Join.class, BenchCommand.ReplayRate.class})
 final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -199,6 +201,45 @@ final class BenchCommand {
                     broker.kafkaConfig()));
             for (Map<String, Object> line : result.lines()) {
                 print(spec, line);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"streamrl replay's rate from a CSV and from an Avro file of the same Pendulum rows, beside the"
+                + " plain Kafka producer sending records of the same size, key and headers, in the same run; then"
+                + " streamrl export's rate back to an Avro file. One line per round, then the medians.",
+                "Fields: record_bytes, raw_producer_per_s, replay_csv_per_s, replay_avro_per_s, csv_vs_raw and"
+                + " avro_vs_raw (target >= 0.7), export_avro_per_s."})
+    static final class ReplayRate implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--rows", defaultValue = "1000000", description = "Rows per file (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--warmup-rounds", defaultValue = "1", description = "Rounds run first and printed but left"
+                + " out of the medians (default: ${DEFAULT-VALUE}).")
+        int warmupRounds;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("streamrl-bench-replay");
+            try {
+                for (Map<String, Object> line : new ReplayBenchmark(Clock.systemUTC()).run(new ReplayBenchmark.Settings(
+                        rows, warmupRounds, rounds, broker.bootstrapServer(), broker.kafkaConfig(), work))) {
+                    print(spec, line);
+                }
+            } finally {
+                Files.deleteIfExists(work);
             }
             return 0;
         }
