@@ -8,13 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamrl.broker.EmbeddedBrokerConfig;
 import io.streamrl.broker.EmbeddedKafkaBroker;
+import io.streamrl.broker.testing.RestartablePorts;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.Transition;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +72,7 @@ class BrokerRestartFaultTest {
     void aBrokerRestartUnderRunningActorsLosesNoAcknowledgedTransition(@TempDir Path tmp) throws Exception {
         // The restarted broker must listen where the clients already point: the same port.
         EmbeddedBrokerConfig config = EmbeddedBrokerConfig.defaults().withDataDir(tmp.resolve("broker"))
-                .withPort(portBelowTheEphemeralRange());
+                .withPort(RestartablePorts.belowTheEphemeralRange());
         EmbeddedKafkaBroker first = startBroker(config);
         KafkaSettings settings = KafkaSettings.of(first.bootstrapServers(), "fault-broker-restart");
         TopicBootstrap.ensureTopics(settings, settings.topics().all(), Clock.systemUTC());
@@ -182,25 +180,6 @@ class BrokerRestartFaultTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config);
         brokers.add(broker);
         return broker.start();
-    }
-
-    /**
-     * A free port below Linux's default ephemeral range (32768 up). A port the system picked
-     * (port 0) is an ephemeral one, which any outgoing connection on the machine may take while
-     * the broker is down, and the restart could then not bind it. The start differs per process
-     * so that test runs side by side try different ports.
-     */
-    private static int portBelowTheEphemeralRange() {
-        int first = 20_000 + (int) (ProcessHandle.current().pid() % 10_000);
-        for (int port = first; port < first + 2_000; port++) {
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.bind(new InetSocketAddress(EmbeddedBrokerConfig.DEFAULT_HOST, port));
-                return port;
-            } catch (IOException taken) {
-                // try the next one
-            }
-        }
-        throw new IllegalStateException("no free port from " + first + " to " + (first + 1_999));
     }
 
     private List<ActorStats> stats() {
