@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             JoinCommand.class,
             ControlCommand.class,
             BrokerCommand.class,
+            SchemasCommand.class,
             BenchCommand.class,
             LoadgenCommand.class,
             CommandLine.HelpCommand.class,
