@@ -83,6 +83,8 @@ record PythonWithAvro(String executable, Path example) {
         if (pythonPath != null) {
             builder.environment().put("PYTHONPATH", pythonPath.toString());
         }
+        // Importing the example must not leave a __pycache__ directory in the repository.
+        builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         Process process = builder.start();
         process.getOutputStream().close();
         // Both pipes drained at once, so a chatty process cannot block on a full one.
