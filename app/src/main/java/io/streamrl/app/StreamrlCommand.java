@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             ExportCommand.class,
             BrokerCommand.class,
+            SchemasCommand.class,
             BenchCommand.class,
             LoadgenCommand.class,
             CommandLine.HelpCommand.class,

@@ -30,7 +30,9 @@ import org.apache.kafka.common.errors.SerializationException;
  * Encodes one generated record type with Avro single-object encoding (marker 0xC3 0x01, the
  * 8-byte schema fingerprint, then the binary body) and decodes bytes written with any version
  * in its {@link SchemaHistory}, resolved to the current generated class. No schema registry:
- * the fingerprint alone picks the writer schema.
+ * the fingerprint alone picks the writer schema. Each version is known by its standard
+ * fingerprint, which {@link #encode} writes, and by the fingerprints other writers compute for
+ * the same schema ({@link CanonicalForm}: python3-avro's), which name the same layout.
  *
  * <p>Thread-safe. {@link #decode(String, byte[])} either returns a complete record or throws
  * {@link RecordDecodingException}; it never changes the bytes it was given.
@@ -46,6 +48,10 @@ public final class RecordCodec<T extends SpecificRecord> {
     private final List<SchemaVersion> versions;
     private final Map<Long, SchemaVersion> versionsByFingerprint;
     private final long newestFingerprint;
+    /** The newest version's alias fingerprints (see {@link CanonicalForm}), checked before the map like the standard one. */
+    private final long[] newestAliases;
+    /** Every alias fingerprint to its version's standard one; computing that again per record would cost a JSON text. */
+    private final Map<Long, Long> standardByAlias;
     private final BinaryMessageEncoder<T> encoder;
     private final Map<Long, DatumReader<T>> readersByFingerprint;
     private final GeneratedRecordData model;
@@ -60,6 +66,7 @@ public final class RecordCodec<T extends SpecificRecord> {
         this.versions = List.copyOf(versions);
         requireCurrentIsNewest(current, this.versions);
         Map<Long, SchemaVersion> byFingerprint = new HashMap<>();
+        Map<Long, Long> aliasToStandard = new HashMap<>();
         Map<Long, DatumReader<T>> readers = new HashMap<>();
         for (SchemaVersion version : this.versions) {
             requireReadable(current, version);
@@ -72,10 +79,32 @@ public final class RecordCodec<T extends SpecificRecord> {
             DatumReader<T> reader = model.createDatumReader(version.schema(), current);
             readers.put(version.fingerprint(), reader);
         }
+        // Aliases after every standard fingerprint, so that a clash is reported against the version
+        // it would have shadowed whichever order the versions come in.
+        for (SchemaVersion version : this.versions) {
+            for (SchemaFingerprint alias : aliases(version)) {
+                SchemaVersion same = byFingerprint.putIfAbsent(alias.value(), version);
+                if (same != null) {
+                    throw new IllegalStateException(recordType + " v" + version.version() + "'s " + alias.form().label()
+                            + " fingerprint " + alias.hex() + " is also v" + same.version() + "'s: a record carrying"
+                            + " it could not be told apart");
+                }
+                aliasToStandard.put(alias.value(), version.fingerprint());
+            }
+        }
+        this.standardByAlias = Map.copyOf(aliasToStandard);
         this.versionsByFingerprint = Map.copyOf(byFingerprint);
-        this.newestFingerprint = this.versions.get(this.versions.size() - 1).fingerprint();
+        SchemaVersion newest = this.versions.get(this.versions.size() - 1);
+        this.newestFingerprint = newest.fingerprint();
+        this.newestAliases = aliases(newest).stream().mapToLong(SchemaFingerprint::value).toArray();
         this.readersByFingerprint = Map.copyOf(readers);
         this.encoder = new BinaryMessageEncoder<>(model, current);
+    }
+
+    /** A version's accepted fingerprints other than its standard one. */
+    private static List<SchemaFingerprint> aliases(SchemaVersion version) {
+        List<SchemaFingerprint> all = version.fingerprints();
+        return all.subList(1, all.size());
     }
 
     public static RecordCodec<Transition> transition() {
@@ -104,6 +133,15 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     public static RecordCodec<Control> control() {
         return forGenerated(Control.class);
+    }
+
+    /**
+     * A codec for every record type on streamrl's topics: Transition, PolicyEnvelope,
+     * EpisodeSummary, DeadLetter, Decision, Reward, Control (the order of the topic table in
+     * docs/architecture.md). Each call builds new codecs.
+     */
+    public static List<RecordCodec<?>> all() {
+        return List.of(transition(), policyEnvelope(), episodeSummary(), deadLetter(), decision(), reward(), control());
     }
 
     private static <T extends SpecificRecord> RecordCodec<T> forGenerated(Class<T> type) {
@@ -208,8 +246,11 @@ public final class RecordCodec<T extends SpecificRecord> {
     }
 
     /**
-     * Checks the single-object header and returns the writer's schema fingerprint, which is a
-     * known version of this record.
+     * Checks the single-object header and returns the standard fingerprint ({@link
+     * SchemaVersion#fingerprint()}) of the version that wrote the record: the header's own
+     * fingerprint, or, when the header carries an alias of a version (see {@link
+     * CanonicalForm}), that version's standard one, so callers compare against standard
+     * fingerprints only.
      *
      * @throws RecordDecodingException for null or short bytes, a bad marker or an unknown fingerprint
      */
@@ -228,14 +269,22 @@ public final class RecordCodec<T extends SpecificRecord> {
         }
         long fingerprint = littleEndianLong(bytes, 2);
         // The newest version first: nearly every record has it, and the map would box the key.
-        if (fingerprint != newestFingerprint && !versionsByFingerprint.containsKey(fingerprint)) {
+        if (fingerprint == newestFingerprint) {
+            return fingerprint;
+        }
+        for (long alias : newestAliases) {
+            if (fingerprint == alias) {
+                return newestFingerprint;
+            }
+        }
+        if (!versionsByFingerprint.containsKey(fingerprint)) {
             throw failure(topic, Kind.UNKNOWN_FINGERPRINT, String.format("schema fingerprint %s is not a known version "
                     + "of this record (known: %s); the bytes are another record type, or were written with a newer "
                     + "schema: upgrade this reader, or add the writer's schema to the "
-                    + "history resources (%s)", hex(fingerprint), knownVersions(),
+                    + "history resources (%s)", SchemaFingerprint.hex(fingerprint), knownVersions(),
                     SchemaHistory.RESOURCE_DIRECTORY.substring(1)), null);
         }
-        return fingerprint;
+        return standardByAlias.getOrDefault(fingerprint, fingerprint);
     }
 
     RecordDecodingException bodyFailure(String topic, SchemaVersion writer, byte[] bytes, Exception e) {
@@ -262,12 +311,9 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     private String knownVersions() {
         return versions.stream()
-                .map(v -> "v" + v.version() + " " + hex(v.fingerprint()))
+                .map(v -> "v" + v.version() + " " + SchemaFingerprint.hex(v.fingerprint()) + aliases(v).stream()
+                        .map(a -> " or " + a.hex() + " (" + a.form().label() + ")").collect(Collectors.joining()))
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String hex(long fingerprint) {
-        return String.format("0x%016X", fingerprint);
     }
 
     private static String describe(Exception e, String whenSilent) {

@@ -1,5 +1,7 @@
 package io.streamrl.schemas;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -18,8 +20,25 @@ public record SchemaVersion(int version, Schema schema) {
         Objects.requireNonNull(schema, "schema");
     }
 
+    /** The standard fingerprint: the one this project's writers put in every header. */
     public long fingerprint() {
         return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    /**
+     * Every fingerprint a reader accepts for this version, the standard one first, then each
+     * other {@link CanonicalForm}'s where it differs (see there why). All of them name the same
+     * wire layout: a record carrying any of them is read with this version's schema.
+     */
+    public List<SchemaFingerprint> fingerprints() {
+        List<SchemaFingerprint> out = new ArrayList<>();
+        for (CanonicalForm form : CanonicalForm.values()) {
+            SchemaFingerprint fingerprint = SchemaFingerprint.of(form, schema);
+            if (out.stream().noneMatch(f -> f.value() == fingerprint.value())) {
+                out.add(fingerprint);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Same layout on the wire, i.e. same fingerprint. */

@@ -18,7 +18,10 @@ import java.util.Arrays;
  * {@link Transition} (boxed floats, several objects per record), no Avro {@code BinaryDecoder}
  * (a buffer-refill check per value), and in the steady state no allocation at all. Each of
  * those cost the learner more per record than Kafka itself. Records of older schema versions
- * go through {@link RecordCodec} and Avro's schema resolution.
+ * go through {@link RecordCodec} and Avro's schema resolution. The writer's version comes from
+ * {@link RecordCodec#checkHeader}, which resolves alias fingerprints (a Python producer's, see
+ * {@link CanonicalForm}) to the version's standard one, so current-version records written in
+ * Python take the fast path too.
  *
  * <p>The field order below is the current Transition layout. If the schema changes, the
  * check at construction fails until this reader is updated (the schema-history test names
