@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static io.streamrl.app.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,7 @@ class CommandLineTest {
 
     @Test
     void anUnknownEnvironmentListsTheValidOnes() {
-        Run r = run("train", "--env", "acrobot", "--out", tmp.toString());
+        CliRun r = run("train", "--env", "acrobot", "--out", tmp.toString());
         assertThat(r.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err).contains("unknown environment 'acrobot'").contains("pendulum").contains("Pricing-v0");
         assertThat(r.err).doesNotContain("Exception");
@@ -45,12 +46,12 @@ class CommandLineTest {
 
     @Test
     void anUnknownAlgorithmOrSettingListsTheValidOnes() {
-        Run algo = run("train", "--env", "pendulum", "--algo", "sac", "--out", tmp.toString());
+        CliRun algo = run("train", "--env", "pendulum", "--algo", "sac", "--out", tmp.toString());
         assertThat(algo.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(algo.err).contains("unknown algorithm 'sac', valid: ddpg, td3");
-        Run key = run("train", "--env", "pendulum", "--set", "learning-rate=1", "--out", tmp.toString());
+        CliRun key = run("train", "--env", "pendulum", "--set", "learning-rate=1", "--out", tmp.toString());
         assertThat(key.err).contains("unknown setting 'learning-rate'").contains("actor-lr");
-        Run range = run("train", "--env", "pendulum", "--set", "gamma=2", "--out", tmp.toString());
+        CliRun range = run("train", "--env", "pendulum", "--set", "gamma=2", "--out", tmp.toString());
         assertThat(range.err).contains("gamma must be in [0.0, 1.0], got 2.0");
     }
 
@@ -66,10 +67,10 @@ class CommandLineTest {
         };
         for (String[] c : cases) {
             // An unreachable broker: a bad value must be reported before any attempt to reach it.
-            Run join = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", c[0], c[1]);
+            CliRun join = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", c[0], c[1]);
             assertThat(join.exitCode).as(c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
             assertThat(join.err).contains(c[2]).doesNotContain("Exception");
-            Run serve = run("serve", "--env", "pricing", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
+            CliRun serve = run("serve", "--env", "pricing", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
                     "--join", c[0], c[1]);
             assertThat(serve.exitCode).as("serve " + c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
             assertThat(serve.err).contains(c[2]);
@@ -96,7 +97,7 @@ class CommandLineTest {
         for (String[] command : commands) {
             String[] args = Stream.concat(Stream.of(command), Stream.of("--bootstrap-server", bad))
                     .toArray(String[]::new);
-            Run r = run(args);
+            CliRun r = run(args);
             String what = String.join(" ", command);
             assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(r.err, what);
@@ -129,12 +130,12 @@ class CommandLineTest {
         // Port 9 (discard) is never a broker: a command that tried Kafka before the file would hang.
         for (String[] command : commands) {
             String what = String.join(" ", command);
-            Run noFile = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", missing.toString()));
+            CliRun noFile = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", missing.toString()));
             assertThat(noFile.exitCode).as(what + ": " + noFile.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(noFile.err, what);
             assertThat(noFile.err).as(what).contains("kafka-config " + missing + ": no such file");
 
-            Run ownedKey = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", owned.toString()));
+            CliRun ownedKey = run(with(command, "--bootstrap-server", "127.0.0.1:9", "--kafka-config", owned.toString()));
             assertThat(ownedKey.exitCode).as(what + ": " + ownedKey.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(ownedKey.err, what);
             assertThat(ownedKey.err).as(what).contains("kafka-config " + owned + " sets acks, which streamrl sets"
@@ -150,7 +151,7 @@ class CommandLineTest {
         for (String[] command : new String[][] {{"bench", "ingest"}, {"bench", "propagation"},
             {"demo", "--env", "pendulum", "--out", tmp.resolve("demo").toString()}}) {
             String what = String.join(" ", command);
-            Run r = run(with(command, "--kafka-config", config.toString()));
+            CliRun r = run(with(command, "--kafka-config", config.toString()));
             assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(r.err, what);
             assertThat(r.err).as(what).contains("--kafka-config is for a cluster given with --bootstrap-server");
@@ -168,11 +169,11 @@ class CommandLineTest {
         };
         for (String[] command : commands) {
             String what = String.join(" ", command);
-            Run r = run(with(command, "--auth-token-file", empty.toString()));
+            CliRun r = run(with(command, "--auth-token-file", empty.toString()));
             assertThat(r.exitCode).as(what + ": " + r.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(r.err, what);
             assertThat(r.err).as(what).contains("auth-token-file " + empty + " is empty");
-            Run m = run(with(command, "--auth-token-file", missing.toString()));
+            CliRun m = run(with(command, "--auth-token-file", missing.toString()));
             assertThat(m.exitCode).as(what + ": " + m.err).isEqualTo(Main.EXIT_USAGE);
             assertThat(m.err).as(what).contains("auth-token-file " + missing + ": no such file");
         }
@@ -181,12 +182,12 @@ class CommandLineTest {
     @Test
     void aBrokerSaslUsersFileThatCannotBeUsedIsOneLine() throws IOException {
         Path missing = tmp.resolve("users.properties");
-        Run r = run("broker", "--port", "0", "--sasl-users", missing.toString());
+        CliRun r = run("broker", "--port", "0", "--sasl-users", missing.toString());
         assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
         assertOneLine(r.err, "broker");
         assertThat(r.err).contains("sasl-users " + missing + ": no such file");
         Path badPassword = Files.writeString(tmp.resolve("bad-users.properties"), "alice=has\\\"quote\n");
-        Run bad = run("broker", "--port", "0", "--sasl-users", badPassword.toString());
+        CliRun bad = run("broker", "--port", "0", "--sasl-users", badPassword.toString());
         assertThat(bad.exitCode).as(bad.err).isEqualTo(Main.EXIT_USAGE);
         assertThat(bad.err).contains("password of SASL user alice").doesNotContain("has\"quote");
     }
@@ -205,7 +206,7 @@ class CommandLineTest {
             {"--max-reward-lag-millis", "9000", "max-reward-lag (9000 ms) is longer than reward-wait (PT5S)"},
         };
         for (String[] c : cases) {
-            Run r = run("demo", "--env", "pricing", "--out", tmp.resolve("pricing").toString(), c[0], c[1]);
+            CliRun r = run("demo", "--env", "pricing", "--out", tmp.resolve("pricing").toString(), c[0], c[1]);
             assertThat(r.exitCode).as(c[0] + " " + c[1]).isEqualTo(Main.EXIT_USAGE);
             assertThat(r.err).contains(c[2]).doesNotContain("Exception");
             assertThat(tmp.resolve("pricing")).as("nothing started, nothing written").doesNotExist();
@@ -220,7 +221,7 @@ class CommandLineTest {
                 // Metrics start before Kafka is tried, so the unreachable broker is never reached.
                 String[] args = Stream.concat(Stream.of(command), Stream.of("--bootstrap-server", "127.0.0.1:1",
                         "--connect-timeout", "1", "--metrics-port", Integer.toString(port))).toArray(String[]::new);
-                Run r = run(args);
+                CliRun r = run(args);
                 assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
                 assertOneLine(r.err, command[0]);
                 assertThat(r.err).contains("streamrl " + command[0] + ": --metrics-port " + port
@@ -232,7 +233,7 @@ class CommandLineTest {
     @Test
     void anUnusableCheckpointDirOrCountIsOneLineBeforeKafkaIsTried() throws Exception {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
-        Run r = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
+        CliRun r = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1",
                 "--checkpoint-dir", file.toString());
         assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
         assertOneLine(r.err, "learner");
@@ -240,7 +241,7 @@ class CommandLineTest {
 
         for (String[] c : new String[][] {{"--checkpoint-every", "-1", "checkpoint-every must be >= 0"},
                 {"--checkpoint-keep", "0", "checkpoint-keep must be in [1, 1000], got 0"}}) {
-            Run bad = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout",
+            CliRun bad = run("learner", "--env", "pendulum", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout",
                     "1", c[0], c[1]);
             assertThat(bad.exitCode).as(bad.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(bad.err, c[0]);
@@ -257,7 +258,7 @@ class CommandLineTest {
             Assumptions.assumeTrue(String.valueOf(expected.getMessage()).contains("Permission denied"), "port 1 is "
                     + expected.getMessage());
         }
-        Run r = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", "--metrics-port", "1");
+        CliRun r = run("join", "--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1", "--metrics-port", "1");
         assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
         assertOneLine(r.err, "join");
         assertThat(r.err).contains("--metrics-port 1 is not permitted on 127.0.0.1");
@@ -267,7 +268,7 @@ class CommandLineTest {
     void aBusyBrokerPortIsOneLine() throws Exception {
         try (ServerSocket taken = bound(0)) {
             int port = taken.getLocalPort();
-            Run r = run("broker", "--port", Integer.toString(port));
+            CliRun r = run("broker", "--port", Integer.toString(port));
             assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(r.err, "broker");
             assertThat(r.err).contains("port " + port + " on 127.0.0.1 is already in use");
@@ -278,7 +279,7 @@ class CommandLineTest {
     void aBusyServePortIsOneLineAfterKafkaWasReached(SharedKafka kafka) throws Exception {
         try (ServerSocket taken = bound(0)) {
             int port = taken.getLocalPort();
-            Run r = run("serve", "--env", "pricing", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
+            CliRun r = run("serve", "--env", "pricing", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
                     kafka.freshNamespace("busy-port"), "--port", Integer.toString(port));
             assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_USAGE);
             assertOneLine(r.err, "serve");
@@ -290,7 +291,7 @@ class CommandLineTest {
     void anOutputFolderThatCannotBeCreatedIsOneLineWithItsOwnExitCode() throws Exception {
         Path blocker = Files.writeString(tmp.resolve("blocker"), "a file where a folder should be");
         Path out = blocker.resolve("run");
-        Run r = train(out);
+        CliRun r = train(out);
         assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
         assertOneLine(r.err, "train");
         assertThat(r.err).contains("streamrl train: cannot write " + out + ": Not a directory");
@@ -302,7 +303,7 @@ class CommandLineTest {
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             Assumptions.assumeFalse(Files.isWritable(out), "permissions are not enforced for this user (root)");
-            Run r = train(out);
+            CliRun r = train(out);
             assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
             assertOneLine(r.err, "train");
             assertThat(r.err).contains("cannot write " + out.resolve("curve.csv") + ": permission denied");
@@ -319,7 +320,7 @@ class CommandLineTest {
         Path out = tmp.resolve("run");
         // A non-empty folder where summary.json goes: the final rename fails, as on a full disk.
         Files.createDirectories(out.resolve(RunOutput.SUMMARY).resolve("in-the-way"));
-        Run r = train(out);
+        CliRun r = train(out);
         assertThat(r.exitCode).as(r.err).isEqualTo(Main.EXIT_CANT_CREATE);
         assertOneLine(r.err, "train");
         assertThat(r.err).contains("streamrl train: cannot write " + out.resolve(RunOutput.SUMMARY) + ": ");
@@ -351,7 +352,7 @@ class CommandLineTest {
         }
     }
 
-    private Run train(Path out) {
+    private CliRun train(Path out) {
         return run("train", "--env", "pendulum", "--steps", "400", "--eval-every", "200", "--eval-episodes", "1",
                 "--set", "learning-starts=100", "--set", "batch-size=8", "--out", out.toString());
     }
@@ -370,7 +371,7 @@ class CommandLineTest {
     @Test
     void trainWritesTheCurveAndTheSummary() throws Exception {
         Path out = tmp.resolve("run");
-        Run r = run("train", "--env", "pendulum", "--seed", "3", "--steps", "1200", "--eval-every", "600",
+        CliRun r = run("train", "--env", "pendulum", "--seed", "3", "--steps", "1200", "--eval-every", "600",
                 "--eval-episodes", "2", "--set", "learning-starts=500", "--set", "batch-size=32", "--out",
                 out.toString());
         assertThat(r.exitCode).as(r.err).isZero();
@@ -394,7 +395,7 @@ class CommandLineTest {
 
     @Test
     void benchUpdatesPrintsOneJsonObjectPerConfiguration() throws Exception {
-        Run r = run("bench", "updates", "--hidden", "8,16", "--batch", "4", "--backend", "vector", "--seconds", "0.05",
+        CliRun r = run("bench", "updates", "--hidden", "8,16", "--batch", "4", "--backend", "vector", "--seconds", "0.05",
                 "--repeats", "1", "--warmup", "1", "--breakdown");
         assertThat(r.exitCode).as(r.err).isZero();
         String[] lines = r.out.strip().split("\n");
@@ -420,7 +421,7 @@ class CommandLineTest {
 
     @Test
     void benchPeakPrintsTheFmaRate() throws Exception {
-        Run r = run("bench", "peak", "--seconds", "0.1");
+        CliRun r = run("bench", "peak", "--seconds", "0.1");
         assertThat(r.exitCode).as(r.err).isZero();
         JsonNode node = new ObjectMapper().readTree(r.out.strip());
         assertThat(node.get("gflops").asDouble()).isPositive();
@@ -433,16 +434,5 @@ class CommandLineTest {
         assertThat(err).as(what).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

@@ -1,6 +1,7 @@
 package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamrl.app.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,15 +10,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** 'streamrl loadgen' as a script sees it, against a stand-in decision API on 127.0.0.1. */
 class LoadgenCommandTest {
@@ -32,7 +30,7 @@ class LoadgenCommandTest {
         server.createContext("/v1/rewards", exchange -> answer(exchange, 202, "{\"accepted\":true}"));
         server.start();
         try {
-            Run r = run("loadgen", "--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--rate", "50",
+            CliRun r = run("loadgen", "--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--rate", "50",
                     "--duration", "1s", "--warmup", "0s", "--entities", "5", "--connections", "8");
             assertThat(r.exitCode).as(r.err).isZero();
             String[] lines = r.out.strip().split("\n");
@@ -53,16 +51,16 @@ class LoadgenCommandTest {
 
     @Test
     void badValuesNameTheOptionAndNothingListeningIsUnavailable() throws Exception {
-        Run share = run("loadgen", "--url", "http://127.0.0.1:1", "--rate", "10", "--duration", "1s",
+        CliRun share = run("loadgen", "--url", "http://127.0.0.1:1", "--rate", "10", "--duration", "1s",
                 "--reward-share", "2");
         assertThat(share.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(share.err).contains("--reward-share must be in [0, 1], got 2.0").doesNotContain("Exception");
 
-        Run duration = run("loadgen", "--url", "http://127.0.0.1:1", "--rate", "10", "--duration", "5 days");
+        CliRun duration = run("loadgen", "--url", "http://127.0.0.1:1", "--rate", "10", "--duration", "5 days");
         assertThat(duration.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(duration.err).contains("--duration").contains("not a duration; write e.g. 60s");
 
-        Run missing = run("loadgen", "--rate", "10", "--duration", "1s");
+        CliRun missing = run("loadgen", "--rate", "10", "--duration", "1s");
         assertThat(missing.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(missing.err).contains("Missing required option: '--url=URL'");
 
@@ -70,7 +68,7 @@ class LoadgenCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Run refused = run("loadgen", "--url", "http://127.0.0.1:" + port, "--rate", "10", "--duration", "1s");
+        CliRun refused = run("loadgen", "--url", "http://127.0.0.1:" + port, "--rate", "10", "--duration", "1s");
         assertThat(refused.exitCode).isEqualTo(Main.EXIT_UNAVAILABLE);
         assertThat(refused.err).contains("streamrl loadgen: no answer from POST http://127.0.0.1:" + port);
         assertThat(refused.out).isEmpty();
@@ -88,16 +86,5 @@ class LoadgenCommandTest {
         }
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

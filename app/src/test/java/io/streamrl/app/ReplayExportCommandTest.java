@@ -1,12 +1,11 @@
 package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamrl.app.CliRun.run;
 
 import io.streamrl.broker.testing.EmbeddedKafkaExtension;
 import io.streamrl.broker.testing.SharedKafka;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code streamrl replay} and {@code streamrl export} as scripts use them: the documented interface and exit codes. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -30,19 +28,19 @@ class ReplayExportCommandTest {
     void replayExportAndReplayAgainExitZeroAndCountEveryRow(SharedKafka kafka) throws IOException {
         Path csv = csv("log.csv", 200, -1);
         String ns = kafka.freshNamespace("cli-replay");
-        Run replay = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
+        CliRun replay = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
                 "pendulum", "--file", csv.toString(), "--format", "csv");
         assertThat(replay.exitCode).as(replay.err).isZero();
         assertThat(replay.out).contains("200 rows read, 200 published, 0 already published, 0 rejected");
 
         Path jsonl = tmp.resolve("log.jsonl");
-        Run export = run("export", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--topic",
+        CliRun export = run("export", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--topic",
                 "transitions", "--to", jsonl.toString());
         assertThat(export.exitCode).as(export.err).isZero();
         assertThat(export.out).contains("exported 200 records of " + ns + ".transitions");
         assertThat(Files.readAllLines(jsonl)).hasSize(200);
 
-        Run again = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
+        CliRun again = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
                 kafka.freshNamespace("cli-replay-again"), "--env", "pendulum", "--file", jsonl.toString());
         assertThat(again.exitCode).as(again.err).isZero();
         assertThat(again.out).contains("200 published");
@@ -51,13 +49,13 @@ class ReplayExportCommandTest {
     @Test
     void strictNamesTheLineOfTheFirstBadRowAndExitsNonZero(SharedKafka kafka) throws IOException {
         Path csv = csv("bad.csv", 20, 7); // data row 7 is line 8
-        Run r = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
+        CliRun r = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
                 kafka.freshNamespace("cli-strict"), "--env", "pendulum", "--file", csv.toString(), "--strict");
         assertThat(r.exitCode).isEqualTo(Main.EXIT_DATA);
         assertThat(r.err).contains(csv + " line 8: action_0 is 7.0; allowed: [-2.0, 2.0]");
         assertThat(r.out).contains("6 published");
 
-        Run lenient = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
+        CliRun lenient = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace",
                 kafka.freshNamespace("cli-lenient"), "--env", "pendulum", "--file", csv.toString());
         assertThat(lenient.exitCode).isEqualTo(Main.EXIT_DATA);
         assertThat(lenient.out).contains("19 published", "1 rejected (out_of_bounds 1)", "1 dead-lettered");
@@ -82,7 +80,7 @@ class ReplayExportCommandTest {
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of(c[0].split(" ")));
             args.addAll(List.of("--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1"));
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertThat(r.exitCode).as(c[0] + ": " + r.err).isEqualTo(Integer.parseInt(c[1 + 1]));
             assertThat(r.err.strip().lines()).as(c[0] + ": " + r.err).hasSize(1);
             assertThat(r.err).as(c[0]).contains(c[1]).doesNotContain("Exception");
@@ -100,16 +98,5 @@ class ReplayExportCommandTest {
         return Files.write(tmp.resolve(name), lines);
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

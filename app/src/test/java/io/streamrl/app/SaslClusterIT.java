@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static io.streamrl.app.CliRun.run;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -19,8 +20,6 @@ import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
 import io.streamrl.learner.LearnerService;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -107,7 +106,7 @@ class SaslClusterIT {
                 "actor-hidden", "16,16", "critic-hidden", "16,16"));
         LearnerConfig learnerConfig = LearnerConfig.builder("pendulum").algorithm(agent).seed(3).publishEvery(50)
                 .build();
-        Run actor;
+        CliRun actor;
         LearnerResult learned;
         try (LearnerService learner = new LearnerService(settings, learnerConfig, Clock.systemUTC(),
                 TrainListener.NONE)) {
@@ -136,7 +135,7 @@ class SaslClusterIT {
         // Wrong credentials: one line naming the file, exit 2, at once rather than after retrying.
         Path wrong = kafkaConfig("wrong.properties", WRONG_PASSWORD);
         long start = System.nanoTime();
-        Run refused = run(concat(new String[] {"actor", "--env", "pendulum", "--max-steps", "10"},
+        CliRun refused = run(concat(new String[] {"actor", "--env", "pendulum", "--max-steps", "10"},
                 new String[] {"--bootstrap-server", broker.bootstrapServers(), "--kafka-config", wrong.toString(),
                     "--namespace", ns, "--connect-timeout", "60"}));
         assertThat(refused.exitCode).as(refused.toString()).isEqualTo(Main.EXIT_USAGE);
@@ -203,16 +202,5 @@ class SaslClusterIT {
         return all;
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

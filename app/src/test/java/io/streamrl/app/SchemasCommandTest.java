@@ -1,25 +1,23 @@
 package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamrl.app.CliRun.run;
 
 import io.streamrl.schemas.CanonicalForm;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.SchemaFingerprint;
 import io.streamrl.schemas.SchemaVersion;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code streamrl schemas}: the lines a script reads, column by column. */
 class SchemasCommandTest {
 
     @Test
     void everyVersionOfEveryRecordHasItsStandardFingerprintAndItsAlias() {
-        Run r = run("schemas");
+        CliRun r = run("schemas");
 
         assertThat(r.exitCode).isZero();
         List<String> lines = r.out.lines().toList();
@@ -44,7 +42,7 @@ class SchemasCommandTest {
 
     @Test
     void canonicalAddsTheFormThatWasFingerprintedAndRecordFilters() {
-        Run r = run("schemas", "--record", "reward", "--canonical");
+        CliRun r = run("schemas", "--record", "reward", "--canonical");
 
         assertThat(r.exitCode).isZero();
         List<String[]> rows = r.out.lines().map(l -> l.split("\t", -1)).toList();
@@ -64,7 +62,7 @@ class SchemasCommandTest {
 
     @Test
     void anUnknownRecordIsOneLineListingTheValidOnes() {
-        Run r = run("schemas", "--record", "Transitions");
+        CliRun r = run("schemas", "--record", "Transitions");
 
         assertThat(r.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err.strip().lines()).hasSize(1);
@@ -84,16 +82,5 @@ class SchemasCommandTest {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

@@ -21,11 +21,6 @@ import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +112,7 @@ class LearnerServiceTest {
         assertThat(stats.transitionsDeadLettered()).isZero();
         assertThat(stats.bufferFill()).isEqualTo(1.0);
 
-        String metrics = scrape(learner.service.metricsPort().orElseThrow());
+        String metrics = LearnerTests.scrape(learner.service.metricsPort().orElseThrow());
         assertThat(metrics)
                 .contains("learner_transitions_received_total{policy=\"Pendulum-v1\"} 20000.0")
                 .contains("learner_transitions_dead_lettered_total{policy=\"Pendulum-v1\"} 0.0")
@@ -191,8 +186,8 @@ class LearnerServiceTest {
             assertThat(letter.getOriginalTopic()).isEqualTo(topic);
             assertThat(letter.getOriginalPartition()).isZero();
             assertThat(letter.getOriginalOffset()).isEqualTo(badOffsets.get(key));
-            assertThat(bytes(letter.getOriginalKey())).isEqualTo(utf8(key));
-            assertThat(bytes(letter.getOriginalValue())).isEqualTo(bad.get(key));
+            assertThat(LearnerTests.bytes(letter.getOriginalKey())).isEqualTo(utf8(key));
+            assertThat(LearnerTests.bytes(letter.getOriginalValue())).isEqualTo(bad.get(key));
             assertThat(letter.getFailedAt()).isNotNull();
         });
         assertReason(letters.get("bad-garbage"), RecordDecodingException.class, "BAD_MAGIC");
@@ -247,13 +242,13 @@ class LearnerServiceTest {
             byte[] original = sentBad.get(offset);
             assertThat(letter.getOriginalValueSize()).isEqualTo(original.length);
             assertThat(letter.getOriginalValueTruncated()).isEqualTo(offset == hugeOffset);
-            byte[] kept = bytes(letter.getOriginalValue());
+            byte[] kept = LearnerTests.bytes(letter.getOriginalValue());
             assertThat(kept).isEqualTo(Arrays.copyOf(original, kept.length));
             if (offset != hugeOffset) {
                 assertThat(kept).hasSameSizeAs(original);
             }
         });
-        assertThat(bytes(letters.get(hugeOffset).getOriginalValue()).length)
+        assertThat(LearnerTests.bytes(letters.get(hugeOffset).getOriginalValue()).length)
                 .isBetween(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES - 2_048, Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
     }
 
@@ -536,13 +531,6 @@ class LearnerServiceTest {
         assertThat(letter.getReason()).contains(reasonPart);
     }
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
 
     private static List<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -554,12 +542,4 @@ class LearnerServiceTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
-    }
 }

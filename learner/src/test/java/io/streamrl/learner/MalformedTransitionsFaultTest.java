@@ -15,11 +15,6 @@ import io.streamrl.learner.TransitionFuzz.Sample;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.avro.DeadLetter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,8 +203,8 @@ class MalformedTransitionsFaultTest {
             if (original == null) {
                 wrongLetters.add(at + ": not a malformed record, or dead-lettered twice");
             } else if (!letter.getOriginalTopic().equals(topic)
-                    || !Arrays.equals(bytes(letter.getOriginalValue()), original.value())
-                    || !Arrays.equals(bytes(letter.getOriginalKey()), original.key())
+                    || !Arrays.equals(LearnerTests.bytes(letter.getOriginalValue()), original.value())
+                    || !Arrays.equals(LearnerTests.bytes(letter.getOriginalKey()), original.key())
                     || letter.getOriginalValueTruncated()) {
                 wrongLetters.add(at + " (" + original.kind() + "): the letter does not hold the record as it was");
             }
@@ -218,7 +213,7 @@ class MalformedTransitionsFaultTest {
         assertThat(malformedAt).as("malformed records without a letter").isEmpty();
 
         String policy = "{policy=\"" + POLICY + "\"} ";
-        assertThat(scrape(learner.metricsPort().orElseThrow()))
+        assertThat(LearnerTests.scrape(learner.metricsPort().orElseThrow()))
                 .contains("learner_transitions_received_total" + policy + samples.size() + ".0")
                 .contains("learner_transitions_rejected_total" + policy + MALFORMED + ".0")
                 .contains("learner_transitions_dead_lettered_total" + policy + MALFORMED + ".0")
@@ -277,20 +272,5 @@ class MalformedTransitionsFaultTest {
         return out;
     }
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
-    }
 }
