@@ -45,7 +45,7 @@ final class AvroTransitionFile implements TransitionFile {
             }
             Transition t = reader.next();
             record++;
-            return new Row(record, t.toString(), t, null);
+            return new Row(record, t::toString, t, null);
         } catch (AvroRuntimeException e) {
             throw new BadFileException(path + " is corrupt or truncated after record " + record + " (the block"
                     + " after byte " + reader.previousSync() + " of " + Files.size(path) + "): " + e.getMessage(), e);

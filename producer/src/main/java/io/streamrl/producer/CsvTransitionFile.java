@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -111,7 +112,8 @@ final class CsvTransitionFile implements TransitionFile {
         } while (record.size() == 1 && record.get(0).isEmpty());
         dataRows++;
         values.line(line);
-        String text = String.join(",", record.values());
+        CSVRecord parsed = record;
+        Supplier<String> text = () -> String.join(",", parsed.values());
         try {
             if (record.size() != headerSize) {
                 throw values.bad(Reason.COLUMN_COUNT, "the row has " + record.size() + " fields; the header has "

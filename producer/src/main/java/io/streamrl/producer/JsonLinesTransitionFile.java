@@ -61,10 +61,11 @@ final class JsonLinesTransitionFile implements TransitionFile {
             line++;
         } while (text.isBlank());
         values.line(line);
+        String read = text;
         try {
-            return new Row(line, text, transition(text), null);
+            return new Row(line, () -> read, transition(text), null);
         } catch (BadRowException e) {
-            return new Row(line, text, null, e);
+            return new Row(line, () -> read, null, e);
         }
     }
 

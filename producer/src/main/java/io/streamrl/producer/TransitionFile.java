@@ -3,6 +3,7 @@ package io.streamrl.producer;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * A file of transitions, read row by row. A row that cannot become a transition comes back as
@@ -12,13 +13,19 @@ import java.nio.file.Path;
 public interface TransitionFile extends AutoCloseable {
 
     /**
-     * One row: its line (or record number), its text as read, and either the transition or why
-     * there is none.
+     * One row: its line (or record number), its text, and either the transition or why there is
+     * none. The text is made only when asked for (a dead letter needs it; a good row does not):
+     * rendering every Avro record as text cost more than publishing it.
      */
-    record Row(long line, String text, Transition transition, BadRowException problem) {
+    record Row(long line, Supplier<String> textSource, Transition transition, BadRowException problem) {
 
         public boolean ok() {
             return problem == null;
+        }
+
+        /** The row as read (a CSV line as parsed, a JSON line, an Avro record as JSON). */
+        public String text() {
+            return textSource.get();
         }
     }
 
