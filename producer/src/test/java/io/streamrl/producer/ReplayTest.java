@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,6 +137,25 @@ class ReplayTest {
             assertThat(again.complete()).as(format + ": " + again).isTrue();
             assertThat(transitions(other)).as(format.name()).isEqualTo(original);
         }
+    }
+
+    @Test
+    void exportTakesAnOffsetOrATimeWindow() throws IOException {
+        Instant before = Instant.now().minusSeconds(60);
+        assertThat(replay(csv("window.csv", 100, Map.of()), FileFormat.CSV, true, false).published()).isEqualTo(100);
+
+        assertThat(export(50L, null, null).written()).isEqualTo(50); // one partition: the file's actor id
+        Export.Summary beforeReplay = export(null, null, before);
+        assertThat(beforeReplay.written()).isZero();
+        assertThat(beforeReplay.outsideTime()).isEqualTo(100);
+        assertThat(export(null, before, null).written()).isEqualTo(100);
+        assertThat(export(null, Instant.now().plusSeconds(3_600), null).written()).isZero();
+        assertThat(export(500L, null, null).written()).isZero(); // past the end: nothing, not an error
+    }
+
+    private Export.Summary export(Long fromOffset, Instant fromTime, Instant until) throws IOException {
+        return new Export(kafka, new Export.Settings(Topics.TRANSITIONS, dir.resolve("window.jsonl"), FileFormat.JSONL,
+                fromOffset, fromTime, until, Duration.ofSeconds(1)), Clock.systemUTC()).run(p -> { });
     }
 
     private Replay.Summary replay(Path file, FileFormat format, boolean strict, boolean resume) throws IOException {
