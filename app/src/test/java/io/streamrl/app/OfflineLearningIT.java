@@ -68,12 +68,13 @@ import picocli.CommandLine;
  *
  * <p>Asserted: TD3+BC beats the policy that made the log by at least {@value #MARGIN_OVER_BEHAVIOUR}
  * and plain TD3 by at least {@value #MARGIN_OVER_TD3}. Calibrated in-process on the same behaviour
- * policy (the offline learner's seed and data order varied over eight runs): the noisy
- * behaviour policy returns about -714 per episode, TD3+BC after 10,000 to 16,000 updates -209 to
- * -238 (it climbs from the behaviour's level over the first 8,000; one run in three drifts back
- * towards -600 after 20,000, hence 12,000), plain TD3 -1,590 to -1,640 at every point: without
- * the cloning term its actor chases the critic's errors on actions the log never tried. A
- * cloning term with its sign flipped fails the first assertion (see docs/offline.md).
+ * policy (docs/offline.md): the noisy behaviour policy returns about -714 per episode there; over
+ * six seeds of the offline agent TD3+BC returned -209 to -215 after 12,000 updates (-209 to -247
+ * from 10,000 to 14,000; it is still climbing at 6,000, and two runs in five drifted back to -540
+ * and -630 by 20,000, hence 12,000), plain TD3 -1,510 to -1,640 at every point: without the
+ * cloning term its actor chases the critic's errors on actions the log never tried. Here: TD3+BC
+ * -223 and -216, behaviour -763, TD3 -1,618 and -1,634. With the cloning term's sign flipped
+ * TD3+BC returned -1,830, with {@code bc-alpha} 0.001 (nearly pure cloning) -853: both fail.
  *
  * <p>The data reaches the learner through Kafka, in an order the partitions and ingest threads
  * decide, so the returns vary a little from run to run; the margins leave room for that.
