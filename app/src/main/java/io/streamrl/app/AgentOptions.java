@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that trains: algorithm, hyperparameter overrides, backend. */
 final class AgentOptions {
 
-    @Option(names = "--algo", defaultValue = "ddpg", description = "Algorithm: ddpg or td3 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--algo", description = "Algorithm: ddpg, td3 or td3+bc (TD3 with a behaviour-cloning term, for"
+            + " learning from a log; default: ddpg, and td3+bc for learner --offline).")
     String algo;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -22,7 +23,12 @@ final class AgentOptions {
     String backend;
 
     DdpgConfig config() {
-        return DdpgConfig.preset(algo).with(overrides);
+        return config("ddpg");
+    }
+
+    /** The configuration of {@code --algo}, or of {@code defaultAlgorithm} when none was given. */
+    DdpgConfig config(String defaultAlgorithm) {
+        return DdpgConfig.preset(algo == null ? defaultAlgorithm : algo).with(overrides);
     }
 
     String backendName() {

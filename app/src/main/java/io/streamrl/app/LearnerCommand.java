@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "learner", mixinStandardHelpOptions = true,
         description = "Run the learner: consume transitions into the replay buffer, train DDPG/TD3 at the configured replay"
                 + " ratio, and publish the policy to the compacted policy topic every --publish-every updates. Runs "
-                + "until Ctrl-C / SIGTERM.")
+                + "until Ctrl-C / SIGTERM. With --offline --updates N: train on the transitions topic as it stands at"
+                + " start (TD3+BC unless --algo says otherwise) for exactly N updates, publish, and exit.")
 final class LearnerCommand implements Callable<Integer> {
 
     @Spec
@@ -78,16 +79,36 @@ final class LearnerCommand implements Callable<Integer> {
             description = "Checkpoints kept on disk, newest first (default: ${DEFAULT-VALUE}).")
     int checkpointKeep;
 
+    @Option(names = "--offline", description = "Offline learning: read the transitions topic as it stands at start"
+            + " into the buffer, take exactly --updates gradient updates (the replay ratio does not apply), publish"
+            + " every --publish-every and at the end, then exit 0. The algorithm defaults to td3+bc; checkpoints are"
+            + " off unless --checkpoint-dir is given.")
+    boolean offline;
+
+    @Option(names = "--updates", paramLabel = "N", description = "With --offline: the gradient updates to take.")
+    Long updates;
+
     @Mixin
     MetricsOptions metrics;
 
     @Override
     public Integer call() {
         Envs.spec(env);
-        LearnerConfig.Builder builder = LearnerConfig.builder(env).algorithm(agent.config()).seed(seed)
+        if (offline && updates == null) {
+            throw new IllegalArgumentException("--offline needs --updates N, the gradient updates to take");
+        }
+        if (!offline && updates != null) {
+            throw new IllegalArgumentException("--updates applies to --offline runs only (online, the replay ratio sets"
+                    + " the updates)");
+        }
+        LearnerConfig.Builder builder = LearnerConfig.builder(env)
+                .algorithm(agent.config(offline ? "td3+bc" : "ddpg")).seed(seed)
                 .publishEvery(publishEvery).backend(agent.backendName()).evalEvery(evalEvery)
                 .evalEpisodes(evalEpisodes).startPosition(from).ingestThreads(ingestThreads)
                 .metricsHost(metrics.host).metricsPort(metrics.port);
+        if (offline) {
+            builder.offline(updates);
+        }
         if (policy != null) {
             builder.policyName(policy);
         }
@@ -95,7 +116,8 @@ final class LearnerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 turns checkpoints off), got "
                     + checkpointEvery);
         }
-        if (checkpointEvery > 0) {
+        // Offline runs are batch jobs that the same command repeats: checkpoints only when asked for by directory.
+        if (checkpointEvery > 0 && (!offline || checkpointDir != null)) {
             String policyName = policy == null ? Envs.spec(env).id() : policy;
             builder.checkpoint(new CheckpointConfig(checkpointDir != null ? checkpointDir
                     : CheckpointConfig.defaultDir(kafka.namespace, policyName), checkpointEvery, checkpointKeep));
@@ -105,24 +127,47 @@ final class LearnerCommand implements Callable<Integer> {
         try (LearnerService learner = new LearnerService(kafka.settings(), config, Clock.systemUTC(),
                 TrainListener.NONE);
              GracefulStop stop = new GracefulStop("learner", learner::close)) {
-            out.printf("learner for %s (%s), policy %s, Kafka %s, %s%n", config.envSpec().id(),
+            out.printf("%slearner for %s (%s), policy %s, Kafka %s, %s%n", offline ? String.format(Locale.ROOT,
+                    "offline (%,d updates) ", config.offlineUpdates()) : "", config.envSpec().id(),
                     config.algorithm().algorithmName(), config.policyName(), kafka.bootstrapServer,
                     config.checkpoint().map(c -> "checkpoints in " + c.dir().toAbsolutePath())
                             .orElse("no checkpoints"));
             out.flush();
+            long started = System.nanoTime();
             LearnerResult result = learner.run();
             LearnerStats s = result.stats();
-            out.printf("learner stopped (%s): %,d transitions received, %,d rejected (%,d dead-lettered, %,d dead"
-                    + " letters failed), %,d updates, %,d policies published, %,d checkpoints written%s%n",
-                    result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(),
-                    s.transitionsRejected(), s.transitionsDeadLettered(), s.deadLetterFailures(), s.updates(),
-                    s.policiesPublished(), s.checkpointsWritten(),
-                    result.failed() ? ": " + result.reason() : "");
-            out.flush();
-            if (result.outcome() == LearnerResult.Outcome.FENCED) {
-                return Main.EXIT_FENCED;
+            if (offline) {
+                out.printf(Locale.ROOT, "offline learner %s: %,d transitions read (%,d rejected), %,d in the buffer,"
+                        + " %,d updates, %,d policies published (last v%d), %,d checkpoints written, %.1f s%s%n",
+                        result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(),
+                        s.transitionsRejected(), s.bufferSize(), s.updates(), s.policiesPublished(),
+                        s.policyVersion(), s.checkpointsWritten(), (System.nanoTime() - started) / 1e9,
+                        result.outcome() == LearnerResult.Outcome.COMPLETED ? "" : ": " + result.reason());
+            } else {
+                out.printf("learner stopped (%s): %,d transitions received, %,d rejected (%,d dead-lettered, %,d dead"
+                        + " letters failed), %,d updates, %,d policies published, %,d checkpoints written%s%n",
+                        result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(),
+                        s.transitionsRejected(), s.transitionsDeadLettered(), s.deadLetterFailures(), s.updates(),
+                        s.policiesPublished(), s.checkpointsWritten(),
+                        result.failed() ? ": " + result.reason() : "");
             }
-            return result.failed() ? 1 : 0;
+            out.flush();
+            return exitCode(result, offline);
         }
+    }
+
+    /**
+     * 0 when stopped on request online or completed offline; 75 when fenced; 65 when an offline
+     * log held too little to learn from; 130 when an offline run was stopped before its updates
+     * were done; 1 for any other failure.
+     */
+    static int exitCode(LearnerResult result, boolean offline) {
+        return switch (result.outcome()) {
+            case COMPLETED -> 0;
+            case STOPPED -> offline ? Main.EXIT_INTERRUPTED : 0;
+            case FENCED -> Main.EXIT_FENCED;
+            case NO_DATA -> Main.EXIT_DATA;
+            case UPDATE_FAILED, INGEST_FAILED, TRAINING_FAILED -> 1;
+        };
     }
 }

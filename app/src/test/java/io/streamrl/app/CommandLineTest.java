@@ -19,6 +19,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -48,7 +50,7 @@ class CommandLineTest {
     void anUnknownAlgorithmOrSettingListsTheValidOnes() {
         CliRun algo = run("train", "--env", "pendulum", "--algo", "sac", "--out", tmp.toString());
         assertThat(algo.exitCode).isEqualTo(Main.EXIT_USAGE);
-        assertThat(algo.err).contains("unknown algorithm 'sac', valid: ddpg, td3");
+        assertThat(algo.err).contains("unknown algorithm 'sac', valid: ddpg, td3, td3+bc");
         CliRun key = run("train", "--env", "pendulum", "--set", "learning-rate=1", "--out", tmp.toString());
         assertThat(key.err).contains("unknown setting 'learning-rate'").contains("actor-lr");
         CliRun range = run("train", "--env", "pendulum", "--set", "gamma=2", "--out", tmp.toString());
@@ -247,6 +249,28 @@ class CommandLineTest {
             assertOneLine(bad.err, c[0]);
             assertThat(bad.err).contains(c[2]);
         }
+    }
+
+    @Test
+    void offlineOptionsAreOneLineBeforeKafkaIsTried() {
+        String[][] cases = {
+            {"--offline", "--offline needs --updates N"},
+            {"--updates", "100", "--updates applies to --offline runs only"},
+            {"--offline", "--updates", "0", "updates must be in [1, 1000000000000], got 0"},
+            {"--offline", "--updates", "10", "--from", "latest", "start-position must be earliest offline"},
+            {"--offline", "--updates", "10", "--algo", "sac", "unknown algorithm 'sac', valid: ddpg, td3, td3+bc"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(List.of("learner", "--env", "pendulum", "--bootstrap-server",
+                    "127.0.0.1:1", "--connect-timeout", "1"));
+            args.addAll(Arrays.asList(c).subList(0, c.length - 1));
+            CliRun r = run(args.toArray(String[]::new));
+            assertThat(r.exitCode).as("%s: %s", args, r.err).isEqualTo(Main.EXIT_USAGE);
+            assertOneLine(r.err, "learner");
+            assertThat(r.err).contains(c[c.length - 1]);
+        }
+        CliRun help = run("learner", "--help");
+        assertThat(help.out).contains("--offline", "--updates", "td3+bc");
     }
 
     @Test

@@ -119,6 +119,11 @@ final class ProfilingBackend implements ComputeBackend {
     }
 
     @Override
+    public void addScaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
+        timed(Op.OTHER, () -> delegate.addScaledDifference(a, b, scale, out));
+    }
+
+    @Override
     public void fill(Matrix m, float value) {
         timed(Op.OTHER, () -> delegate.fill(m, value));
     }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * how the letter is counted: dead-lettered when acknowledged, a dead-letter failure otherwise
  * (then the letter is lost, and the ERROR log names the record's topic, partition and offset).
  */
-final class DeadLetterPublisher {
+final class DeadLetterPublisher implements RejectedRecords {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
     /** Enough to see what is wrong without flooding the log when a whole producer misbehaves. */
@@ -52,6 +52,11 @@ final class DeadLetterPublisher {
         this.maxMessageBytes = maxMessageBytes;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    @Override
+    public void reject(ConsumerRecord<byte[], byte[]> record, Exception reason) {
+        publish(record, reason);
     }
 
     /** Called from the ingest thread only. */

@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ingest must never wait for training (the replay-ratio limiter makes training wait for data,
  * not the other way round), and the training thread empties the inbox before every gradient
  * update, so it holds at most what arrives during one update, evaluation or publication.
+ *
+ * <p>Offline ({@code learner --offline}), each ingest thread says when it has read its share of
+ * the log ({@link #sourceDone()}); once all have and everything they offered has been drained,
+ * the inbox is {@link #exhausted()}: the buffer holds the whole log. Online, sources never finish.
  */
 final class ExperienceInbox {
 
@@ -28,8 +32,23 @@ final class ExperienceInbox {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final int sources;
     private ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    private int sourcesDone;
     private boolean closed;
+
+    /** An inbox fed by one source. */
+    ExperienceInbox() {
+        this(1);
+    }
+
+    /** @param sources how many threads offer to it (ingest threads); {@link #exhausted()} waits for all */
+    ExperienceInbox(int sources) {
+        if (sources < 1) {
+            throw new IllegalArgumentException("sources must be >= 1, got " + sources);
+        }
+        this.sources = sources;
+    }
 
     /**
      * Adds the first {@code count} transitions of {@code transitions} without blocking; the
@@ -81,7 +100,39 @@ final class ExperienceInbox {
     }
 
     /**
-     * Blocks until a transition is pending, the inbox is closed, or {@code timeout} has passed.
+     * A source has offered everything it will: called by an ingest thread once it has read its
+     * share of the log to the end offsets captured at start (offline), after its last
+     * {@link #offer}. Wakes a waiting {@link #awaitPending}.
+     */
+    void sourceDone() {
+        lock.lock();
+        try {
+            if (sourcesDone == sources) {
+                throw new IllegalStateException("all " + sources + " sources are already done");
+            }
+            sourcesDone++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether every source is done and everything offered was drained: true only after a
+     * {@link #drainTo} that came after the last {@link #sourceDone()}.
+     */
+    boolean exhausted() {
+        lock.lock();
+        try {
+            return sourcesDone == sources && pending.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until a transition is pending, a source is done, the inbox is closed, or
+     * {@code timeout} has passed.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
@@ -89,7 +140,8 @@ final class ExperienceInbox {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (pending.isEmpty() && !closed && nanos > 0) {
+            int done = sourcesDone;
+            while (pending.isEmpty() && !closed && sourcesDone == done && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
         } finally {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@link ExperienceInbox} and dead-letters the rest. Never
  * waits for training. The standard poll loop: {@link #shutdown()} sets a flag and wakes the
  * consumer, which this thread then closes.
+ *
+ * <p>Offline ({@code endOffsets} given), it reads its partitions from the beginning to the end
+ * offsets the service captured at start, drops anything written after them, says so to the
+ * inbox ({@link ExperienceInbox#sourceDone()}) and idles until shut down; rejected records are
+ * only logged ({@link RejectedRecords#logOnly()}).
  */
 final class IngestLoop implements Runnable {
 
@@ -37,7 +42,7 @@ final class IngestLoop implements Runnable {
     private final StartPosition start;
     private final Duration metadataTimeout;
     private final TransitionConverter converter;
-    private final DeadLetterPublisher deadLetters;
+    private final RejectedRecords rejections;
     private final ExperienceInbox inbox;
     private final LearnerMetrics metrics;
     private final Runnable onPositioned;
@@ -45,6 +50,11 @@ final class IngestLoop implements Runnable {
     private final int slots;
     private final Map<Integer, Long> resumeOffsets;
     private final int refillDepth;
+    /** Offline: per partition, the offset to read up to (exclusive); null online. */
+    private final Map<Integer, Long> endOffsets;
+    /** Offline: partitions not yet read to their end offset. */
+    private final List<TopicPartition> unfinished = new ArrayList<>();
+    private long offlineRecords;
     /** Per partition read since a checkpoint: records below this offset only refill the buffer. */
     private final Map<Integer, Long> refillBelow = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -59,13 +69,20 @@ final class IngestLoop implements Runnable {
      *     one): reading restarts up to {@code refillDepth} records before it, to refill the buffer,
      *     and those records earn no update credit and are not dead-lettered again
      * @param refillDepth how far before a resume offset to start, at most: the buffer's capacity
+     * @param endOffsets offline: per partition, the end offset captured at start, up to which
+     *     this loop reads (from the beginning; {@code start} and {@code resumeOffsets} must then
+     *     be {@code EARLIEST} and empty); null to follow the topic (online)
      */
     IngestLoop(Consumer<byte[], byte[]> consumer, String topic, StartPosition start, Duration metadataTimeout,
-               TransitionConverter converter, DeadLetterPublisher deadLetters, ExperienceInbox inbox,
+               TransitionConverter converter, RejectedRecords rejections, ExperienceInbox inbox,
                LearnerMetrics metrics, Runnable onPositioned, int slot, int slots, Map<Integer, Long> resumeOffsets,
-               int refillDepth) {
+               int refillDepth, Map<Integer, Long> endOffsets) {
         if (slot < 0 || slot >= slots) {
             throw new IllegalArgumentException("ingest slot " + slot + " is outside [0, " + slots + ")");
+        }
+        if (endOffsets != null && (start != StartPosition.EARLIEST || !resumeOffsets.isEmpty())) {
+            throw new IllegalArgumentException("an offline ingest loop reads from the beginning, without resume"
+                    + " offsets");
         }
         this.slot = slot;
         this.slots = slots;
@@ -74,12 +91,13 @@ final class IngestLoop implements Runnable {
         this.start = start;
         this.metadataTimeout = metadataTimeout;
         this.converter = converter;
-        this.deadLetters = deadLetters;
+        this.rejections = rejections;
         this.inbox = inbox;
         this.metrics = metrics;
         this.onPositioned = onPositioned;
         this.resumeOffsets = Map.copyOf(resumeOffsets);
         this.refillDepth = refillDepth;
+        this.endOffsets = endOffsets == null ? null : Map.copyOf(endOffsets);
     }
 
     @Override
@@ -89,13 +107,33 @@ final class IngestLoop implements Runnable {
             onPositioned.run();
             if (partitions.isEmpty()) {
                 log.info("ingest thread {} of {} has no partition of {} to read; it idles", slot + 1, slots, topic);
+                if (endOffsets != null) {
+                    inbox.sourceDone();
+                }
                 stopped.await();
                 return;
             }
-            log.info("reading {} partition(s) of {} from the {}", partitions.size(), topic,
-                    start == StartPosition.EARLIEST ? "beginning" : "end");
+            if (endOffsets == null) {
+                log.info("reading {} partition(s) of {} from the {}", partitions.size(), topic,
+                        start == StartPosition.EARLIEST ? "beginning" : "end");
+            } else {
+                unfinished.addAll(partitions);
+                log.info("reading {} partition(s) of {} from the beginning to the end offsets captured at start",
+                        partitions.size(), topic);
+                markFinished();
+            }
             while (!stopping) {
+                if (endOffsets != null && unfinished.isEmpty()) {
+                    log.info("ingest thread {} of {} read its {} partition(s) of {} to the end: {} records", slot + 1,
+                            slots, partitions.size(), topic, offlineRecords);
+                    inbox.sourceDone();
+                    stopped.await();
+                    return;
+                }
                 ingest(consumer.poll(POLL_TIMEOUT));
+                if (endOffsets != null) {
+                    markFinished();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -165,6 +203,20 @@ final class IngestLoop implements Runnable {
         return partitions;
     }
 
+    /** Offline: drops the partitions read to their end offset from {@link #unfinished} and stops fetching them. */
+    private void markFinished() {
+        List<TopicPartition> done = new ArrayList<>();
+        for (TopicPartition p : unfinished) {
+            if (consumer.position(p, metadataTimeout) >= endOffsets.getOrDefault(p.partition(), 0L)) {
+                done.add(p);
+            }
+        }
+        if (!done.isEmpty()) {
+            unfinished.removeAll(done);
+            consumer.pause(done);
+        }
+    }
+
     private void ingest(ConsumerRecords<byte[], byte[]> records) {
         if (records.isEmpty()) {
             return;
@@ -175,7 +227,12 @@ final class IngestLoop implements Runnable {
         int rejected = 0;
         int refilled = 0;
         int refilledRows = 0;
+        int beyondEnd = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (endOffsets != null && record.offset() >= endOffsets.getOrDefault(record.partition(), 0L)) {
+                beyondEnd++; // written after the offline learner started: not part of the log it trains on
+                continue;
+            }
             nextOffsets.put(record.partition(), record.offset() + 1);
             boolean refill = record.offset() < refillBelow.getOrDefault(record.partition(), 0L);
             try {
@@ -186,7 +243,7 @@ final class IngestLoop implements Runnable {
                 }
             } catch (SerializationException e) { // RecordDecodingException or RecordValidationException
                 if (!refill) { // a re-read bad record was dead-lettered before the checkpoint
-                    deadLetters.publish(record, e);
+                    rejections.reject(record, e);
                     rejected++;
                 }
             }
@@ -195,7 +252,8 @@ final class IngestLoop implements Runnable {
             }
         }
         inbox.offer(accepted, rows, rows - refilledRows, nextOffsets);
-        metrics.ingested(records.count() - refilled, rejected);
+        offlineRecords += records.count() - beyondEnd;
+        metrics.ingested(records.count() - beyondEnd - refilled, rejected);
         metrics.refilled(refilled);
     }
 }

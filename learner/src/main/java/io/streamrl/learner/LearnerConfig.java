@@ -38,6 +38,10 @@ import java.util.Optional;
  * @param observationNormalizer observation normalisation applied before the networks; travels with each snapshot
  * @param checkpoint where and how often the training state is stored and resumed from; empty
  *     for none (the {@code learner} command turns it on by default)
+ * @param offlineUpdates 0 for online learning (follow the topic, train at the replay ratio, run
+ *     until stopped); otherwise offline learning ({@code --offline --updates N}): read the
+ *     transitions topic as it stands at start into the buffer, take exactly this many gradient
+ *     updates (the replay ratio does not apply: the data will not grow), publish and stop
  */
 public record LearnerConfig(
         String env,
@@ -54,7 +58,8 @@ public record LearnerConfig(
         int metricsPort,
         Duration progressInterval,
         ObservationNormalizer observationNormalizer,
-        Optional<CheckpointConfig> checkpoint) {
+        Optional<CheckpointConfig> checkpoint,
+        long offlineUpdates) {
 
     public static final long DEFAULT_PUBLISH_EVERY = 100;
     public static final int DEFAULT_EVAL_EPISODES = 10;
@@ -63,6 +68,8 @@ public record LearnerConfig(
     public static final int NO_METRICS_PORT = -1;
     private static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_PROGRESS_INTERVAL = Duration.ofHours(1);
+    /** Most gradient updates an offline run may be asked for. */
+    public static final long MAX_OFFLINE_UPDATES = 1_000_000_000_000L;
 
     public LearnerConfig {
         EnvSpec spec = specOf(env);
@@ -103,6 +110,17 @@ public record LearnerConfig(
                     + (observationNormalizer == null ? "none" : observationNormalizer.dim()));
         }
         checkpoint = checkpoint == null ? Optional.empty() : checkpoint;
+        Check.inClosed("updates", offlineUpdates, 0, MAX_OFFLINE_UPDATES);
+        if (offlineUpdates > 0 && startPosition != StartPosition.EARLIEST) {
+            throw new IllegalArgumentException("start-position must be earliest offline: an offline learner trains on"
+                    + " the whole transitions topic as it stands at start, got "
+                    + startPosition.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Whether this is an offline run ({@link #offlineUpdates()} {@code > 0}). */
+    public boolean offline() {
+        return offlineUpdates > 0;
     }
 
     /** Defaults for {@code env}: DDPG preset, seed 0, policy named after the env's Gymnasium id. */
@@ -128,7 +146,8 @@ public record LearnerConfig(
                 + " ingest-threads=" + ingestThreads + " metrics-host=" + metricsHost + " metrics-port=" + metricsPort
                 + " progress-interval=" + progressInterval.toMillis() + "ms"
                 + checkpoint.map(c -> " checkpoint-dir=" + c.dir() + " checkpoint-every=" + c.every()
-                        + " checkpoint-keep=" + c.keep()).orElse(" checkpoints=off");
+                        + " checkpoint-keep=" + c.keep()).orElse(" checkpoints=off")
+                + (offline() ? " mode=offline updates=" + offlineUpdates : " mode=online");
     }
 
     private static EnvSpec specOf(String env) {
@@ -156,6 +175,7 @@ public record LearnerConfig(
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private ObservationNormalizer observationNormalizer;
         private CheckpointConfig checkpoint;
+        private Long offlineUpdates;
 
         private Builder(String env) {
             this.env = env;
@@ -232,13 +252,26 @@ public record LearnerConfig(
             return this;
         }
 
+        /**
+         * Offline learning: train on the transitions topic as it stands at start for exactly
+         * {@code updates} gradient updates, then stop (see {@link LearnerConfig#offlineUpdates()}).
+         */
+        public Builder offline(long updates) {
+            offlineUpdates = updates;
+            return this;
+        }
+
         public LearnerConfig build() {
+            if (offlineUpdates != null) {
+                Check.inClosed("updates", offlineUpdates, 1, MAX_OFFLINE_UPDATES);
+            }
             EnvSpec spec = specOf(env);
             return new LearnerConfig(env, algorithm, seed, policyName == null ? spec.id() : policyName,
                     publishEvery, backend, evalEvery, evalEpisodes, startPosition, ingestThreads, metricsHost,
                     metricsPort, progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
-                            : observationNormalizer, Optional.ofNullable(checkpoint));
+                            : observationNormalizer, Optional.ofNullable(checkpoint),
+                    offlineUpdates == null ? 0 : offlineUpdates);
         }
     }
 }

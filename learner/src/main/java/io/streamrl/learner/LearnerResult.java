@@ -12,6 +12,13 @@ public record LearnerResult(Outcome outcome, String reason, LearnerStats stats) 
     public enum Outcome {
         /** {@link LearnerService#close()} was called; nothing went wrong. */
         STOPPED,
+        /** Offline: the run took its {@code updates} gradient updates on the log and published the policy. */
+        COMPLETED,
+        /**
+         * Offline: the transitions topic held fewer usable transitions than {@code learning-starts}
+         * (an empty or wrong namespace, or every record rejected); nothing was trained.
+         */
+        NO_DATA,
         /**
          * {@code max-consecutive-trips} updates in a row were refused by the guard (a loss, gradient
          * or weight not finite, or an exploding critic loss); training stopped there.
@@ -28,8 +35,8 @@ public record LearnerResult(Outcome outcome, String reason, LearnerStats stats) 
         TRAINING_FAILED
     }
 
-    /** True unless the learner was stopped on request. */
+    /** True unless the learner was stopped on request or completed its offline run. */
     public boolean failed() {
-        return outcome != Outcome.STOPPED;
+        return outcome != Outcome.STOPPED && outcome != Outcome.COMPLETED;
     }
 }

@@ -18,12 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * training ({@link TrainingLoop}), joined by an {@link ExperienceInbox}. When either ends, both
  * stop; {@code run()} then flushes and closes the producers, releases the compute backend and
  * returns why it ended. Every resource is made and released by the thread calling {@code run()}.
+ *
+ * <p>Offline ({@link LearnerConfig#offline()}) is a mode of the same service: it captures the end
+ * offsets of the transitions topic at start, the ingest threads read up to them (writing no
+ * dead letters), and the training loop takes exactly {@code offline-updates} updates once the
+ * whole log is in the buffer, publishes and ends; {@code run()} then returns
+ * {@link LearnerResult.Outcome#COMPLETED} (or {@link LearnerResult.Outcome#NO_DATA} for a log too
+ * small to learn from). Its checkpoints carry the mode, so online and offline runs never resume
+ * from each other's.
  */
 public final class LearnerService implements AutoCloseable {
 
@@ -186,8 +197,16 @@ public final class LearnerService implements AutoCloseable {
         if (failure != null) {
             return result(failure.outcome(), failure.reason());
         }
+        TrainingLoop t = training;
+        if (t != null && t.completed()) {
+            LearnerStats s = metrics.snapshot();
+            return result(LearnerResult.Outcome.COMPLETED, String.format(Locale.ROOT, "offline run completed: %,d"
+                    + " updates on %,d transitions, policy %s v%d the last published", s.updates(), s.bufferSize(),
+                    config.policyName(), s.policyVersion()));
+        }
         return result(LearnerResult.Outcome.STOPPED, "stopped on request after " + metrics.snapshot().updates()
-                + " updates");
+                + " updates" + (config.offline() ? String.format(Locale.ROOT, " of the %,d of the offline run",
+                config.offlineUpdates()) : ""));
     }
 
     /** Builds the engine and the Kafka clients, runs both threads to their end; null when nothing failed. */
@@ -214,6 +233,8 @@ public final class LearnerService implements AutoCloseable {
                     e);
         }
         long newestOnTopic = firstVersion(topics) - 1;
+        // Offline: the log is the transitions topic as it stands now; what is written later is not read.
+        Map<Integer, Long> endOffsets = config.offline() ? captureLog(topics) : null;
 
         EnvSpec spec = config.envSpec();
         ActionSpace.Box box = config.actionBox();
@@ -221,8 +242,10 @@ public final class LearnerService implements AutoCloseable {
         resources.add(backend);
         SplittableRandom master = new SplittableRandom(config.seed());
         Ddpg agent = new Ddpg(config.algorithm(), spec.observationDim(), box.dim(), backend, master.split());
+        // Offline checkpoints name the mode too, so that an online learner never resumes from one (nor the reverse).
         CheckpointStore.Identity identity = new CheckpointStore.Identity(spec.id(),
-                config.algorithm().algorithmName(), agent.layout(), topics.namespace(), config.policyName());
+                config.algorithm().algorithmName() + (config.offline() ? " offline" : ""), agent.layout(),
+                topics.namespace(), config.policyName());
         CheckpointMetadata resumed = checkpoints.flatMap(store -> resume(store, identity, agent)).orElse(null);
         // Versions go on above both the topic's newest and the checkpoint's last, in case the
         // policy topic was emptied (a new cluster) while the checkpoint survived.
@@ -236,12 +259,17 @@ public final class LearnerService implements AutoCloseable {
                 : null;
         ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());
 
-        Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
-        resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
-        ExperienceInbox inbox = new ExperienceInbox();
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(),
-                Topics.DEAD_LETTER_MAX_MESSAGE_BYTES, metrics, clock);
         int slots = config.ingestThreads();
+        ExperienceInbox inbox = new ExperienceInbox(slots);
+        RejectedRecords rejections;
+        if (config.offline()) {
+            rejections = RejectedRecords.logOnly(); // an offline learner reads the log and writes nothing back
+        } else {
+            Producer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId("dead-letter")));
+            resources.add(() -> deadLetterProducer.close(PRODUCER_CLOSE_TIMEOUT));
+            rejections = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(),
+                    Topics.DEAD_LETTER_MAX_MESSAGE_BYTES, metrics, clock);
+        }
         AtomicInteger positioning = new AtomicInteger(slots);
         Runnable onPositioned = () -> {
             if (positioning.decrementAndGet() == 0) {
@@ -255,8 +283,9 @@ public final class LearnerService implements AutoCloseable {
             resources.add(() -> consumer.close(CONSUMER_CLOSE_TIMEOUT));
             ingestLoops.add(new IngestLoop(consumer, topics.transitions().name(), config.startPosition(),
                     kafka.connectTimeout(), new TransitionConverter(topics.transitions(), spec,
-                    config.observationNormalizer()), deadLetters, inbox, metrics, onPositioned, slot, slots,
-                    resumed == null ? Map.of() : resumed.offsets(), buffer.capacity()));
+                    config.observationNormalizer()), rejections, inbox, metrics, onPositioned, slot, slots,
+                    resumed == null || config.offline() ? Map.of() : resumed.offsets(), buffer.capacity(),
+                    endOffsets));
         }
         KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
                 topics.namespace(), transactionalId, firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
@@ -266,7 +295,7 @@ public final class LearnerService implements AutoCloseable {
                 config.progressInterval(),
                 checkpoints.map(store -> new CheckpointWriter(store, config.checkpoint().orElseThrow().every(),
                         identity, metrics, agent.updates())).orElse(null),
-                resumed);
+                resumed, config.offlineUpdates());
 
         List<Thread> threads = new ArrayList<>();
         for (int slot = 0; slot < slots; slot++) {
@@ -303,6 +332,38 @@ public final class LearnerService implements AutoCloseable {
                     config.seed());
         }
         return found;
+    }
+
+    /**
+     * Offline: the end offset of every partition of the transitions topic now, which the ingest
+     * threads read up to; logs how many records that is, and warns when they cannot all fit the
+     * buffer.
+     */
+    private Map<Integer, Long> captureLog(Topics topics) {
+        String topic = topics.transitions().name();
+        try (Consumer<byte[], byte[]> scan = new KafkaConsumer<>(kafka.consumer(clientId("log-scan"), null))) {
+            List<TopicPartition> partitions = scan.partitionsFor(topic, kafka.connectTimeout()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> begin = scan.beginningOffsets(partitions, kafka.connectTimeout());
+            Map<TopicPartition, Long> end = scan.endOffsets(partitions, kafka.connectTimeout());
+            Map<Integer, Long> ends = new TreeMap<>();
+            long records = 0;
+            for (TopicPartition p : partitions) {
+                ends.put(p.partition(), end.get(p));
+                records += end.get(p) - begin.get(p);
+            }
+            int capacity = config.algorithm().bufferCapacity();
+            log.info(String.format(Locale.ROOT, "offline: %s holds %,d records in %d partitions (end offsets %s);"
+                    + " reading them into the buffer, then taking %,d gradient updates (replay-ratio does not apply"
+                    + " offline)", topic, records, partitions.size(), ends, config.offlineUpdates()));
+            if (records > capacity) {
+                log.warn(String.format(Locale.ROOT, "offline: %s holds %,d records, more than buffer-capacity (%,d):"
+                        + " the buffer will keep the newest %,d transitions by arrival and overwrite the rest; raise"
+                        + " --set buffer-capacity=%d to train on all of them", topic, records, capacity, capacity,
+                        records));
+            }
+            return ends;
+        }
     }
 
     private long firstVersion(Topics topics) {
@@ -366,6 +427,8 @@ public final class LearnerService implements AutoCloseable {
         LearnerStats stats = metrics.snapshot();
         if (outcome == LearnerResult.Outcome.STOPPED) {
             log.info("learner {} stopped: {}", config.policyName(), reason);
+        } else if (outcome == LearnerResult.Outcome.COMPLETED) {
+            log.info("learner {}: {}", config.policyName(), reason);
         } else if (outcome == LearnerResult.Outcome.FENCED) {
             log.warn("{}", reason);
         } else {

@@ -40,6 +40,16 @@ import org.slf4j.LoggerFactory;
  * reason and logged, and is never published; {@code max-consecutive-trips} refusals without a
  * good checkpoint between them stop training for good.
  *
+ * <p>Offline ({@code offlineUpdates > 0}) the budget is a different one and there is an end: the
+ * loop waits until every ingest thread has read the log to the end offsets captured at start
+ * ({@link ExperienceInbox#exhausted()}), then takes exactly {@code offlineUpdates} updates
+ * (attempted ones, refused ones included, counted from a resumed checkpoint's count), whatever the
+ * replay ratio, since the data will not grow. Publication, evaluation, guard and checkpoints work
+ * as online; after the last update it evaluates (with {@code eval-every}) and publishes unless it
+ * just did, writes the final checkpoint (when configured) and ends ({@link #completed()}). A log
+ * with fewer than {@code learning-starts} usable transitions ends it with
+ * {@link LearnerResult.Outcome#NO_DATA} before any update.
+ *
  * <p>Checkpoints on disk ({@link CheckpointWriter}, when configured): at the first publication
  * step at least {@code checkpoint-every} updates after the last one, and at shutdown, the last
  * good checkpoint is stored with the loop's counters and the topic offsets the buffer reached. A
@@ -76,8 +86,15 @@ final class TrainingLoop implements Runnable {
     private final long progressMillis;
     private final CheckpointWriter checkpoints;
     private final IngestPosition position;
+    /** Offline: the updates to take; 0 online. */
+    private final long offlineUpdates;
+    /** Offline: whether the whole log has been moved into the buffer. */
+    private boolean logLoaded;
+    private long lastEvaluatedAt = -1;
+    private long lastPublicationStepAt = -1;
     private long lastPublishedVersion;
     private volatile boolean stopping;
+    private volatile boolean completed;
     private volatile Failure failure;
     /** Updates attempted, refused ones included: what the replay ratio limits. */
     private long taken;
@@ -91,11 +108,13 @@ final class TrainingLoop implements Runnable {
      * @param checkpoints where checkpoints go; null for none
      * @param resumed the checkpoint {@code agent} was resumed from, whose counters the loop
      *     continues, and whose seed its generators restart from; null for a fresh start
+     * @param offlineUpdates offline: the gradient updates to take once the log is loaded, then
+     *     end; 0 for online learning at the replay ratio
      */
     TrainingLoop(Ddpg agent, ReplayBuffer buffer, SplittableRandom replayRandom, ExperienceInbox inbox,
                  long publishEvery, PolicySink sink, long evalEvery, PolicyEvaluator evaluator, TrainListener listener,
                  LearnerMetrics metrics, ProgressLog progress, Clock clock, Duration progressInterval,
-                 CheckpointWriter checkpoints, CheckpointMetadata resumed) {
+                 CheckpointWriter checkpoints, CheckpointMetadata resumed, long offlineUpdates) {
         DdpgConfig config = agent.config();
         if (buffer.observationDim() != agent.observationDim() || buffer.actionDim() != agent.actionDim()) {
             throw new IllegalArgumentException("replay buffer dimensions " + buffer.observationDim() + "/"
@@ -105,6 +124,10 @@ final class TrainingLoop implements Runnable {
         if (evalEvery > 0 && evaluator == null) {
             throw new IllegalArgumentException("eval-every is " + evalEvery + " but there is no evaluator");
         }
+        if (offlineUpdates < 0) {
+            throw new IllegalArgumentException("offline updates must be >= 0 (0: online), got " + offlineUpdates);
+        }
+        this.offlineUpdates = offlineUpdates;
         this.agent = agent;
         this.guarded = new GuardedUpdates(agent);
         this.maxConsecutiveTrips = config.guard().maxConsecutiveTrips();
@@ -149,7 +172,7 @@ final class TrainingLoop implements Runnable {
         long start = clock.millis();
         long nextProgress = start + progressMillis;
         try {
-            while (!stopping && failure == null) {
+            while (!stopping && failure == null && !completed) {
                 moveInboxToBuffer();
                 long now = clock.millis();
                 if (now >= nextProgress) {
@@ -158,7 +181,9 @@ final class TrainingLoop implements Runnable {
                 }
                 if (mayUpdate()) {
                     step(start);
-                } else {
+                } else if (offlineDone()) {
+                    finishOffline(start);
+                } else if (failure == null) {
                     inbox.awaitPending(Duration.ofMillis(Math.max(1, nextProgress - now)));
                 }
             }
@@ -177,9 +202,11 @@ final class TrainingLoop implements Runnable {
         } finally {
             progress.report(clock.millis(), agent.updates());
         }
-        if (stopping && failure == null && checkpoints != null && checkpoints.newerThanLast(agent.updates())) {
-            // At shutdown the newest state is stored if it passes the weight check; a state that fails
-            // it is rolled back, and the last checkpoint on disk stays the one to resume from.
+        if ((stopping || completed) && failure == null && checkpoints != null
+                && checkpoints.newerThanLast(agent.updates())) {
+            // At shutdown (and at the end of an offline run) the newest state is stored if it passes the
+            // weight check; a state that fails it is rolled back, and the last checkpoint on disk stays
+            // the one to resume from.
             Optional<GuardedUpdates.Trip> trip = guarded.checkpoint();
             if (trip.isEmpty()) {
                 writeCheckpoint();
@@ -200,6 +227,11 @@ final class TrainingLoop implements Runnable {
         return Optional.ofNullable(failure);
     }
 
+    /** Offline: whether the run took its updates and ended (published, checkpointed). */
+    boolean completed() {
+        return completed;
+    }
+
     private void moveInboxToBuffer() {
         int moved = inbox.drainTo(buffer, position);
         if (moved > 0) {
@@ -208,6 +240,72 @@ final class TrainingLoop implements Runnable {
     }
 
     private boolean mayUpdate() {
+        return offlineUpdates > 0 ? offlineAllows() : replayRatioAllows();
+    }
+
+    /** Offline: nothing until the whole log is in the buffer, then updates until {@code offlineUpdates} were taken. */
+    private boolean offlineAllows() {
+        if (!logLoaded) {
+            if (!inbox.exhausted()) {
+                return false;
+            }
+            loaded();
+            if (failure != null) {
+                return false;
+            }
+        }
+        return taken < offlineUpdates;
+    }
+
+    private boolean offlineDone() {
+        return offlineUpdates > 0 && logLoaded && failure == null && taken >= offlineUpdates;
+    }
+
+    /** Offline: the log is in the buffer; says what it holds, or ends the run when it is too little to learn from. */
+    private void loaded() {
+        logLoaded = true;
+        LearnerStats s = metrics.snapshot();
+        String read = String.format(Locale.ROOT, "%,d records read, %,d rejected", s.transitionsReceived(),
+                s.transitionsRejected());
+        if (buffer.size() < learningStarts) {
+            String reason = String.format(Locale.ROOT, "offline: the transitions topic held %,d usable transitions"
+                    + " (%s), fewer than learning-starts (%,d); nothing to learn from. Check --namespace and --env, or"
+                    + " lower --set learning-starts", buffer.size(), read, learningStarts);
+            log.error("{}", reason);
+            failure = new Failure(LearnerResult.Outcome.NO_DATA, reason);
+            return;
+        }
+        long overwritten = buffer.totalAdded() - buffer.size();
+        if (overwritten > 0) {
+            log.warn(String.format(Locale.ROOT, "offline: the log held %,d usable transitions, more than"
+                    + " buffer-capacity (%,d): the buffer keeps the newest %,d by arrival, the %,d oldest were"
+                    + " overwritten; raise --set buffer-capacity to train on all of them", buffer.totalAdded(),
+                    buffer.capacity(), buffer.size(), overwritten));
+        }
+        log.info(String.format(Locale.ROOT, "offline: the log is in the buffer, %,d transitions (%s); taking %,d"
+                + " gradient updates%s", buffer.size(), read, Math.max(0, offlineUpdates - taken),
+                taken > 0 ? String.format(Locale.ROOT, " (%,d of %,d taken before the checkpoint)", taken,
+                        offlineUpdates) : ""));
+    }
+
+    /** Offline, after the last update: a last evaluation and publication unless this update had them; then the end. */
+    private void finishOffline(long startMillis) {
+        long updates = agent.updates();
+        if (evalEvery > 0 && lastEvaluatedAt != updates) {
+            evaluate(updates, startMillis);
+        }
+        if (lastPublicationStepAt != updates) {
+            publicationStep(updates);
+        }
+        if (failure == null) {
+            completed = true;
+            log.info(String.format(Locale.ROOT, "offline: %,d gradient updates done on %,d transitions in %.1f s;"
+                    + " policy v%d is the last published", updates, buffer.size(),
+                    (clock.millis() - startMillis) / 1000.0, metrics.snapshot().policyVersion()));
+        }
+    }
+
+    private boolean replayRatioAllows() {
         if (buffer.size() < learningStarts) {
             return false;
         }
@@ -237,18 +335,24 @@ final class TrainingLoop implements Runnable {
             evaluate(updates, startMillis);
         }
         if (updates % publishEvery == 0) {
-            trip = guarded.checkpoint();
-            if (trip.isPresent()) {
-                refused(trip.get());
+            publicationStep(updates);
+        }
+    }
+
+    /** Weight check and checkpoint, then publication (unless withheld) and the checkpoint on disk when due. */
+    private void publicationStep(long updates) {
+        lastPublicationStepAt = updates;
+        Optional<GuardedUpdates.Trip> trip = guarded.checkpoint();
+        if (trip.isPresent()) {
+            refused(trip.get());
+        } else {
+            if (withholding) {
+                metrics.policyWithheld();
             } else {
-                if (withholding) {
-                    metrics.policyWithheld();
-                } else {
-                    sink.publish(agent);
-                }
-                if (checkpoints != null && checkpoints.due(updates)) {
-                    writeCheckpoint();
-                }
+                sink.publish(agent);
+            }
+            if (checkpoints != null && checkpoints.due(updates)) {
+                writeCheckpoint();
             }
         }
     }
@@ -291,6 +395,7 @@ final class TrainingLoop implements Runnable {
     }
 
     private void evaluate(long updates, long startMillis) {
+        lastEvaluatedAt = updates;
         Evaluation e = evaluator.evaluate(agent);
         metrics.evaluated(e.meanReturn());
         if (e.meanReturn() > bestEval) {

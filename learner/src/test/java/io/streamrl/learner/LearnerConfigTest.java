@@ -31,6 +31,21 @@ class LearnerConfigTest {
         assertThat(c.observationNormalizer()).isEqualTo(ObservationNormalizer.identity(3));
         assertThat(c.envSpec().id()).isEqualTo("Pendulum-v1");
         assertThat(c.actionBox().low()).containsExactly(-2.0);
+        assertThat(c.offline()).isFalse();
+        assertThat(c.offlineUpdates()).isZero();
+        assertThat(c.toLogLine()).endsWith(" mode=online");
+    }
+
+    @Test
+    void offlineRunsTakeAFixedNumberOfUpdatesAndReadFromTheBeginning() {
+        LearnerConfig c = LearnerConfig.builder("pendulum").offline(12_000).build();
+        assertThat(c.offline()).isTrue();
+        assertThat(c.offlineUpdates()).isEqualTo(12_000);
+        assertThat(c.toLogLine()).endsWith(" mode=offline updates=12000");
+        assertRejected(b -> b.offline(0), "updates must be in [1, 1000000000000], got 0");
+        assertRejected(b -> b.offline(-5), "updates must be in [1, 1000000000000], got -5");
+        assertRejected(b -> b.offline(10).startPosition(StartPosition.LATEST),
+                "start-position must be earliest offline");
     }
 
     @Test
@@ -43,7 +58,7 @@ class LearnerConfigTest {
                 .observationNormalizer(n).checkpoint(new CheckpointConfig(Path.of("ck"), 10, 2)).build();
         assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
                 StartPosition.LATEST, 2, "0.0.0.0", 0, Duration.ofMillis(250), n,
-                Optional.of(new CheckpointConfig(Path.of("ck"), 10, 2))));
+                Optional.of(new CheckpointConfig(Path.of("ck"), 10, 2)), 0));
         assertThat(LearnerConfig.builder("pendulum").build().checkpoint()).isEmpty();
         assertThat(c.toLogLine()).contains("checkpoint-dir=ck checkpoint-every=10 checkpoint-keep=2", "policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
                 "start-position=latest", "ingest-threads=2", "metrics-host=0.0.0.0", "progress-interval=250ms");

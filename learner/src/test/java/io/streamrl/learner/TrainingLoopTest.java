@@ -45,6 +45,9 @@ class TrainingLoopTest {
     private ExperienceInbox inbox;
     private LearnerMetrics metrics;
     private Ddpg agent;
+    /** Set before {@code start} for an offline loop: its updates (0 online) and ingest sources. */
+    private long offlineUpdates;
+    private int sources = 1;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -98,6 +101,43 @@ class TrainingLoopTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> metrics.snapshot().updates() == 201);
         assertThat(agent.updates()).isEqualTo(201);
         assertThat(loop.failure()).isEmpty();
+    }
+
+    @Test
+    void offlineTheLoopWaitsForTheWholeLogThenTakesExactlyItsUpdatesPublishesAtTheEndAndStops() throws Exception {
+        offlineUpdates = 130;
+        sources = 2;
+        // The replay ratio would allow floor(0.01 * (200 - 100)) = 1 update online.
+        start(0.01, 100, 50, 0, null);
+        offer(150);
+        awaitBufferSize(150);
+        inbox.sourceDone();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> metrics.snapshot().updates() == 0); // one ingest thread is still reading
+        offer(50);
+        inbox.sourceDone();
+        thread.join(Duration.ofSeconds(30).toMillis());
+        assertThat(thread.isAlive()).as("the loop ended by itself").isFalse();
+        assertThat(loop.completed()).isTrue();
+        assertThat(loop.failure()).isEmpty();
+        assertThat(agent.updates()).isEqualTo(130);
+        assertThat(metrics.snapshot().bufferSize()).isEqualTo(200);
+        assertThat(publishedAtUpdate).containsExactly(50L, 100L, 130L);
+    }
+
+    @Test
+    void offlineALogBelowLearningStartsEndsTheLoopWithNoData() throws Exception {
+        offlineUpdates = 10;
+        start(1.0, 100, 50, 0, null);
+        offer(99);
+        inbox.sourceDone();
+        thread.join(Duration.ofSeconds(10).toMillis());
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(loop.completed()).isFalse();
+        assertThat(loop.failure()).get().extracting(TrainingLoop.Failure::outcome)
+                .isEqualTo(LearnerResult.Outcome.NO_DATA);
+        assertThat(agent.updates()).isZero();
+        assertThat(publishedAtUpdate).isEmpty();
     }
 
     @Test
@@ -265,7 +305,7 @@ class TrainingLoopTest {
         settings.putAll(overrides);
         DdpgConfig config = DdpgConfig.ddpg().with(settings);
         agent = new Ddpg(config, OBS, ACT, backend, new SplittableRandom(1));
-        inbox = new ExperienceInbox();
+        inbox = new ExperienceInbox(sources);
         metrics = new LearnerMetrics(new SimpleMeterRegistry(), "test", config.bufferCapacity());
         TrainListener listener = curve::add;
         loop = new TrainingLoop(agent, new ReplayBuffer(config.bufferCapacity(), OBS, ACT), new SplittableRandom(2),
@@ -274,7 +314,7 @@ class TrainingLoopTest {
                     publishedWeights.add(a.actor().parametersToArray());
                 }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
-                Clock.systemUTC(), progressInterval, null, null);
+                Clock.systemUTC(), progressInterval, null, null, offlineUpdates);
         thread = new Thread(loop, "test-train");
         thread.start();
     }

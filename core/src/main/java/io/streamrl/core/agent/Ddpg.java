@@ -22,13 +22,18 @@ import java.util.SplittableRandom;
  * Deep Deterministic Policy Gradient (Lillicrap et al. 2015, "Continuous control with deep
  * reinforcement learning", Algorithm 1) with the options of TD3 (Fujimoto et al. 2018,
  * "Addressing Function Approximation Error in Actor-Critic Methods", Algorithm 1): twin
- * critics, target policy smoothing and delayed actor updates.
+ * critics, target policy smoothing and delayed actor updates; and the behaviour-cloning term of
+ * TD3+BC (Fujimoto and Gu 2021, "A Minimalist Approach to Offline Reinforcement Learning",
+ * eq. 3) for learning from a fixed log ({@code bc-alpha > 0}).
  *
  * <p>Actions are in the normalised range [-1, 1] (tanh output); observations arrive already
  * normalised. One {@link #update} is one critic step; every {@code policyDelay}-th update also
  * takes an actor step and moves the target networks.
  */
 public final class Ddpg {
+
+    /** Floor of mean|Q| in TD3+BC's lambda = alpha / mean|Q|. */
+    private static final double MIN_MEAN_ABS_Q = 1e-6;
 
     private final DdpgConfig config;
     private final ComputeBackend backend;
@@ -127,16 +132,7 @@ public final class Ddpg {
         double actorLoss = Double.NaN;
         double actorGradNorm = Double.NaN;
         if (updates % config.policyDelay() == 0) {
-            // Actor step, Lillicrap eq. 6: grad J = 1/N sum grad_a Q(s, a)|a=mu(s) grad_theta mu(s),
-            // i.e. minimise -1/N sum Q(s, mu(s)). Only the critic's input gradient is needed.
-            Matrix action = actor.forward(w.obs);
-            backend.copyColumns(action, 0, w.criticIn, obsDim, actDim);
-            Matrix q = critics[0].forward(w.criticIn);
-            actorLoss = -columnMean(q, n);
-            backend.fill(w.dq, -1f / n);
-            critics[0].backward(w.dq, false, w.dCriticIn);
-            backend.copyColumns(w.dCriticIn, obsDim, w.dAction, 0, actDim);
-            actor.backward(w.dAction, true, null);
+            actorLoss = actorGradient(w, n);
             actorGradNorm = actorOptimizer.step();
 
             // Soft target updates: theta' <- tau theta + (1 - tau) theta'.
@@ -147,6 +143,71 @@ public final class Ddpg {
             }
         }
         return new UpdateStats(criticLoss, actorLoss, criticGradNorm, actorGradNorm);
+    }
+
+    /**
+     * The actor's loss on the loaded batch, with its gradient left in the actor's gradient
+     * buffers (no step taken). The critic is not changed.
+     *
+     * <p>DDPG, Lillicrap eq. 6: grad J = 1/N sum grad_a Q(s, a)|a=mu(s) grad_theta mu(s), i.e.
+     * minimise {@code L = -1/N sum Q(s, mu(s))}, so dL/dQ_i = -1/N; only the critic's input
+     * gradient is needed.
+     *
+     * <p>TD3+BC, Fujimoto and Gu 2021 eq. 3: pi = argmax E[lambda Q(s, pi(s)) - (pi(s) - a)^2]
+     * with lambda = alpha / ((1/N) sum |Q(s_i, pi(s_i))|), Q at the policy's actions and lambda
+     * held constant in the gradient (detached, as in the authors' code); the squared error is
+     * the mean over batch and action dimensions (their {@code F.mse_loss}). Minimised:
+     * {@code L = -(lambda/N) sum_i Q(s_i, pi(s_i)) + 1/(N m) sum_ij (pi(s_i)_j - a_ij)^2}, so
+     * {@code dL/dpi = -(lambda/N) dQ/da + 2 (pi - a) / (N m)}. The batch's actions are normalised
+     * like pi's, to [-1, 1].
+     */
+    private double actorGradient(Workspace w, int n) {
+        Matrix action = actor.forward(w.obs);
+        backend.copyColumns(action, 0, w.criticIn, obsDim, actDim);
+        Matrix q = critics[0].forward(w.criticIn);
+        q.read(w.qHost);
+        double sumQ = 0;
+        double sumAbsQ = 0;
+        for (int i = 0; i < n; i++) {
+            sumQ += w.qHost[i];
+            sumAbsQ += Math.abs(w.qHost[i]);
+        }
+        double loss;
+        float dq;
+        if (config.behaviourCloning()) {
+            // lambda = alpha / mean|Q|; the floor only keeps an all-zero Q from dividing by zero.
+            double lambda = config.bcAlpha() / Math.max(sumAbsQ / n, MIN_MEAN_ABS_Q);
+            action.read(w.policyActionHost);
+            double squares = 0;
+            for (int i = 0; i < n * actDim; i++) {
+                double d = (double) w.policyActionHost[i] - w.actionHost[i];
+                squares += d * d;
+            }
+            loss = -lambda * sumQ / n + squares / ((double) n * actDim);
+            dq = (float) (-lambda / n);
+        } else {
+            loss = -sumQ / n;
+            dq = -1f / n;
+        }
+        backend.fill(w.dq, dq);
+        critics[0].backward(w.dq, false, w.dCriticIn);
+        backend.copyColumns(w.dCriticIn, obsDim, w.dAction, 0, actDim);
+        if (config.behaviourCloning()) {
+            // + 2 (pi - a) / (N m), the gradient of the behaviour-cloning term.
+            backend.addScaledDifference(action, w.actions, 2f / (n * actDim), w.dAction);
+        }
+        actor.backward(w.dAction, true, null);
+        return loss;
+    }
+
+    /**
+     * {@link #actorGradient} on {@code batch} alone, for tests of the actor's gradient: the
+     * gradient stays in {@code actor().gradients()}, no parameter moves.
+     */
+    double actorLossAndGradient(Batch batch) {
+        Workspace w = workspace(batch.size());
+        w.load(batch);
+        return actorGradient(w, batch.size());
     }
 
     /** The deterministic action {@code mu(s)} in [-1, 1] for one normalised observation. */
@@ -384,15 +445,6 @@ public final class Ddpg {
         }
     }
 
-    private double columnMean(Matrix q, int n) {
-        float[] values = q.toArray();
-        double s = 0;
-        for (float v : values) {
-            s += v;
-        }
-        return s / n;
-    }
-
     private Workspace workspace(int batchSize) {
         if (ws == null || ws.size != batchSize) {
             ws = new Workspace(batchSize);
@@ -422,8 +474,13 @@ public final class Ddpg {
         final Matrix dCriticIn;
         final Matrix dAction;
         final Matrix noise;
+        /** The batch's (behaviour) actions, for TD3+BC's cloning term. */
+        final Matrix actions;
         final float[] criticInHost;
         final float[] noiseHost;
+        final float[] qHost;
+        final float[] actionHost;
+        final float[] policyActionHost;
 
         Workspace(int size) {
             this.size = size;
@@ -438,8 +495,12 @@ public final class Ddpg {
             dCriticIn = backend.allocate(size, obsDim + actDim);
             dAction = backend.allocate(size, actDim);
             noise = backend.allocate(size, actDim);
+            actions = backend.allocate(size, actDim);
             criticInHost = new float[size * (obsDim + actDim)];
             noiseHost = new float[size * actDim];
+            qHost = new float[size];
+            actionHost = new float[size * actDim];
+            policyActionHost = new float[size * actDim];
         }
 
         void load(Batch batch) {
@@ -455,6 +516,10 @@ public final class Ddpg {
             criticIn.write(criticInHost);
             reward.write(batch.rewards());
             terminated.write(batch.terminated());
+            if (config.behaviourCloning()) {
+                System.arraycopy(a, 0, actionHost, 0, actionHost.length);
+                actions.write(actionHost);
+            }
         }
 
         void fillSmoothingNoise(SplittableRandom rnd, float sigma, float clip) {

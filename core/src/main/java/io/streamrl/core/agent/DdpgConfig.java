@@ -30,6 +30,10 @@ import java.util.Map;
  * @param targetNoise TD3's target policy smoothing: std of the noise on the target action
  *     (normalised units); 0 turns it off
  * @param targetNoiseClip clip of that noise
+ * @param bcAlpha TD3+BC's alpha (Fujimoto and Gu 2021, "A Minimalist Approach to Offline
+ *     Reinforcement Learning", eq. 3): the actor minimises {@code -lambda Q(s, pi(s)) + (pi(s) - a)^2}
+ *     with {@code lambda = alpha / mean|Q|}, a behaviour-cloning term that keeps the policy near
+ *     the actions of the data; 0 turns it off (plain DDPG/TD3), 2.5 is the paper's value
  * @param exploration how the behaviour policy explores (keys {@code noise}, {@code noise-sigma},
  *     {@code noise-sigma-min}, {@code noise-decay}, {@code ou-theta}); simulation actors that
  *     feed this learner use the same record
@@ -53,10 +57,14 @@ public record DdpgConfig(
         boolean twinCritics,
         double targetNoise,
         double targetNoiseClip,
+        double bcAlpha,
         ExplorationConfig exploration,
         GuardConfig guard) {
 
-    public static final List<String> ALGORITHMS = List.of("ddpg", "td3");
+    public static final List<String> ALGORITHMS = List.of("ddpg", "td3", "td3+bc");
+
+    /** TD3+BC's alpha in Fujimoto and Gu (2021), section 5: the value used on every D4RL task. */
+    public static final double TD3_BC_ALPHA = 2.5;
 
     public DdpgConfig {
         actorHidden = checkLayers("actor-hidden", actorHidden);
@@ -74,6 +82,7 @@ public record DdpgConfig(
         Check.inClosed("policy-delay", policyDelay, 1, 1_000);
         Check.inClosed("target-noise", targetNoise, 0, 10);
         Check.inClosed("target-noise-clip", targetNoiseClip, 0, 10);
+        Check.inClosed("bc-alpha", bcAlpha, 0, 1_000);
         if (exploration == null) {
             throw Check.invalid("exploration", null, "a noise type and schedule");
         }
@@ -88,22 +97,31 @@ public record DdpgConfig(
      */
     public static DdpgConfig ddpg() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, false, 0.0, 0.5, ExplorationConfig.gaussian(0.1),
+                1.0, 0.0, 2, false, 0.0, 0.5, 0.0, ExplorationConfig.gaussian(0.1),
                 GuardConfig.defaults());
     }
 
     /** TD3 (Fujimoto et al. 2018): twin critics, target policy smoothing 0.2 clipped at 0.5, delay 2. */
     public static DdpgConfig td3() {
         return new DdpgConfig(List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 0.99, 0.005, 128, 1_000_000, 1_000,
-                1.0, 0.0, 2, true, 0.2, 0.5, ExplorationConfig.gaussian(0.1),
+                1.0, 0.0, 2, true, 0.2, 0.5, 0.0, ExplorationConfig.gaussian(0.1),
                 GuardConfig.defaults());
     }
 
-    /** The preset for an algorithm name ({@code ddpg} or {@code td3}). */
+    /**
+     * TD3+BC (Fujimoto and Gu 2021): TD3 with the behaviour-cloning term in the actor's loss,
+     * {@code bc-alpha} 2.5; the default of offline learning ({@code learner --offline}).
+     */
+    public static DdpgConfig td3Bc() {
+        return td3().with(Map.of("bc-alpha", Double.toString(TD3_BC_ALPHA)));
+    }
+
+    /** The preset for an algorithm name ({@code ddpg}, {@code td3} or {@code td3+bc}). */
     public static DdpgConfig preset(String algorithm) {
         return switch (algorithm == null ? "" : algorithm.trim().toLowerCase(Locale.ROOT)) {
             case "ddpg" -> ddpg();
             case "td3" -> td3();
+            case "td3+bc" -> td3Bc();
             default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "', valid: "
                     + String.join(", ", ALGORITHMS));
         };
@@ -114,9 +132,17 @@ public record DdpgConfig(
         return RecordOptions.with(this, overrides);
     }
 
-    /** {@code td3} when the twin critics are on, else {@code ddpg}. */
+    /**
+     * {@code td3} when the twin critics are on, else {@code ddpg}; with a behaviour-cloning term
+     * ({@code bc-alpha > 0}) {@code +bc} follows: {@code td3+bc} (or {@code ddpg+bc}).
+     */
     public String algorithmName() {
-        return twinCritics ? "td3" : "ddpg";
+        return (twinCritics ? "td3" : "ddpg") + (bcAlpha > 0 ? "+bc" : "");
+    }
+
+    /** Whether the actor's loss has TD3+BC's behaviour-cloning term ({@code bc-alpha > 0}). */
+    public boolean behaviourCloning() {
+        return bcAlpha > 0;
     }
 
     /** {@code key=value ...} for the start-up log. */

@@ -68,6 +68,12 @@ public interface ComputeBackend extends AutoCloseable {
     /** {@code out = scale * (a - b)}; {@code out} may be {@code a}. */
     void scaledDifference(Matrix a, Matrix b, float scale, Matrix out);
 
+    /**
+     * {@code out += scale * (a - b)} element-wise (the behaviour-cloning gradient of TD3+BC added
+     * to the critic's action gradient); {@code out} must be neither {@code a} nor {@code b}.
+     */
+    void addScaledDifference(Matrix a, Matrix b, float scale, Matrix out);
+
     /** Sets every entry to {@code value}. */
     void fill(Matrix m, float value);
 

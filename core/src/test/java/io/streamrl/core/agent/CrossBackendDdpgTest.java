@@ -21,10 +21,10 @@ class CrossBackendDdpgTest {
     private static final double RELATIVE = 1e-5;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ddpg", "td3"})
+    @ValueSource(strings = {"ddpg", "td3", "td3+bc"})
     void bothBackendsTrainToTheSameParameters(String algo) {
         DdpgConfig config = DdpgConfig.preset(algo).with(Map.of("batch-size", "64", "policy-delay",
-                algo.equals("td3") ? "2" : "1"));
+                algo.startsWith("td3") ? "2" : "1"));
         Batch[] batches = new Batch[8];
         for (int i = 0; i < batches.length; i++) {
             batches[i] = DdpgTest.randomBatch(64, 100 + i);

@@ -66,12 +66,12 @@ class DdpgConfigTest {
         assertThat(RecordOptions.describe(DdpgConfig.ddpg()).keySet()).containsExactly(
                 "actor-hidden", "critic-hidden", "actor-lr", "critic-lr", "gamma", "tau", "batch-size",
                 "buffer-capacity", "learning-starts", "replay-ratio", "critic-l2", "policy-delay", "twin-critics",
-                "target-noise", "target-noise-clip", "noise", "noise-sigma", "noise-sigma-min", "noise-decay",
+                "target-noise", "target-noise-clip", "bc-alpha", "noise", "noise-sigma", "noise-sigma-min", "noise-decay",
                 "ou-theta", "divergence-window", "divergence-factor", "max-consecutive-trips",
                 "eval-withhold-margin");
         assertThat(DdpgConfig.ddpg().toLogLine())
                 .startsWith("actor-hidden=64,64 critic-hidden=64,64 actor-lr=0.001 ")
-                .contains(" twin-critics=false ", " noise=gaussian ")
+                .contains(" twin-critics=false ", " bc-alpha=0.0 noise=gaussian ")
                 .contains(" ou-theta=0.15 ")
                 .endsWith(" divergence-window=1000 divergence-factor=1000.0 max-consecutive-trips=10"
                         + " eval-withhold-margin=500.0");
@@ -81,12 +81,27 @@ class DdpgConfigTest {
     void presetsByNameIgnoreCaseAndBlanks() {
         assertThat(DdpgConfig.preset("ddpg")).isEqualTo(DdpgConfig.ddpg());
         assertThat(DdpgConfig.preset(" TD3 ")).isEqualTo(DdpgConfig.td3());
+        assertThat(DdpgConfig.preset("TD3+BC")).isEqualTo(DdpgConfig.td3Bc());
         assertThatThrownBy(() -> DdpgConfig.preset("sac"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown algorithm 'sac', valid: ddpg, td3");
+                .hasMessage("unknown algorithm 'sac', valid: ddpg, td3, td3+bc");
         assertThatThrownBy(() -> DdpgConfig.preset(null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("valid: ddpg, td3");
+                .hasMessageContaining("valid: ddpg, td3, td3+bc");
+    }
+
+    @Test
+    void td3BcIsTd3WithTheBehaviourCloningTermOfAlpha2Point5() {
+        DdpgConfig c = DdpgConfig.td3Bc();
+        assertThat(c.bcAlpha()).isEqualTo(2.5);
+        assertThat(c.behaviourCloning()).isTrue();
+        assertThat(c.algorithmName()).isEqualTo("td3+bc");
+        assertThat(c).isEqualTo(DdpgConfig.td3().with(Map.of("bc-alpha", "2.5")));
+        assertThat(DdpgConfig.td3().bcAlpha()).isZero();
+        assertThat(DdpgConfig.ddpg().bcAlpha()).isZero();
+        assertThat(DdpgConfig.td3().behaviourCloning()).isFalse();
+        assertThat(c.with(Map.of("bc-alpha", "0")).algorithmName()).isEqualTo("td3");
+        assertThat(DdpgConfig.ddpg().with(Map.of("bc-alpha", "1")).algorithmName()).isEqualTo("ddpg+bc");
     }
 
     @Test
@@ -100,6 +115,7 @@ class DdpgConfigTest {
         overrides.put("buffer-capacity", "200_000");
         overrides.put("batch-size", "256");
         overrides.put("twin-critics", "TRUE");
+        overrides.put("bc-alpha", "0.5");
         overrides.put("noise", "Ou");
         overrides.put("noise-sigma", "0.8");
         overrides.put("noise-decay", "0.97");
@@ -110,7 +126,7 @@ class DdpgConfigTest {
 
         DdpgConfig expected = new DdpgConfig(List.of(400, 300), List.of(256, 256, 128), 3e-4, base.criticLr(), 0.95,
                 base.tau(), 256, 200_000, base.learningStarts(), base.replayRatio(), base.criticL2(),
-                base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(),
+                base.policyDelay(), true, base.targetNoise(), base.targetNoiseClip(), 0.5,
                 new ExplorationConfig(NoiseType.OU, 0.8, base.exploration().noiseSigmaMin(), 0.97,
                         base.exploration().ouTheta()),
                 new GuardConfig(50, 20.0, base.guard().maxConsecutiveTrips(), Double.POSITIVE_INFINITY));
@@ -181,6 +197,9 @@ class DdpgConfigTest {
         "target-noise      | 10.5       | [0.0, 10.0]",
         "target-noise-clip | -0.1       | [0.0, 10.0]",
         "target-noise-clip | 11         | [0.0, 10.0]",
+        "bc-alpha          | -0.5       | [0.0, 1000.0]",
+        "bc-alpha          | 1000.5     | [0.0, 1000.0]",
+        "bc-alpha          | NaN        | [0.0, 1000.0]",
         "noise-sigma       | -0.1       | [0.0, 10.0]",
         "noise-sigma       | 10.5       | [0.0, 10.0]",
         "noise-sigma-min   | -0.01      | [0.0, noise-sigma=0.1]",
@@ -205,7 +224,7 @@ class DdpgConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"actor-lr", "critic-lr", "gamma", "tau", "replay-ratio", "critic-l2", "target-noise",
-        "target-noise-clip", "noise-sigma", "noise-sigma-min", "noise-decay", "ou-theta"})
+        "target-noise-clip", "bc-alpha", "noise-sigma", "noise-sigma-min", "noise-decay", "ou-theta"})
     void nonFiniteValuesAreRejectedForEveryBoundedDouble(String key) {
         for (String value : List.of("NaN", "Infinity", "-Infinity")) {
             assertThatThrownBy(() -> DdpgConfig.ddpg().with(Map.of(key, value)))
@@ -239,6 +258,8 @@ class DdpgConfigTest {
         "target-noise      | 10",
         "target-noise-clip | 0",
         "target-noise-clip | 10",
+        "bc-alpha          | 0",
+        "bc-alpha          | 1000",
         "noise-sigma-min   | 0",
         "noise-sigma-min   | 0.1",
         "noise-decay       | 1",
@@ -306,12 +327,12 @@ class DdpgConfigTest {
         DdpgConfig d = DdpgConfig.ddpg();
         assertThatThrownBy(() -> new DdpgConfig(null, d.criticHidden(), d.actorLr(), d.criticLr(), d.gamma(), d.tau(),
                 d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration(), d.guard()))
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.bcAlpha(), d.exploration(), d.guard()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("actor-hidden must be 1 to 8 comma-separated layer widths, got null");
         assertThatThrownBy(() -> new DdpgConfig(d.actorHidden(), d.criticHidden(), d.actorLr(), d.criticLr(),
                 d.gamma(), d.tau(), d.batchSize(), d.bufferCapacity(), d.learningStarts(), d.replayRatio(),
-                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), null, d.guard()))
+                d.criticL2(), d.policyDelay(), d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.bcAlpha(), null, d.guard()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("exploration must be");
         assertThatThrownBy(() -> new ExplorationConfig(null, 0.1, 0.1, 1.0, 0.15))
@@ -321,7 +342,7 @@ class DdpgConfigTest {
         List<Integer> widths = new ArrayList<>(List.of(32, 32));
         DdpgConfig c = new DdpgConfig(widths, widths, d.actorLr(), d.criticLr(), d.gamma(), d.tau(), d.batchSize(),
                 d.bufferCapacity(), d.learningStarts(), d.replayRatio(), d.criticL2(), d.policyDelay(),
-                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.exploration(), d.guard());
+                d.twinCritics(), d.targetNoise(), d.targetNoiseClip(), d.bcAlpha(), d.exploration(), d.guard());
         widths.add(7);
         assertThat(c.actorHidden()).containsExactly(32, 32);
         assertThatThrownBy(() -> c.criticHidden().add(1)).isInstanceOf(UnsupportedOperationException.class);

@@ -542,6 +542,46 @@ public abstract class ComputeBackendContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("copyShapes")
+    void addScaledDifferenceAccumulatesIntoTheOutput(int rows, int cols) {
+        SplittableRandom rnd = new SplittableRandom(rows * 37L + cols);
+        float[] a = random(rnd, rows * cols, -1, 1);
+        float[] b = random(rnd, rows * cols, -1, 1);
+        float[] out0 = random(rnd, rows * cols, -3, 3);
+        float scale = 2f / (rows * cols);
+        Matrix ma = backend.fromArray(rows, cols, a);
+        Matrix mb = backend.fromArray(rows, cols, b);
+        Matrix out = backend.fromArray(rows, cols, out0);
+
+        backend.addScaledDifference(ma, mb, scale, out);
+
+        double[] expected = new double[a.length];
+        double[] tol = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            expected[i] = out0[i] + scale * ((double) a[i] - b[i]);
+            tol[i] = Math.abs(out0[i]) + Math.abs(scale) * (Math.abs(a[i]) + Math.abs(b[i]));
+        }
+        assertClose("addScaledDifference", out.toArray(), expected, tol);
+        assertThat(ma.toArray()).containsExactly(a);
+        assertThat(mb.toArray()).containsExactly(b);
+    }
+
+    @Test
+    void addScaledDifferenceWithANegativeScaleAndARejectedAlias() {
+        Matrix a = backend.fromArray(1, 3, new float[] {1, 2, 3});
+        Matrix b = backend.fromArray(1, 3, new float[] {3, 2, 1});
+        Matrix out = backend.fromArray(1, 3, new float[] {10, 10, 10});
+        backend.addScaledDifference(a, b, -0.5f, out);
+        assertThat(out.toArray()).containsExactly(11f, 10f, 9f);
+        assertThatThrownBy(() -> backend.addScaledDifference(a, b, 1f, a))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> backend.addScaledDifference(a, b, 1f, b))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> backend.addScaledDifference(a, b, 1f, backend.allocate(3, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest(name = "in place={0}")
     @ValueSource(booleans = {false, true})
     void minimumIsElementWise(boolean inPlace) {

@@ -298,6 +298,18 @@ public final class Nd4jBackend implements ComputeBackend {
         blas.scal(o.length(), scale, o);
     }
 
+    /** Two BLAS axpy calls, {@code out += scale a}, then {@code out -= scale b}: no temporary, no op executioner. */
+    @Override
+    public void addScaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
+        requireSameShape("addScaledDifference", a, b);
+        requireSameShape("addScaledDifference output", a, out);
+        requireDistinct(out, a, "addScaledDifference output", "a");
+        requireDistinct(out, b, "addScaledDifference output", "b");
+        INDArray o = array(out);
+        blas.axpy(o.length(), scale, array(a), o);
+        blas.axpy(o.length(), -scale, array(b), o);
+    }
+
     @Override
     public void fill(Matrix m, float value) {
         array(m).assign(value);

@@ -429,6 +429,21 @@ public final class VectorBackend implements ComputeBackend {
     }
 
     @Override
+    public void addScaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix y = cast(b);
+        ArrayMatrix o = cast(out);
+        requireSameShape(x, y, "addScaledDifference b");
+        requireSameShape(x, o, "addScaledDifference out");
+        if (o == x || o == y) {
+            throw new IllegalArgumentException("addScaledDifference out must be neither a nor b");
+        }
+        for (int i = 0; i < x.data.length; i++) {
+            o.data[i] += scale * (x.data[i] - y.data[i]);
+        }
+    }
+
+    @Override
     public void fill(Matrix m, float value) {
         java.util.Arrays.fill(cast(m).data, value);
     }
