@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +83,14 @@ class EmbeddedKafkaBrokerSaslTest {
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
             // read_committed returns the record only once the broker wrote the commit marker,
-            // which it sends itself over the SASL listener with its own credentials.
+            // which it sends itself over the SASL listener with its own credentials. The marker is
+            // written after commitTransaction() returns, so the readable end may still be 0 at first.
             List<ConsumerRecord<String, String>> records = TestClients.readToEnd(consumer, "sasl-test");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                records = TestClients.readToEnd(consumer, "sasl-test");
+            }
             assertThat(records).extracting(ConsumerRecord::value).containsExactly("committed");
         }
     }
