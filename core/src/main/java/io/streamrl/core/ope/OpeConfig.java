@@ -77,6 +77,11 @@ public record OpeConfig(double bandwidth, int minRows, double minEss, int minUni
                 criticDegree, criticRidge, criticSamples, seed);
     }
 
+    public OpeConfig withCriticDegree(int degree) {
+        return new OpeConfig(bandwidth, minRows, minEss, minUnits, unit, confidence, dropMissingDensity, perDecision,
+                degree, criticRidge, criticSamples, seed);
+    }
+
     public OpeConfig withDropMissingDensity(boolean drop) {
         return new OpeConfig(bandwidth, minRows, minEss, minUnits, unit, confidence, drop, perDecision, criticDegree,
                 criticRidge, criticSamples, seed);
