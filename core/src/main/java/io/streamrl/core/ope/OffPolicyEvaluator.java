@@ -124,8 +124,8 @@ public final class OffPolicyEvaluator {
         if (n == 0 || missing == n) {
             return refused(log, new Refusal(Reason.NO_DENSITIES, n == 0 ? "the log holds no rows"
                     : "none of the " + n + " rows carries a behaviour log-density (log_density), so no importance"
-                    + " weight can be computed; log the density with each decision (serve and the simulation"
-                    + " actors do when they explore)"), notes);
+                    + " weight can be computed; log it with each decision (serve does for the decisions it explores,"
+                    + " and the reward join carries it into their transitions)"), notes);
         }
         if (missing > 0) {
             if (!config.dropMissingDensity()) {
@@ -265,7 +265,14 @@ public final class OffPolicyEvaluator {
             sumW += w[k];
         }
         double meanW = sumW / m;
-        if (ess < config.minEss() || !Double.isFinite(sumW) || !(sumW > 0)) {
+        if (!Double.isFinite(sumW) || !(sumW > 0)) {
+            return report(prepared, ess, Double.NaN, maxShare, List.of(), new Refusal(Reason.LOW_ESS, String.format(
+                    Locale.ROOT, "the importance weights sum to %s (the largest is e^%.0f; effective sample size %.1f"
+                    + " of %d rows): the candidate takes actions the behaviour policy almost never took, or the"
+                    + " densities are not log-densities of the normalised action; a larger --bandwidth (now %s) or"
+                    + " a log that explored closer to it helps", sumW, maxLogW, ess, m, trim(config.bandwidth()))));
+        }
+        if (ess < config.minEss()) {
             return report(prepared, ess, meanW, maxShare, List.of(), new Refusal(Reason.LOW_ESS, String.format(
                     Locale.ROOT, "the importance weights' effective sample size is %.1f of %d rows (the largest"
                     + " weight is %.1f%% of their sum), below --min-ess %s: the candidate takes actions the"
