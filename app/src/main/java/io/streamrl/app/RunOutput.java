@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The files a run leaves in its output folder: {@code curve.csv} (appended and flushed row by
  * row, so a long run can be watched and an interrupted one keeps its curve),
- * {@code summary.json} and {@code curve.png}. A file that cannot be written (folder not
+ * {@code summary.json}, {@code curve.png} and, after training, {@code policy.bin}. A file that cannot be written (folder not
  * writable, disk full) is an {@link OutputException} naming it, and leaves nothing half-written:
  * {@code curve.csv} is cut back to its last whole row, and the summary and the plot appear
  * complete or not at all.
@@ -28,6 +28,7 @@ final class RunOutput implements AutoCloseable {
     static final String CURVE = "curve.csv";
     static final String SUMMARY = "summary.json";
     static final String PLOT = "curve.png";
+    static final String POLICY = "policy.bin";
 
     /**
      * Opens a file for writing, creating or truncating it. The one way this class writes, so
@@ -130,6 +131,11 @@ final class RunOutput implements AutoCloseable {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         writeWhole(SUMMARY, out -> json.writeValue(out, summary));
+    }
+
+    /** {@code policy.bin}: a policy snapshot's binary form, which {@code streamrl evaluate --policy} reads. */
+    void writePolicy(byte[] snapshot) {
+        writeWhole(POLICY, out -> out.write(snapshot));
     }
 
     void writePlot(String title, List<CurvePoint> points, double solvedThreshold) {

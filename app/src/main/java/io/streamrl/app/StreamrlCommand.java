@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ControlCommand.class,
             ReplayCommand.class,
             ExportCommand.class,
+            EvaluateCommand.class,
             BrokerCommand.class,
             SchemasCommand.class,
             BenchCommand.class,

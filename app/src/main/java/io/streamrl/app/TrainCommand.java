@@ -6,6 +6,7 @@ import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.core.train.CurvePoint;
 import io.streamrl.core.train.LocalTrainer;
 import io.streamrl.core.train.TrainConfig;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train locally on a simulated environment, without Kafka. Writes OUT/curve.csv while it runs, then "
-                + "OUT/summary.json and OUT/curve.png.")
+                + "OUT/summary.json, OUT/curve.png and OUT/policy.bin (the final policy, for 'streamrl evaluate').")
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -73,7 +74,13 @@ final class TrainCommand implements Callable<Integer> {
                     seed, config.toLogLine());
             LocalTrainer trainer = new LocalTrainer(run, config, random -> Envs.make(env, random),
                     ObservationNormalizer.identity(envSpec.observationDim()), backend, Clock.systemUTC());
+            PolicySnapshot[] finalPolicy = new PolicySnapshot[1];
             TrainResult result = trainer.run(new TrainListener() {
+                @Override
+                public void onFinished(PolicySnapshot policy) {
+                    finalPolicy[0] = policy;
+                }
+
                 @Override
                 public void onEvaluation(CurvePoint p) {
                     output.append(p);
@@ -84,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             });
             Map<String, Object> summary = summary(result, config);
             output.writeSummary(summary);
+            output.writePolicy(finalPolicy[0].toBytes());
             output.writePlot(result.env() + " " + result.algo() + " seed " + seed, result.curve(),
                     envSpec.solvedThreshold());
             console.printf("%s %s seed %d: %s; final eval %.1f after %,d steps in %.1f s. Output: %s%n", result.env(),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrl.broker.testing.EmbeddedKafkaExtension;
 import io.streamrl.broker.testing.SharedKafka;
+import io.streamrl.core.policy.PolicySnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -414,6 +415,9 @@ class CommandLineTest {
                 .isEqualTo(Double.parseDouble(curve.get(2).split(",")[3]));
         assertThat(summary.get("hyperparameters").get("batch-size").asInt()).isEqualTo(32);
         assertThat(Files.size(out.resolve("curve.png"))).isPositive();
+        PolicySnapshot policy = PolicySnapshot.fromBytes(Files.readAllBytes(out.resolve(RunOutput.POLICY)));
+        assertThat(policy.name()).isEqualTo("Pendulum-v1");
+        assertThat(policy.version()).isEqualTo(summary.get("updates").asLong());
         assertThat(r.out).contains("steps 1,200/1,200");
     }
 

@@ -10,9 +10,14 @@ package io.streamrl.core.env;
  *     index reaches it
  * @param solvedThreshold mean evaluation return at or above which the task counts as solved
  *     ({@code Double.NaN} when the task has none); see {@link #isSolvedBy(double)}
+ * @param contextualBandit whether the states are drawn independently of the actions (a
+ *     contextual bandit, e.g. Pricing-v0, whose market moves whatever price is set): a policy's
+ *     expected reward per step on the state distribution is then its value, which off-policy
+ *     evaluation of single logged decisions estimates ({@code io.streamrl.core.ope}); false when
+ *     an action changes what comes next (Pendulum-v1)
  */
 public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, int maxEpisodeSteps,
-                      double solvedThreshold) {
+                      double solvedThreshold, boolean contextualBandit) {
 
     public EnvSpec {
         if (id == null || id.isBlank()) {
@@ -27,6 +32,11 @@ public record EnvSpec(String id, int observationDim, ActionSpace actionSpace, in
         if (maxEpisodeSteps < 1) {
             throw new IllegalArgumentException("maxEpisodeSteps must be >= 1, got " + maxEpisodeSteps);
         }
+    }
+
+    /** An environment whose actions change its next state (not a contextual bandit). */
+    public EnvSpec(String id, int observationDim, ActionSpace actionSpace, int maxEpisodeSteps, double solvedThreshold) {
+        this(id, observationDim, actionSpace, maxEpisodeSteps, solvedThreshold, false);
     }
 
     public int actionDim() {

@@ -64,9 +64,12 @@ public final class PricingEnv implements Env {
     private static final double START_COMPETITOR_HIGH = 12.0;
     private static final int WEEK = 7;
 
-    /** No reward threshold: progress is measured as the share of optimal profit. */
+    /**
+     * No reward threshold: progress is measured as the share of optimal profit. A contextual
+     * bandit: demand level, competitor price and weekday move the same whatever the price.
+     */
     static final EnvSpec SPEC = new EnvSpec(ID, 4,
-            new ActionSpace.Box(new double[] {MIN_PRICE}, new double[] {MAX_PRICE}), EPISODE_DAYS, Double.NaN);
+            new ActionSpace.Box(new double[] {MIN_PRICE}, new double[] {MAX_PRICE}), EPISODE_DAYS, Double.NaN, true);
 
     private final SplittableRandom random;
     private final EpisodeClock clock = new EpisodeClock(ID, SPEC.maxEpisodeSteps());

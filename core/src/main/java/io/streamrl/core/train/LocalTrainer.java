@@ -124,6 +124,7 @@ public final class LocalTrainer {
                 }
             }
         }
+        listener.onFinished(agent.snapshot(spec.id(), agent.updates(), clock.millis(), normalizer, low, high));
         double wall = (clock.millis() - start) / 1000.0;
         double finalReturn = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).evalMeanReturn();
         return new TrainResult(spec.id(), config.algorithmName(), run.seed(), backend.name(), solvedAt != null,
