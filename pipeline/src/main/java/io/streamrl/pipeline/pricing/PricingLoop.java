@@ -72,6 +72,11 @@ public final class PricingLoop {
     }
 
     private final KafkaSettings kafka;
+    /** Longer than the join's commit interval (500 ms) and punctuation (200 ms) together, several times over. */
+    private static final Duration DRAIN_QUIET = Duration.ofSeconds(3);
+    private static final Duration DRAIN_SLACK = Duration.ofSeconds(10);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
+
     private final Settings settings;
     private final Clock clock;
 
@@ -106,10 +111,37 @@ public final class PricingLoop {
             log.info("pricing loop: {} shops for {} days against serve on port {}", atServe.shops(), atServe.days(),
                     serve.port());
             shops = new PricingShops(atServe, clock).run(onDay);
+            // The last rewards are still on their way through the join when the shops stop: let them
+            // reach the learner (or stop arriving) before anything closes, so that none is cut off.
+            drain(learner, shops.rewardsOk(), settings.rewardWait().plus(DRAIN_SLACK));
             serveRecords = serve.recordCounts();
         } finally {
             learner.close();
         }
         return new Outcome(shops, learner.stats(), LearnerRuns.awaitStopped(learnerRun), serveRecords);
+    }
+
+    /**
+     * Waits until the learner has received {@code expected} transitions, or none has come for
+     * {@link #DRAIN_QUIET} (a reward that came too late is dropped by the join, never sent), or
+     * {@code longest} has passed.
+     */
+    private static void drain(LearnerService learner, long expected, Duration longest) throws InterruptedException {
+        long deadline = System.nanoTime() + longest.toNanos();
+        long seen = -1;
+        long changedAt = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long received = learner.stats().transitionsReceived();
+            if (received >= expected) {
+                return;
+            }
+            if (received != seen) {
+                seen = received;
+                changedAt = System.nanoTime();
+            } else if (System.nanoTime() - changedAt > DRAIN_QUIET.toNanos()) {
+                return;
+            }
+            Thread.sleep(DRAIN_POLL.toMillis());
+        }
     }
 }

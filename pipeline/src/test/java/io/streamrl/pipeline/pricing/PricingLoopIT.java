@@ -35,7 +35,9 @@ class PricingLoopIT {
         // 20 shops, 500 days of 80 ms: 10,000 decisions in 40 s, slow enough for the learner to keep up on 2 cores.
         KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), broker.freshNamespace("pricing-loop"));
         ShopsConfig shops = new ShopsConfig("http://unused", 20, 500, 80, 2_000, 0.1, 7);
-        PricingLoop.Settings settings = new PricingLoop.Settings(shops, 0.2, 12.0, Duration.ofSeconds(5), 0.1,
+        // Rewards come within 2 s; the 15 s wait is for the join, which on a loaded machine can fall
+        // behind by seconds, and would then drop rewards whose decisions had already timed out.
+        PricingLoop.Settings settings = new PricingLoop.Settings(shops, 0.2, 12.0, Duration.ofSeconds(15), 0.1,
                 DdpgConfig.ddpg(), 50, 3, stateDir);
         List<PricingDay> days = new ArrayList<>();
 
@@ -50,8 +52,8 @@ class PricingLoopIT {
         PricingShares last = outcome.shops().sharesOverLast(7);
         log.info("last week: learned {} holdout {}; learner {}", last.learned(), last.holdout(), outcome.learner());
         assertThat(outcome.shops().decisionsFailed()).isZero();
-        // One reward per decision, none late: every accepted reward became one transition (the last few may
-        // still have been in flight when the learner stopped).
+        // One reward per decision: every accepted reward became one transition, which the loop lets reach
+        // the learner before it stops; up to 2 % may come after the join's reward wait on a loaded machine.
         assertThat(outcome.learner().transitionsReceived()).isLessThanOrEqualTo(outcome.shops().rewardsOk())
                 .isGreaterThanOrEqualTo((long) (0.98 * outcome.shops().rewardsOk()));
         assertThat(outcome.learner().transitionsRejected()).isZero();
