@@ -69,6 +69,8 @@ final class KafkaTransitionSink implements TransitionSink {
                 .setExplorationNoise(FloatLists.of(e.action().explorationNoise()))
                 .setEventTime(Instant.ofEpochMilli(clock.millis()))
                 .setDecisionId(null)
+                // What off-policy evaluation weighs the log by; null where no density drew the action.
+                .setLogDensity(Double.isFinite(e.action().logDensity()) ? e.action().logDensity() : null)
                 .build();
         // An invalid transition (a non-finite observation) is a bug in the environment: stop loudly.
         validator.requireValid(transition);

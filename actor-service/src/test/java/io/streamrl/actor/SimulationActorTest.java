@@ -109,6 +109,12 @@ class SimulationActorTest {
                 assertThat(t.getObservation()).isEqualTo(transitions.get(i - 1).getNextObservation());
             }
             noise[i] = t.getExplorationNoise().get(0);
+            // The Gaussian density of the noise in normalised units (sigma 0.1), where the action was not clipped.
+            double z = t.getExplorationNoise().get(0) / ACTION_BOUND;
+            if (Math.abs(t.getAction().get(0)) < ACTION_BOUND) {
+                assertThat(t.getLogDensity()).isCloseTo(-0.5 * Math.log(2 * Math.PI * 0.01) - z * z / 0.02,
+                        within(1e-4));
+            }
         }
         // Gaussian sigma 0.1 in [-1, 1] is 0.2 torque units in [-2, 2]; 2,000 samples estimate it to about 1.6%.
         assertThat(mean(noise)).isCloseTo(0.0, within(0.02));
@@ -186,6 +192,7 @@ class SimulationActorTest {
         assertThat(transitions.subList(0, 50)).allSatisfy(t -> {
             assertThat(t.getPolicyVersion()).isEqualTo(-1);
             assertThat(t.getExplorationNoise()).isEmpty();
+            assertThat(t.getLogDensity()).isCloseTo(-Math.log(2), within(1e-12)); // uniform on [-1, 1]
             assertThat(t.getAction()).hasSize(1).allSatisfy(a -> assertThat(a).isBetween(-ACTION_BOUND, ACTION_BOUND));
         });
         assertThat(transitions.subList(50, 100)).allSatisfy(t -> {
