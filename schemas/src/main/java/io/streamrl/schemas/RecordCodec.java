@@ -192,20 +192,24 @@ public final class RecordCodec<T extends SpecificRecord> {
      *     of the wrong type (records built with {@code newBuilder()} cannot be)
      */
     public byte[] encode(String topic, T record) {
-        String destination = topic == null ? "" : " for topic '" + topic + "'";
         if (record == null) {
-            throw new SerializationException("Cannot encode a null " + recordType + destination
+            throw new SerializationException("Cannot encode a null " + recordType + destination(topic)
                     + ": a null value is a tombstone; send it without this codec");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try {
             encoder.encode(record, out);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot encode " + recordType + destination + ": " + e.getMessage()
+            throw new SerializationException("Cannot encode " + recordType + destination(topic) + ": " + e.getMessage()
                     + " (a required field is null or has the wrong type; build records with newBuilder(),"
                     + " which checks every field)", e);
         }
         return out.toByteArray();
+    }
+
+    /** Built only for an error message: every record sent goes through {@code encode}. */
+    private static String destination(String topic) {
+        return topic == null ? "" : " for topic '" + topic + "'";
     }
 
     /** As {@link #decode(String, byte[])} when the source topic is unknown. */
