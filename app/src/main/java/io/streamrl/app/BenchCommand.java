@@ -475,7 +475,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             List<String> names = backends.isEmpty()
-                    ? (ComputeBackends.vectorApiAvailable() ? ComputeBackends.NAMES : List.of(ComputeBackends.ND4J))
+                    ? (ComputeBackends.vectorApiAvailable() ? List.of(ComputeBackends.VECTOR, ComputeBackends.ND4J)
+                            : List.of(ComputeBackends.ND4J))
                     : backends;
             UpdateRounds.Settings settings = new UpdateRounds.Settings(UpdateRounds.shapes(hidden, batch), names,
                     threads, seconds, repeats, warmup, breakdown, rounds, fork);
