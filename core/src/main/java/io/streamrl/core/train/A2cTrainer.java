@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * and keys for every algorithm.
  *
  * <p>A2C learns on-policy from the rollout it just collected, so there is no replay buffer
- * and no {@code Explorer}: the policy's own distribution explores.
+ * and no {@code Explorer}: the policy's own distribution explores. The run takes whole
+ * rollouts, so it may end up to {@code num-envs * n-steps - 1} steps beyond {@code steps}.
  *
  * <p>Every random stream (environments, evaluation environment, networks, action sampling) is
  * split from the one seed in a fixed order, and nothing depends on time, so the same seed and
