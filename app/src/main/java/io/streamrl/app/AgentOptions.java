@@ -1,8 +1,10 @@
 package io.streamrl.app;
 
+import io.streamrl.core.agent.A2cConfig;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackends;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -10,7 +12,7 @@ import picocli.CommandLine.Option;
 final class AgentOptions {
 
     @Option(names = "--algo", description = "Algorithm: ddpg, td3 or td3+bc (TD3 with a behaviour-cloning term, for"
-            + " learning from a log; default: ddpg, and td3+bc for learner --offline).")
+            + " learning from a log); train also takes a2c (default: ddpg, and td3+bc for learner --offline).")
     String algo;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -18,8 +20,8 @@ final class AgentOptions {
                     + " Unknown keys list the valid ones.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--backend", description = "Compute backend: vector or nd4j (default: vector when the JDK"
-            + " Vector API module is loaded, else nd4j).")
+    @Option(names = "--backend", description = "Compute backend: vector, nd4j or scalar (default: vector when the"
+            + " JDK Vector API module is loaded, else nd4j; for a2c: scalar, see README).")
     String backend;
 
     DdpgConfig config() {
@@ -31,7 +33,24 @@ final class AgentOptions {
         return DdpgConfig.preset(algo == null ? defaultAlgorithm : algo).with(overrides);
     }
 
+    /** Whether {@code --algo} names A2C, which has a configuration of its own. */
+    boolean isA2c() {
+        return algo != null && algo.trim().toLowerCase(Locale.ROOT).equals(A2cConfig.ALGORITHM);
+    }
+
+    A2cConfig a2cConfig() {
+        return A2cConfig.preset(algo).with(overrides);
+    }
+
+    /**
+     * The backend to create: {@code --backend}, else {@code scalar} for A2C (its 64-64 networks
+     * and second-long local runs do not repay the Vector API's JIT warm-up, see README) and the
+     * JVM's default for the others.
+     */
     String backendName() {
-        return backend == null ? ComputeBackends.defaultName() : backend;
+        if (backend != null) {
+            return backend;
+        }
+        return isA2c() ? ComputeBackends.SCALAR : ComputeBackends.defaultName();
     }
 }

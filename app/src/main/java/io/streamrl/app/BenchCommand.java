@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.bench.A2cSolveBenchmark;
 import io.streamrl.bench.ActorLauncher;
 import io.streamrl.bench.ActorsBenchmark;
 import io.streamrl.bench.IngestBenchmark;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
         subcommands = {BenchCommand.Updates.class, BenchCommand.Peak.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
-            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.Join.class, BenchCommand.ReplayRate.class})
+            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.A2c.class, BenchCommand.Join.class,
+            BenchCommand.ReplayRate.class})
 final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,9 +76,15 @@ final class BenchCommand {
 
     /** The command line of this program up to its arguments, for child JVMs that run a streamrl command. */
     private static List<String> appCommand() {
+        return appCommand(List.of());
+    }
+
+    /** The same with {@code jvmOptions} after bin/streamrl's own. */
+    private static List<String> appCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(LAUNCHER_JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         return command;
     }
@@ -390,6 +398,70 @@ final class BenchCommand {
         }
     }
 
+    @Command(name = "a2c", mixinStandardHelpOptions = true,
+            description = {"Time to solve CartPole-v1 with A2C: 'streamrl train --algo a2c --stop-when-solved' in a fresh"
+                + " JVM per seed and, with --peer, the PyTorch peer (a2c_cartpole.py) for the same seeds at the same"
+                + " settings, one after the other. One line per seed, then one with the medians.",
+                "Fields: solved_step, solved_wall_s, peer_solved_step, peer_solved_wall_s, wall_ratio (target <= 0.5);"
+                    + " median_solved_step, peer_median_solved_step, median_wall_ratio."})
+    static final class A2c implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3,4,5",
+                description = "Seeds (default: ${DEFAULT-VALUE}).")
+        List<Long> seeds;
+
+        @Option(names = "--max-steps", defaultValue = "500000",
+                description = "Environment step budget per seed, both programs (default: ${DEFAULT-VALUE}, the"
+                        + " peer's).")
+        long maxSteps;
+
+        @Option(names = "--eval-every", defaultValue = "5000",
+                description = "Greedy evaluation every N environment steps, both programs (default: ${DEFAULT-VALUE}).")
+        long evalEvery;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Passed on to streamrl train, e.g."
+                + " --set ortho-init=false for the peer's initialisation.")
+        List<String> settings = new ArrayList<>();
+
+        @Option(names = "--backend", description = "Passed on to streamrl train (default: train's, scalar for a2c).")
+        String backend;
+
+        @Option(names = "--jvm-option", paramLabel = "OPTION", description = "Extra option for streamrl's JVMs"
+                + " (repeatable), e.g. --jvm-option=-XX:TieredStopAtLevel=1.")
+        List<String> jvmOptions = new ArrayList<>();
+
+        @Option(names = "--out", defaultValue = "runs/bench-a2c",
+                description = "Folder for the runs' curve.csv and summary.json (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+                description = "Longest one seed may run, each program (default: ${DEFAULT-VALUE} s).")
+        long timeoutSeconds;
+
+        @Mixin
+        PeerOptions peerOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            Duration timeout = Duration.ofSeconds(timeoutSeconds);
+            List<String> extra = new ArrayList<>();
+            settings.forEach(kv -> extra.addAll(List.of("--set", kv)));
+            if (backend != null) {
+                extra.addAll(List.of("--backend", backend));
+            }
+            A2cSolveBenchmark.Runner peer = peerOptions.dir == null ? null
+                    : A2cSolveBenchmark.peer(peerOptions.dir, peerOptions.python, maxSteps, evalEvery, timeout);
+            List<A2cSolveBenchmark.SeedResult> results = A2cSolveBenchmark.run(seeds,
+                    A2cSolveBenchmark.streamrl(appCommand(jvmOptions), out, maxSteps, evalEvery, extra, timeout), peer,
+                    line -> print(spec, line));
+            print(spec, A2cSolveBenchmark.summary(results));
+            return 0;
+        }
+    }
+
     @Command(name = "peak", mixinStandardHelpOptions = true,
             description = {"One thread's vector FMA throughput on registers alone: the ceiling for the GFLOP/s that"
                 + " 'bench updates' reports. Needs the Vector API (bin/streamrl adds it).",
@@ -475,7 +547,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             List<String> names = backends.isEmpty()
-                    ? (ComputeBackends.vectorApiAvailable() ? ComputeBackends.NAMES : List.of(ComputeBackends.ND4J))
+                    ? (ComputeBackends.vectorApiAvailable() ? List.of(ComputeBackends.VECTOR, ComputeBackends.ND4J)
+                            : List.of(ComputeBackends.ND4J))
                     : backends;
             UpdateRounds.Settings settings = new UpdateRounds.Settings(UpdateRounds.shapes(hidden, batch), names,
                     threads, seconds, repeats, warmup, breakdown, rounds, fork);

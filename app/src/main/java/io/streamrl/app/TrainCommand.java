@@ -1,12 +1,15 @@
 package io.streamrl.app;
 
+import io.streamrl.core.agent.A2cConfig;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
+import io.streamrl.core.config.RecordOptions;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.core.train.A2cTrainer;
 import io.streamrl.core.train.CurvePoint;
 import io.streamrl.core.train.LocalTrainer;
 import io.streamrl.core.train.TrainConfig;
@@ -18,6 +21,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -65,17 +69,27 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EnvSpec envSpec = Envs.spec(env);
-        DdpgConfig config = agent.config();
+        boolean a2c = agent.isA2c();
+        A2cConfig a2cConfig = a2c ? agent.a2cConfig() : null;
+        DdpgConfig ddpgConfig = a2c ? null : ddpgConfig();
+        Record config = a2c ? a2cConfig : ddpgConfig;
+        String algorithm = a2c ? a2cConfig.algorithmName() : ddpgConfig.algorithmName();
         TrainConfig run = new TrainConfig(env, seed, steps, evalEvery, evalEpisodes, stopWhenSolved);
         PrintWriter console = spec.commandLine().getOut();
         try (ComputeBackend backend = ComputeBackends.create(agent.backendName());
              RunOutput output = new RunOutput(out)) {
-            log.info("train {} with {} on the {} backend, seed {}: {}", env, config.algorithmName(), backend.name(),
-                    seed, config.toLogLine());
-            LocalTrainer trainer = new LocalTrainer(run, config, random -> Envs.make(env, random),
-                    ObservationNormalizer.identity(envSpec.observationDim()), backend, Clock.systemUTC());
+            log.info("train {} with {} on the {} backend, seed {}: {}", env, algorithm, backend.name(), seed,
+                    RecordOptions.toLogLine(config));
+            ObservationNormalizer normalizer = ObservationNormalizer.identity(envSpec.observationDim());
+            // One output path for every algorithm; only the training loop differs (A2C's rollouts
+            // of several environments in lock-step against DDPG's replay buffer).
+            Function<TrainListener, TrainResult> trainer = a2c
+                    ? new A2cTrainer(run, a2cConfig, random -> Envs.make(env, random), normalizer, backend,
+                            Clock.systemUTC())::run
+                    : new LocalTrainer(run, ddpgConfig, random -> Envs.make(env, random), normalizer, backend,
+                            Clock.systemUTC())::run;
             PolicySnapshot[] finalPolicy = new PolicySnapshot[1];
-            TrainResult result = trainer.run(new TrainListener() {
+            TrainResult result = trainer.apply(new TrainListener() {
                 @Override
                 public void onFinished(PolicySnapshot policy) {
                     finalPolicy[0] = policy;
@@ -102,7 +116,20 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    static Map<String, Object> summary(TrainResult result, DdpgConfig config) {
+    /** DDPG's configuration; an unknown {@code --algo} lists every algorithm train takes. */
+    private DdpgConfig ddpgConfig() {
+        try {
+            return agent.config();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("unknown algorithm")) {
+                throw new IllegalArgumentException("unknown algorithm '" + agent.algo + "', valid: "
+                        + String.join(", ", DdpgConfig.ALGORITHMS) + ", " + A2cConfig.ALGORITHM, e);
+            }
+            throw e;
+        }
+    }
+
+    static Map<String, Object> summary(TrainResult result, Record config) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("env", result.env());
         s.put("algo", result.algo());
@@ -115,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("env_steps", result.envSteps());
         s.put("updates", result.updates());
         s.put("final_eval_mean_return", result.finalEvalMeanReturn());
-        s.put("hyperparameters", io.streamrl.core.config.RecordOptions.describe(config));
+        s.put("hyperparameters", RecordOptions.describe(config));
         return s;
     }
 }

@@ -422,6 +422,40 @@ class CommandLineTest {
     }
 
     @Test
+    void trainA2cWritesTheSameFilesWithTheSameKeysAsDdpg() throws Exception {
+        Path a2c = tmp.resolve("a2c");
+        CliRun r = run("train", "--env", "cartpole", "--algo", "a2c", "--seed", "2", "--steps", "800", "--eval-every",
+                "400", "--eval-episodes", "2", "--set", "n-steps=10", "--out", a2c.toString());
+        assertThat(r.exitCode).as(r.err).isZero();
+        Path ddpg = tmp.resolve("ddpg");
+        assertThat(train(ddpg).exitCode).isZero();
+        List<String> curve = Files.readAllLines(a2c.resolve("curve.csv"));
+        assertThat(curve.get(0)).isEqualTo(Files.readAllLines(ddpg.resolve("curve.csv")).get(0));
+        assertThat(curve).hasSize(3);
+        assertThat(curve.get(1)).startsWith("400,");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode summary = json.readTree(a2c.resolve("summary.json").toFile());
+        List<String> keys = new java.util.ArrayList<>();
+        summary.fieldNames().forEachRemaining(keys::add);
+        List<String> ddpgKeys = new java.util.ArrayList<>();
+        json.readTree(ddpg.resolve("summary.json").toFile()).fieldNames().forEachRemaining(ddpgKeys::add);
+        assertThat(keys).isEqualTo(ddpgKeys);
+        assertThat(summary.get("env").asText()).isEqualTo("CartPole-v1");
+        assertThat(summary.get("algo").asText()).isEqualTo("a2c");
+        assertThat(summary.get("backend").asText()).isEqualTo("scalar");
+        assertThat(summary.get("updates").asLong()).isEqualTo(10);
+        assertThat(summary.get("hyperparameters").get("n-steps").asInt()).isEqualTo(10);
+        assertThat(summary.get("hyperparameters").get("num-envs").asInt()).isEqualTo(8);
+        assertThat(Files.size(a2c.resolve("curve.png"))).isPositive();
+
+        CliRun bad = run("train", "--env", "cartpole", "--algo", "a2c", "--set", "n-steps=0", "--out", tmp.toString());
+        assertThat(bad.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(bad.err).contains("n-steps must be in [1, 100000], got 0");
+        CliRun unknown = run("train", "--env", "cartpole", "--algo", "ppo", "--out", tmp.toString());
+        assertThat(unknown.err).contains("unknown algorithm 'ppo', valid: ddpg, td3, a2c");
+    }
+
+    @Test
     void benchUpdatesPrintsOneJsonObjectPerConfiguration() throws Exception {
         CliRun r = run("bench", "updates", "--hidden", "8,16", "--batch", "4", "--backend", "vector", "--seconds", "0.05",
                 "--repeats", "1", "--warmup", "1", "--breakdown");

@@ -4,6 +4,7 @@ import io.streamrl.core.compute.Activation;
 import io.streamrl.core.compute.AdamStep;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.Matrix;
+import io.streamrl.core.compute.RmsPropStep;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -86,6 +87,12 @@ final class ProfilingBackend implements ComputeBackend {
     @Override
     public void adam(Matrix param, Matrix grad, Matrix firstMoment, Matrix secondMoment, AdamStep step) {
         timed(Op.ADAM, () -> delegate.adam(param, grad, firstMoment, secondMoment, step));
+    }
+
+    @Override
+    public void rmsprop(Matrix param, Matrix grad, Matrix squareAverage, RmsPropStep step) {
+        // Counted with Adam: both are "the optimizer step" in a breakdown.
+        timed(Op.ADAM, () -> delegate.rmsprop(param, grad, squareAverage, step));
     }
 
     @Override

@@ -19,13 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PyTorch DDPG of the peer folder ({@code ddpg_pendulum.py}), run as its README says for
- * time to solve: one thread, with {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_L2_SIZE} removed
- * from its environment so that its OpenBLAS picks the CPU's best kernels.
+ * The PyTorch peers of the peer folder, run as its README says for time to solve: one thread,
+ * with {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_L2_SIZE} removed from their environment so
+ * that OpenBLAS picks the CPU's best kernels. The DDPG peer ({@code ddpg_pendulum.py}) by
+ * default; the A2C one ({@code a2c_cartpole.py}) with {@link #a2c}.
  */
 final class PyTorchPeer {
 
     static final String SCRIPT = "ddpg_pendulum.py";
+    static final String A2C_SCRIPT = "a2c_cartpole.py";
     private static final Logger log = LoggerFactory.getLogger(PyTorchPeer.class);
     private static final String SUMMARY = "SUMMARY ";
     private static final List<String> UNSET = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
@@ -41,13 +43,33 @@ final class PyTorchPeer {
      *     cannot import PyTorch and NumPy; the message says how to fix it
      */
     PyTorchPeer(Path dir, String python) throws InterruptedException {
-        this.script = dir.resolve(SCRIPT);
+        this(dir, python, SCRIPT);
+    }
+
+    private PyTorchPeer(Path dir, String python, String scriptName) throws InterruptedException {
+        this.script = dir.resolve(scriptName);
         this.python = python;
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("peer: " + script + " does not exist; --peer takes the folder that"
-                    + " holds " + SCRIPT + " (shared/peer)");
+                    + " holds " + scriptName + " (shared/peer)");
         }
         requireTorch();
+    }
+
+    /** The A2C peer, {@value #A2C_SCRIPT} in {@code dir}. */
+    static PyTorchPeer a2c(Path dir, String python) throws InterruptedException {
+        return new PyTorchPeer(dir, python, A2C_SCRIPT);
+    }
+
+    /**
+     * The A2C peer's time to solve CartPole-v1 for one seed, with its own (SB3) defaults:
+     * {@code --seed S --total-timesteps T --eval-every E --threads N}.
+     */
+    SolveBenchmark.PeerRun runA2c(long seed, long totalTimesteps, long evalEvery, int threads, Duration timeout)
+            throws InterruptedException {
+        return summaryOf(seed, List.of(python, script.toString(), "--seed", Long.toString(seed), "--total-timesteps",
+                Long.toString(totalTimesteps), "--eval-every", Long.toString(evalEvery), "--threads",
+                Integer.toString(threads)), timeout);
     }
 
     private void requireTorch() throws InterruptedException {
@@ -67,6 +89,11 @@ final class PyTorchPeer {
         List<String> command = List.of(python, script.toString(), "--seed", Long.toString(seed), "--learning-starts",
                 Integer.toString(learningStarts), "--total-timesteps", Integer.toString(totalTimesteps), "--threads",
                 Integer.toString(threads));
+        return summaryOf(seed, command, timeout);
+    }
+
+    private SolveBenchmark.PeerRun summaryOf(long seed, List<String> command, Duration timeout)
+            throws InterruptedException {
         log.info("peer: {} (without {})", String.join(" ", command), UNSET);
         Execution e = execute(command, timeout);
         String summary = null;
@@ -110,9 +137,12 @@ final class PyTorchPeer {
             JsonNode n = new ObjectMapper().readTree(json);
             JsonNode step = n.path("solved_step");
             JsonNode wall = n.path("solved_wall_s");
+            // The DDPG peer names the last two total_wall_s and final_mean_return, the A2C peer wall_s
+            // and last_eval_mean_return.
+            JsonNode total = n.has("total_wall_s") ? n.path("total_wall_s") : n.path("wall_s");
+            JsonNode last = n.has("final_mean_return") ? n.path("final_mean_return") : n.path("last_eval_mean_return");
             return new SolveBenchmark.PeerRun(step.isNumber() ? step.asLong() : null,
-                    wall.isNumber() ? wall.asDouble() : null,
-                    n.path("total_wall_s").asDouble(Double.NaN), n.path("final_mean_return").asDouble(Double.NaN));
+                    wall.isNumber() ? wall.asDouble() : null, total.asDouble(Double.NaN), last.asDouble(Double.NaN));
         } catch (IOException e) {
             throw new IllegalStateException("the peer's SUMMARY line is not JSON: " + json, e);
         }

@@ -47,6 +47,12 @@ public interface ComputeBackend extends AutoCloseable {
     /** One Adam step on {@code param} with its gradient and moment estimates, see {@link AdamStep}. */
     void adam(Matrix param, Matrix grad, Matrix firstMoment, Matrix secondMoment, AdamStep step);
 
+    /**
+     * One RMSprop step on {@code param} with its gradient and running average of squared
+     * gradients, see {@link RmsPropStep}; the gradient itself is left unchanged.
+     */
+    void rmsprop(Matrix param, Matrix grad, Matrix squareAverage, RmsPropStep step);
+
     /** Polyak averaging {@code target = tau * source + (1 - tau) * target}. */
     void polyak(Matrix source, Matrix target, float tau);
 

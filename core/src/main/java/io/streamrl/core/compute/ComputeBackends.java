@@ -8,11 +8,14 @@ public final class ComputeBackends {
 
     public static final String VECTOR = "vector";
     public static final String ND4J = "nd4j";
-    public static final List<String> NAMES = List.of(VECTOR, ND4J);
+    /** Plain scalar Java: no warm-up, for short runs of small networks (see {@code ScalarBackend}). */
+    public static final String SCALAR = "scalar";
+    public static final List<String> NAMES = List.of(VECTOR, ND4J, SCALAR);
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String VECTOR_CLASS = "io.streamrl.core.compute.vector.VectorBackend";
     private static final String ND4J_CLASS = "io.streamrl.core.compute.nd4j.Nd4jBackend";
+    private static final String SCALAR_CLASS = "io.streamrl.core.compute.scalar.ScalarBackend";
 
     private ComputeBackends() {
     }
@@ -58,6 +61,7 @@ public final class ComputeBackends {
                 yield instantiate(VECTOR_CLASS, threads);
             }
             case ND4J -> instantiate(ND4J_CLASS, threads);
+            case SCALAR -> instantiate(SCALAR_CLASS, threads);
             default -> throw new IllegalArgumentException("unknown backend '" + name + "', valid: " + NAMES);
         };
     }

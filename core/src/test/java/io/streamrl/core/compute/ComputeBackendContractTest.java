@@ -465,6 +465,62 @@ public abstract class ComputeBackendContractTest {
         }
     }
 
+    @ParameterizedTest(name = "gradScale={0}")
+    @ValueSource(doubles = {1.0, 0.037})
+    void rmspropFollowsTheDocumentedFormulaOverSeveralSteps(double gradScale) {
+        int rows = 29;
+        int cols = 19;
+        int n = rows * cols;
+        RmsPropStep step = RmsPropStep.of(7e-4, 0.99, 1e-5, gradScale);
+        SplittableRandom rnd = new SplittableRandom(2025);
+        float[] p0 = random(rnd, n, -1, 1);
+        Matrix param = backend.fromArray(rows, cols, p0);
+        Matrix square = backend.allocate(rows, cols);
+        Matrix grad = backend.allocate(rows, cols);
+        double[] p = toDouble(p0);
+        double[] v = new double[n];
+
+        for (int t = 1; t <= 6; t++) {
+            float[] g = random(rnd, n, -1, 1);
+            if (t == 3) {
+                g[0] = 0; // a zero gradient leaves the parameter where it is and decays the average
+            }
+            for (int i = 1; i <= 16; i++) {
+                // Gradients near epsilon, where epsilon outside or inside the root makes a difference.
+                g[i] *= 1e-6f;
+            }
+            grad.write(g);
+
+            backend.rmsprop(param, grad, square, step);
+
+            double[] pScale = new double[n];
+            double[] vScale = new double[n];
+            for (int i = 0; i < n; i++) {
+                double gi = (double) step.gradScale() * g[i];
+                v[i] = step.alpha() * v[i] + (1 - (double) step.alpha()) * gi * gi;
+                double denominator = Math.sqrt(v[i]) + step.epsilon();
+                p[i] -= step.lr() * gi / denominator;
+                vScale[i] = Math.abs(v[i]) + gi * gi;
+                pScale[i] = Math.abs(p[i]) + step.lr() * Math.abs(gi) / denominator;
+            }
+            assertClose("rmsprop square average, step " + t, square.toArray(), v, vScale);
+            assertClose("rmsprop parameter, step " + t, param.toArray(), p, pScale);
+            assertThat(grad.toArray()).as("rmsprop leaves the gradient unchanged").containsExactly(g);
+        }
+    }
+
+    @Test
+    void rmspropPutsEpsilonOutsideTheSquareRoot() {
+        // One step from a zero average with g = 1e-6: torch gives v = 0.01 g^2, so
+        // sqrt(v) = 1e-7 and the step is lr * 1e-6 / (1e-7 + 1e-5) = lr * 0.0990...; epsilon
+        // inside the root (TensorFlow's form) would give lr * 1e-6 / sqrt(1e-14 + 1e-5) = lr * 3.2e-4.
+        Matrix param = backend.fromArray(1, 1, new float[] {0f});
+        Matrix square = backend.allocate(1, 1);
+        Matrix grad = backend.fromArray(1, 1, new float[] {1e-6f});
+        backend.rmsprop(param, grad, square, RmsPropStep.of(1.0, 0.99, 1e-5, 1.0));
+        assertThat((double) param.get(0, 0)).isCloseTo(-1e-6 / (1e-7 + 1e-5), offset(1e-6));
+    }
+
     @ParameterizedTest(name = "tau={0}")
     @ValueSource(floats = {0.005f, 0.5f, 1f, 0f})
     void polyakAveragesTowardsTheSource(float tau) {

@@ -5,6 +5,7 @@ import io.streamrl.core.compute.AdamStep;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.compute.Matrix;
+import io.streamrl.core.compute.RmsPropStep;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Set;
@@ -220,6 +221,31 @@ public final class Nd4jBackend implements ComputeBackend {
         executioner.exec(new ScalarAdd(t, null, t, step.epsilon()));
         executioner.exec(new DivOp(m, t, t));
         blas.axpy(n, -step.stepSize(), t, p);
+    }
+
+    @Override
+    public void rmsprop(Matrix param, Matrix grad, Matrix squareAverage, RmsPropStep step) {
+        requireSameShape("rmsprop gradient", param, grad);
+        requireSameShape("rmsprop square average", param, squareAverage);
+        requireDistinct(param, grad, "rmsprop parameter", "gradient");
+        requireDistinct(squareAverage, grad, "rmsprop square average", "gradient");
+        INDArray p = array(param);
+        INDArray v = array(squareAverage);
+        long n = param.size();
+        // The clipped gradient in a temporary: the network's gradient must stay as it was.
+        INDArray g = scratch.get(ScratchArrays.Slot.SECOND, param.rows(), param.cols());
+        blas.copy(array(grad), g);
+        if (step.gradScale() != 1f) {
+            blas.scal(n, step.gradScale(), g);
+        }
+        INDArray t = scratch.get(ScratchArrays.Slot.FIRST, param.rows(), param.cols());
+        executioner.exec(new Square(g, t));
+        blas.scal(n, step.alpha(), v);
+        blas.axpy(n, 1f - step.alpha(), t, v);
+        executioner.exec(new Sqrt(v, t));
+        executioner.exec(new ScalarAdd(t, null, t, step.epsilon()));
+        executioner.exec(new DivOp(g, t, t));
+        blas.axpy(n, -step.lr(), t, p);
     }
 
     @Override

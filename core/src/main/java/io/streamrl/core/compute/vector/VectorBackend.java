@@ -5,6 +5,7 @@ import io.streamrl.core.compute.AdamStep;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.compute.Matrix;
+import io.streamrl.core.compute.RmsPropStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -344,6 +345,40 @@ public final class VectorBackend implements ComputeBackend {
             md[i] = mi;
             vd[i] = vi;
             pd[i] -= mi * lr / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
+    public void rmsprop(Matrix param, Matrix grad, Matrix squareAverage, RmsPropStep step) {
+        ArrayMatrix p = cast(param);
+        ArrayMatrix g = cast(grad);
+        ArrayMatrix sq = cast(squareAverage);
+        requireSameShape(p, g, "rmsprop grad");
+        requireSameShape(p, sq, "rmsprop square average");
+        float[] pd = p.data;
+        float[] gd = g.data;
+        float[] vd = sq.data;
+        float scale = step.gradScale();
+        float alpha = step.alpha();
+        float keep = 1f - alpha;
+        float eps = step.epsilon();
+        float lr = step.lr();
+        int n = pd.length;
+        int nv = n - n % L;
+        int i = 0;
+        // PyTorch's order: g *= clip; v = v * alpha + (1 - alpha) * g * g; p += -lr * (g / (sqrt(v) + eps)).
+        for (; i < nv; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, gd, i).mul(scale);
+            FloatVector vv = FloatVector.fromArray(S, vd, i).mul(alpha).add(gv.mul(gv).mul(keep));
+            vv.intoArray(vd, i);
+            FloatVector update = gv.div(vv.sqrt().add(eps));
+            FloatVector.fromArray(S, pd, i).sub(update.mul(lr)).intoArray(pd, i);
+        }
+        for (; i < n; i++) {
+            float gi = gd[i] * scale;
+            float vi = vd[i] * alpha + gi * gi * keep;
+            vd[i] = vi;
+            pd[i] -= gi / ((float) Math.sqrt(vi) + eps) * lr;
         }
     }
 
