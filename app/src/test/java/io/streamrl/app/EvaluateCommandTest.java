@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static io.streamrl.app.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,6 @@ import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code streamrl evaluate} as scripts use it: the table, --json, the refusals and the exit codes. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -55,7 +53,7 @@ class EvaluateCommandTest {
         Path optimal = policyFile("optimal.bin", optimalRule(1));
         Path twelve = policyFile("twelve.bin", fixedPrice(12, 1));
 
-        Run r = run("evaluate", "--env", "pricing", "--policy", optimal.toString(), "--log", log.toString());
+        CliRun r = run("evaluate", "--env", "pricing", "--policy", optimal.toString(), "--log", log.toString());
         assertThat(r.exitCode).as(r.err).isZero();
         assertThat(r.err).isEmpty();
         assertThat(r.out).contains("policy Pricing-v0 v1 (rule) from " + optimal + ", smoothed with bandwidth 0.1",
@@ -104,7 +102,7 @@ class EvaluateCommandTest {
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of("evaluate", "--env", "pricing"));
             args.addAll(List.of(c[0].split(" ")));
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertThat(r.exitCode).as(c[0] + ": " + r.err).isEqualTo(Main.EXIT_DATA);
             assertThat(r.err.strip().lines()).as(c[0]).hasSize(1);
             assertThat(r.err).as(c[0]).startsWith("streamrl evaluate: " + c[1]);
@@ -161,7 +159,7 @@ class EvaluateCommandTest {
             List<String> args = new ArrayList<>(List.of("evaluate"));
             args.addAll(List.of(c[0].split(" ")));
             args.addAll(List.of("--bootstrap-server", "127.0.0.1:1", "--connect-timeout", "1"));
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertThat(r.exitCode).as(c[0] + ": " + r.err).isEqualTo(Integer.parseInt(c[2]));
             assertThat(r.err.strip().lines()).as(c[0] + ": " + r.err).hasSize(1);
             assertThat(r.err).as(c[0]).contains(c[1]).doesNotContain("Exception");
@@ -174,7 +172,7 @@ class EvaluateCommandTest {
         PolicySnapshot optimal = optimalRule(3);
         Path file = policyFile("optimal.bin", optimal);
         String ns = kafka.freshNamespace("cli-evaluate");
-        Run replay = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
+        CliRun replay = run("replay", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
                 "pricing", "--file", log.toString());
         assertThat(replay.exitCode).as(replay.err).isZero();
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers(), ns);
@@ -201,7 +199,7 @@ class EvaluateCommandTest {
                     .isCloseTo(fromFiles.get("estimates").get(e).get("value").asDouble(), within(1e-9));
         }
 
-        Run gone = run("evaluate", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
+        CliRun gone = run("evaluate", "--bootstrap-server", kafka.bootstrapServers(), "--namespace", ns, "--env",
                 "pricing", "--policy", "99", "--log", log.toString());
         assertThat(gone.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(gone.err.strip()).isEqualTo("streamrl evaluate: policy Pricing-v0 version 99 is not on " + ns
@@ -266,21 +264,10 @@ class EvaluateCommandTest {
         return bytes;
     }
 
-    private static JsonNode json(Run r) throws IOException {
+    private static JsonNode json(CliRun r) throws IOException {
         assertThat(r.out.strip().lines()).as(r.err).hasSize(1);
         return new ObjectMapper().readTree(r.out);
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

@@ -30,8 +30,6 @@ import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Transition;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +52,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * Offline learning end to end, through the commands a user runs: a mediocre Pendulum policy (a
@@ -136,23 +133,23 @@ class OfflineLearningIT {
 
         // 3. Export, and replay into a fresh namespace: the offline workflow.
         Path file = tmp.resolve("pendulum-log.avro");
-        Run export = cli("export", "--bootstrap-server", bootstrap, "--namespace", source.topics().namespace(),
+        CliRun export = cli("export", "--bootstrap-server", bootstrap, "--namespace", source.topics().namespace(),
                 "--topic", "transitions", "--to", file.toString());
         assertThat(export.exitCode).as(export.err).isZero();
         assertThat(export.out).contains("exported 50,000 records");
         String target = broker.freshNamespace("it-offline-replayed");
-        Run replay = cli("replay", "--bootstrap-server", bootstrap, "--namespace", target, "--env", ENV, "--file",
+        CliRun replay = cli("replay", "--bootstrap-server", bootstrap, "--namespace", target, "--env", ENV, "--file",
                 file.toString());
         assertThat(replay.exitCode).as(replay.err).isZero();
         assertThat(replay.out).contains("50,000 rows read, 50,000 published");
         double replayedAt = seconds(start);
 
         // 4. The offline learner, TD3+BC (its default) and plain TD3, on the same log with the same seed.
-        Run bc = offline(bootstrap, target, "Pendulum-v1.td3-bc");
+        CliRun bc = offline(bootstrap, target, "Pendulum-v1.td3-bc");
         double bcAt = seconds(start);
-        Run td3 = offline(bootstrap, target, "Pendulum-v1.td3", "--algo", "td3");
+        CliRun td3 = offline(bootstrap, target, "Pendulum-v1.td3", "--algo", "td3");
         double td3At = seconds(start);
-        for (Run r : List.of(bc, td3)) {
+        for (CliRun r : List.of(bc, td3)) {
             assertThat(r.exitCode).as(r.out + r.err).isZero();
             assertThat(r.out).contains("offline learner completed: 50,000 transitions read (0 rejected), 50,000 in"
                     + " the buffer, 12,000 updates");
@@ -238,7 +235,7 @@ class OfflineLearningIT {
         return returns.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
-    private Run offline(String bootstrap, String namespace, String policy, String... more) {
+    private CliRun offline(String bootstrap, String namespace, String policy, String... more) {
         List<String> args = new ArrayList<>(List.of("learner", "--bootstrap-server", bootstrap,
                 "--namespace", namespace, "--env", ENV, "--offline", "--updates", Integer.toString(UPDATES), "--seed",
                 "3", "--policy", policy, "--publish-every", "4000", "--backend", ComputeBackends.VECTOR));
@@ -282,17 +279,11 @@ class OfflineLearningIT {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        log.info("streamrl {}: exit {}; {}{}", args[0], code, out, err);
-        return new Run(code, out.toString(), err.toString());
+    /** A command run in-process, its outcome logged (the test's log is where a failed run is read). */
+    private static CliRun cli(String... args) {
+        CliRun r = CliRun.run(args);
+        log.info("streamrl {}: exit {}; {}{}", args[0], r.exitCode, r.out, r.err);
+        return r;
     }
 }
