@@ -97,7 +97,7 @@ class LearnerConfigTest {
         assertRejected(b -> b.policyName(" padded"), "policy-name");
         assertRejected(b -> b.policyName("p".repeat(201)), "policy-name");
         assertRejected(b -> b.publishEvery(0), "publish-every must be in [1, 1000000000], got 0");
-        assertRejected(b -> b.backend("gpu"), "backend must be one of [vector, nd4j], got 'gpu'");
+        assertRejected(b -> b.backend("gpu"), "backend must be one of [vector, nd4j, scalar], got 'gpu'");
         assertRejected(b -> b.backend(null), "backend must be one of");
         assertRejected(b -> b.evalEvery(-1), "eval-every must be in [0, 1000000000], got -1");
         assertRejected(b -> b.evalEpisodes(0), "eval-episodes must be in [1, 10000], got 0");
