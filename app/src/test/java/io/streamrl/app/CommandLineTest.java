@@ -452,7 +452,7 @@ class CommandLineTest {
         assertThat(bad.exitCode).isEqualTo(Main.EXIT_USAGE);
         assertThat(bad.err).contains("n-steps must be in [1, 100000], got 0");
         CliRun unknown = run("train", "--env", "cartpole", "--algo", "ppo", "--out", tmp.toString());
-        assertThat(unknown.err).contains("unknown algorithm 'ppo', valid: ddpg, td3, a2c");
+        assertThat(unknown.err).contains("unknown algorithm 'ppo', valid: ddpg, td3, td3+bc, a2c");
     }
 
     @Test
