@@ -152,7 +152,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             prepareLogDir();
             port = config.port() == 0 ? LocalPorts.pickFree(config.host()) : requireFree(config.port());
+            // Two picks may return the same just-released port; the two listeners need two ports.
             int controllerPort = LocalPorts.pickFree(CONTROLLER_HOST);
+            while (controllerPort == port) {
+                controllerPort = LocalPorts.pickFree(CONTROLLER_HOST);
+            }
             KafkaConfig kafkaConfig = kafkaConfig(controllerPort);
             clusterId = formatOrReadClusterId();
             server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
