@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Flow control of a simulated actor ({@code max-policy-lag} > 0): after that many steps on one
  * policy version the actor waits for a newer one, at most {@code policy-wait}; after a timeout
  * it is granted another allowance of steps, so a slow learner slows the actor and a dead one
- * only throttles it. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
+ * only throttles it. Before the first policy the allowance is {@code warmup-steps} once, then
+ * {@code max-policy-lag} after each wait that timed out. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
  */
 final class PolicyLagGate {
 
@@ -39,6 +40,12 @@ final class PolicyLagGate {
      */
     boolean awaitFreshEnoughPolicy() {
         long allowance = config.stepAllowance(lagVersion);
+        if (lagVersion < 0 && waitTimedOut && allowance > 0) {
+            // The warm-up allowance is spent and no policy came: a learner still starting (a cold JVM,
+            // its first transactional publication) would otherwise let every actor run another
+            // warm-up's worth of random steps per wait, thousands of steps no one learns from sooner.
+            allowance = config.maxPolicyLag();
+        }
         if (allowance == 0 || stepsOnVersion < allowance || currentVersion() != lagVersion) {
             return true;
         }

@@ -224,6 +224,21 @@ class SimulationActorTest {
     }
 
     @Test
+    void afterTheWarmUpWithoutAPolicyEachTimedOutWaitGrantsOnlyTheLagAllowance() {
+        ensureTopics();
+        ActorService service = start(c -> c.maxSteps(100).maxPolicyLag(10).warmupSteps(60)
+                .policyWait(Duration.ofMillis(100)));
+
+        service.run();
+
+        ActorStats stats = service.stats();
+        assertThat(stats.envSteps()).isEqualTo(100);
+        // Waits before steps 61, 71, 81 and 91: 60 warm-up steps once, then 10 per timed-out wait (not 60 again).
+        assertThat(stats.policyWaitTimeouts()).isEqualTo(4);
+        assertThat(stats.policyVersion()).isEqualTo(-1);
+    }
+
+    @Test
     void closeStopsBetweenStepsAndFlushesEverythingSent() throws Exception {
         ensureTopics();
         publish(settings, TestPolicies.pendulum(PENDULUM, 3));

@@ -335,9 +335,11 @@ final class BenchCommand {
 
     @Command(name = "solve", mixinStandardHelpOptions = true,
             description = {"Time to solve Pendulum-v1 through Kafka (in-process broker, learner and actors as in"
-                + " 'streamrl demo'), and with --peer the PyTorch peer's time for the same seeds. One line per seed.",
-                "Fields: solved_step, solved_wall_s, peer_solved_step, peer_solved_wall_s,"
-                    + " wall_ratio (target <= 0.5)."})
+                + " 'streamrl demo'), and with --peer the PyTorch peer's time for the same seeds, with its own"
+                + " defaults and with streamrl's hyperparameters. One line per seed, then one of medians.",
+                "Fields: solved_step, solved_wall_s; peer_solved_step, peer_solved_wall_s, wall_ratio (target <= 0.5)"
+                    + " for the peer's defaults; peer_same_solved_step, peer_same_solved_wall_s, wall_ratio_same"
+                    + " (target <= 0.5), steps_ratio_same (target <= 1.2 in the median) at identical settings."})
     static final class Solve implements Callable<Integer> {
 
         @Spec
@@ -364,8 +366,8 @@ final class BenchCommand {
                 description = "Learner publishes every N updates (default: ${DEFAULT-VALUE}).")
         long publishEvery;
 
-        @Option(names = "--eval-every", defaultValue = "2000", description = "Learner evaluates every N updates"
-                + " (default: ${DEFAULT-VALUE}, the peer's spacing of evaluations in steps).")
+        @Option(names = "--eval-every", defaultValue = "2000", description = "Learner evaluates every N environment"
+                + " steps' worth of updates (default: ${DEFAULT-VALUE}, the peer's spacing of evaluations in steps).")
         long evalEvery;
 
         @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
@@ -383,17 +385,23 @@ final class BenchCommand {
                 description = "Peer's --total-timesteps (default: ${DEFAULT-VALUE}).")
         int peerTotalTimesteps;
 
+        @Option(names = "--peer-settings", defaultValue = "both", description = "The peer trains with its own"
+                + " defaults (256-256, batch 256, lr 3e-4), with streamrl's hyperparameters (same), or both:"
+                + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        SolveBenchmark.PeerSettings peerSettings;
+
         @Override
         public Integer call() throws Exception {
             Duration timeout = Duration.ofSeconds(timeoutSeconds);
             SolveBenchmark.Peer peer = peerOptions.dir == null ? null : new SolveBenchmark.Peer(peerOptions.dir,
-                    peerOptions.python, peerLearningStarts, peerTotalTimesteps, 1, timeout);
+                    peerOptions.python, peerLearningStarts, peerTotalTimesteps, 1, timeout, peerSettings);
             List<SolveBenchmark.SeedResult> results = new SolveBenchmark(Clock.systemUTC()).run(
                     new SolveBenchmark.Settings(seeds, agent.config(), agent.backendName(), actors, maxSteps,
                             publishEvery, evalEvery, timeout, broker.bootstrapServer(), broker.kafkaConfig(), peer));
             for (SolveBenchmark.SeedResult r : results) {
                 print(spec, r.line());
             }
+            print(spec, SolveBenchmark.summary(results));
             return 0;
         }
     }

@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     long publishEvery;
 
     @Option(names = "--eval-every", defaultValue = "1000",
-            description = "Learner evaluates the policy every N updates (default: ${DEFAULT-VALUE}).")
+            description = "Learner evaluates the policy every N environment steps' worth of updates, where 'streamrl train' evaluates (default: ${DEFAULT-VALUE}).")
     long evalEvery;
 
     @Option(names = "--max-policy-lag", description = "Steps an actor takes on one policy version before it waits"

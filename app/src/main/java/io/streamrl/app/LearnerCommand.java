@@ -50,7 +50,7 @@ final class LearnerCommand implements Callable<Integer> {
     long publishEvery;
 
     @Option(names = "--eval-every", defaultValue = "0",
-            description = "Evaluate the policy every N updates on a local copy of the env; 0 = off (default).")
+            description = "Evaluate the policy on a local copy of the env every N environment steps' worth of updates (where'streamrl train --eval-every N' evaluates; offline: every N updates); 0 = off (default).")
     long evalEvery;
 
     @Option(names = "--eval-episodes", defaultValue = "10", description = "Episodes per evaluation (default: ${DEFAULT-VALUE}).")

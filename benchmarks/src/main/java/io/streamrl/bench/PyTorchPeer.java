@@ -83,12 +83,12 @@ final class PyTorchPeer {
         }
     }
 
-    /** Trains one seed to {@code totalTimesteps} and returns its summary. */
-    SolveBenchmark.PeerRun run(long seed, int learningStarts, int totalTimesteps, int threads, Duration timeout)
+    /** Trains one seed to {@code totalTimesteps} with {@code settings} (the script's options) and returns its summary. */
+    SolveBenchmark.PeerRun run(long seed, List<String> settings, int totalTimesteps, int threads, Duration timeout)
             throws InterruptedException {
-        List<String> command = List.of(python, script.toString(), "--seed", Long.toString(seed), "--learning-starts",
-                Integer.toString(learningStarts), "--total-timesteps", Integer.toString(totalTimesteps), "--threads",
-                Integer.toString(threads));
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), "--seed", Long.toString(seed),
+                "--total-timesteps", Integer.toString(totalTimesteps), "--threads", Integer.toString(threads)));
+        command.addAll(settings);
         return summaryOf(seed, command, timeout);
     }
 

@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param policyName key of the published snapshots on the policy topic; see {@link PolicyName}
  * @param publishEvery publish a snapshot every this many gradient updates
  * @param backend compute backend name ({@code vector} or {@code nd4j})
- * @param evalEvery evaluate the deterministic policy every this many updates; 0 turns it off
+ * @param evalEvery evaluate the deterministic policy every this many environment steps' worth of
+ *     updates online (where a local trainer evaluates), every this many updates offline; 0 turns it off
  * @param evalEpisodes episodes per evaluation
  * @param startPosition where to start reading the transitions topic
  * @param ingestThreads consumers reading the transitions topic, each with a share of its

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * moves what ingest delivered into the buffer; once the buffer holds {@code learning-starts}
  * transitions it takes gradient updates while the replay ratio allows (below), and otherwise
  * waits for data (blocking, with a timeout for the progress line) instead of overfitting a small
- * buffer. Every {@code eval-every} updates it evaluates the actor; every {@code publish-every}
+ * buffer. It evaluates the actor every {@code eval-every} environment steps' worth of updates
+ * ({@link #evaluationDue}: the updates a local trainer has taken at environment step
+ * {@code k x eval-every}; offline, every {@code eval-every} updates); every {@code publish-every}
  * updates it checks every weight, keeps the state as the last good checkpoint and publishes the
  * actor, unless the last evaluation fell more than {@code eval-withhold-margin} below the best.
  *
@@ -91,6 +93,7 @@ final class TrainingLoop implements Runnable {
     /** Offline: whether the whole log has been moved into the buffer. */
     private boolean logLoaded;
     private long lastEvaluatedAt = -1;
+    private long nextEvaluationAt;
     private long lastPublicationStepAt = -1;
     private long lastPublishedVersion;
     private volatile boolean stopping;
@@ -104,7 +107,8 @@ final class TrainingLoop implements Runnable {
     private boolean withholding;
 
     /**
-     * @param evalEvery updates between evaluations; 0 for none (then {@code evaluator} may be null)
+     * @param evalEvery environment steps between evaluations online, updates offline (see
+     *     {@link #evaluationDue}); 0 for none (then {@code evaluator} may be null)
      * @param checkpoints where checkpoints go; null for none
      * @param resumed the checkpoint {@code agent} was resumed from, whose counters the loop
      *     continues, and whose seed its generators restart from; null for a fresh start
@@ -165,6 +169,32 @@ final class TrainingLoop implements Runnable {
             reseed(resumed.rngSeed());
         }
         metrics.updated(agent.updates(), Double.NaN);
+        nextEvaluationAt = evaluationDue(agent.updates());
+    }
+
+    /**
+     * The update count of the first evaluation after {@code updates}. Offline, every
+     * {@code eval-every} updates. Online, the evaluations fall where a local trainer's do, at
+     * environment steps {@code k x eval-every}, and a learner counts updates, not steps: at step
+     * {@code s} the replay ratio has earned {@code floor(replay-ratio x (s - learning-starts))}
+     * updates, so evaluation {@code k} is due at that count for {@code s = k x eval-every}.
+     * Counting evaluations in updates instead would put each one {@code learning-starts} steps
+     * later than the same setting does in {@code streamrl train} or a peer.
+     */
+    long evaluationDue(long updates) {
+        if (evalEvery <= 0) {
+            return Long.MAX_VALUE;
+        }
+        if (offlineUpdates > 0) {
+            return (updates / evalEvery + 1) * evalEvery;
+        }
+        long k = Math.max(1, (long) Math.floor((updates / replayRatio + learningStarts) / evalEvery));
+        long due;
+        do {
+            due = (long) Math.floor(replayRatio * (k * evalEvery - learningStarts));
+            k++;
+        } while (due <= updates);
+        return due;
     }
 
     @Override
@@ -331,8 +361,9 @@ final class TrainingLoop implements Runnable {
         long updates = agent.updates();
         metrics.updated(updates, guarded.lastStats().criticLoss());
         // Evaluate before publishing, so that a policy that collapsed at this very update is held back.
-        if (evalEvery > 0 && updates % evalEvery == 0) {
+        if (updates >= nextEvaluationAt) {
             evaluate(updates, startMillis);
+            nextEvaluationAt = evaluationDue(updates);
         }
         if (updates % publishEvery == 0) {
             publicationStep(updates);

@@ -151,18 +151,42 @@ class TrainingLoopTest {
     }
 
     @Test
-    void evaluatesTheDeterministicPolicyEveryEvalEveryUpdates() {
+    void evaluatesTheDeterministicPolicyEveryEvalEveryEnvironmentStepsWorthOfUpdates() {
         PolicyEvaluator evaluator = PolicyEvaluator.of(Envs.make("pendulum", new SplittableRandom(5)), 2,
                 ObservationNormalizer.identity(OBS));
         start(1.0, 50, Long.MAX_VALUE, 30, evaluator);
         metrics.ingested(110, 0);
         offer(110);
         await().atMost(Duration.ofSeconds(30)).until(() -> curve.size() == 2);
-        assertThat(curve).extracting(CurvePoint::updates).containsExactly(30L, 60L);
+        // Steps 60 and 90 (eval-every 30), where 10 and 40 updates are earned past learning-starts 50.
+        assertThat(curve).extracting(CurvePoint::updates).containsExactly(10L, 40L);
         assertThat(curve).extracting(CurvePoint::envSteps).containsExactly(110L, 110L);
         // Pendulum's reward per step is in [-16.27, 0] and an episode has 200 steps.
         assertThat(curve).allSatisfy(p -> assertThat(p.evalMeanReturn()).isBetween(-16.3 * 200, 0.0));
         assertThat(metrics.snapshot().evalMeanReturn()).isEqualTo(curve.get(1).evalMeanReturn());
+    }
+
+    @Test
+    void evaluationsFallOnTheUpdateCountsALocalTrainerHasAtEveryEvalEverySteps() {
+        PolicyEvaluator never = a -> new Evaluation(0, 0, 1);
+        // learning-starts 1000, eval-every 2000: steps 2000, 4000, 6000 hold 1000, 3000, 5000 updates.
+        start(1.0, 1000, 100, 2000, never);
+        assertThat(loop.evaluationDue(0)).isEqualTo(1000);
+        assertThat(loop.evaluationDue(999)).isEqualTo(1000);
+        assertThat(loop.evaluationDue(1000)).isEqualTo(3000);
+        assertThat(loop.evaluationDue(4321)).isEqualTo(5000);
+        loop.shutdown();
+
+        // Replay ratio 0.5: step 2000 holds floor(0.5 x 1000) = 500 updates, step 4000 1500.
+        start(0.5, 1000, 100, 2000, never);
+        assertThat(loop.evaluationDue(0)).isEqualTo(500);
+        assertThat(loop.evaluationDue(500)).isEqualTo(1500);
+        loop.shutdown();
+
+        // learning-starts beyond eval-every: step 2000 would have no update yet, so the first is at step 4000.
+        start(2.0, 3000, 100, 2000, never);
+        assertThat(loop.evaluationDue(0)).isEqualTo(2000);
+        assertThat(loop.evaluationDue(2000)).isEqualTo(6000);
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class Pipeline {
      * @param actors number of simulation actors (threads of this process)
      * @param maxEnvSteps step budget over all actors
      * @param publishEvery learner publishes a snapshot every this many updates
-     * @param evalEvery learner evaluates the policy every this many updates
+     * @param evalEvery learner evaluates the policy every this many environment steps' worth of updates
      * @param pacing actors' flow control (see {@link Pacing#inStepWith})
      * @param backend compute backend of the learner
      * @param actorPrefix actor ids are {@code PREFIX-1} ... {@code PREFIX-N}
