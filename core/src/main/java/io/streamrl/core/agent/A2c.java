@@ -326,15 +326,29 @@ public final class A2c {
      * unclipped normalised sample. One batched forward pass for all rows.
      */
     public void sample(float[] observations, int rows, SplittableRandom random, float[] actionsOut) {
+        sample(observations, rows, random, actionsOut, null);
+    }
+
+    /** As {@link #sample(float[], int, SplittableRandom, float[])}, also writing {@code log pi(a|s)} per row. */
+    public void sample(float[] observations, int rows, SplittableRandom random, float[] actionsOut,
+                       double[] logProbsOut) {
         float[] out = forwardPolicy(observations, rows);
         if (head == PolicyHead.CATEGORICAL) {
             for (int row = 0; row < rows; row++) {
-                actionsOut[row] = PolicyHead.sampleCategorical(out, row * outDim, outDim, random, logProbScratch);
+                int a = PolicyHead.sampleCategorical(out, row * outDim, outDim, random, logProbScratch);
+                actionsOut[row] = a;
+                if (logProbsOut != null) {
+                    logProbsOut[row] = logProbScratch[a];
+                }
             }
         } else {
             float[] ls = logStd.toArray();
             for (int row = 0; row < rows; row++) {
                 PolicyHead.sampleGaussian(out, row * outDim, ls, outDim, random, actionsOut, row * actDim);
+                if (logProbsOut != null) {
+                    logProbsOut[row] = PolicyHead.gaussianLogProb(actionsOut, row * actDim, out, row * outDim, ls,
+                            outDim);
+                }
             }
         }
     }

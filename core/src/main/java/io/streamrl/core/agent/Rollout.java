@@ -108,6 +108,28 @@ public final class Rollout {
         behaviourLogProbs[t * numEnvs + env] = logProb;
     }
 
+    /**
+     * Records one environment's step {@code t} at once: the normalised observation, the action
+     * (row {@code actionRow} of {@code actions}), the reward as in {@link #putOutcome}, and the
+     * behaviour log-probability.
+     */
+    public void putStep(int t, int env, float[] observation, float[] actions, int actionRow, double reward,
+                        boolean done, double behaviourLogProb) {
+        putOutcome(t, env, reward, done);
+        int row = t * numEnvs + env;
+        System.arraycopy(observation, 0, observations, row * observationDim, observationDim);
+        System.arraycopy(actions, actionRow * actionDim, this.actions, row * actionDim, actionDim);
+        behaviourLogProbs[row] = behaviourLogProb;
+    }
+
+    /** Records the normalised observation environment {@code env} is in after the last step. */
+    public void putLastObservation(int env, float[] observation) {
+        if (env < 0 || env >= numEnvs) {
+            throw new IllegalArgumentException("environment index must be in [0, " + numEnvs + "), got " + env);
+        }
+        System.arraycopy(observation, 0, lastObservations, env * observationDim, observationDim);
+    }
+
     /** Records the observations the environments are in after the last step ({@code numEnvs} rows). */
     public void putLastObservations(float[] observationRows) {
         System.arraycopy(observationRows, 0, lastObservations, 0, numEnvs * observationDim);
