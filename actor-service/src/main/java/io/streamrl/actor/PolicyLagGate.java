@@ -30,20 +30,22 @@ final class PolicyLagGate {
     private boolean waitTimedOut;
 
     PolicyLagGate(ActorConfig config, PolicySubscriber policies, Clock clock) {
-        this(config.actorId(), config::stepAllowance, config.policyWait(), policies, clock);
+        this(config.actorId(), config::stepAllowance, config.policyWait(), policies,
+                new PolicyWaitWarning(config.actorId(), config.policyWait(), clock));
     }
 
     /**
      * @param stepAllowance steps allowed on a version (-1: no policy yet) before waiting for a
      *     newer one; 0 turns flow control off
+     * @param warning what a wait in vain logs
      */
     PolicyLagGate(String actorId, LongUnaryOperator stepAllowance, Duration policyWait, PolicySubscriber policies,
-                  Clock clock) {
+                  PolicyWaitWarning warning) {
         this.actorId = actorId;
         this.stepAllowance = stepAllowance;
         this.policyWait = policyWait;
         this.policies = policies;
-        this.warning = new PolicyWaitWarning(actorId, policyWait, clock);
+        this.warning = warning;
     }
 
     /**

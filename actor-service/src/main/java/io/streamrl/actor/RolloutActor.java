@@ -92,7 +92,10 @@ final class RolloutActor implements ActorLoop {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.gate = new PolicyLagGate(config.actorId(), version -> config.stepAllowance(), config.policyWait(),
-                policies, clock);
+                policies, new PolicyWaitWarning(config.actorId(), config.policyWait(), clock, allowance -> "check that"
+                + " the actors send at least the learner's num-envs segments per version (actors x num-envs x"
+                + " rollouts-per-version, of segments it does not discard); raise --rollouts-per-version (now "
+                + config.rolloutsPerVersion() + ") otherwise"));
         // One seed, split in a fixed order: the environments, then the action draws.
         SplittableRandom master = new SplittableRandom(config.seed());
         List<Env> envs = new ArrayList<>();

@@ -75,8 +75,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "A2C: environments each actor steps in lock-step (default: ${DEFAULT-VALUE}).")
     int envsPerActor;
 
-    @Option(names = "--rollouts-per-version", defaultValue = "2", description = "A2C: rollouts an actor collects"
-            + " with one policy version before it waits for a newer one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rollouts-per-version", defaultValue = "1", description = "A2C: rollouts an actor collects"
+            + " with one policy version before it waits for a newer one (default: ${DEFAULT-VALUE}). Unless set with"
+            + " --set num-envs=N, the learner's segments per update are actors x envs-per-actor x"
+            + " rollouts-per-version: one version's worth, synchronous A2C.")
     long rolloutsPerVersion;
 
     @Option(names = "--max-policy-lag", description = "Steps an actor takes on one policy version before it waits"
@@ -125,6 +127,10 @@ final class DemoCommand implements Callable<Integer> {
                         + " --rollouts-per-version");
             }
             A2cConfig a2cConfig = agent.a2cConfig();
+            if (!agent.overrides.containsKey("num-envs")) {
+                a2cConfig = a2cConfig.with(Map.of("num-envs", Long.toString(actors * envsPerActor
+                        * Math.max(1, rolloutsPerVersion))));
+            }
             config = a2cConfig;
             algorithm = a2cConfig.algorithmName();
             settings = Pipeline.Settings.onPolicy(env, Pipeline.OnPolicy.of(a2cConfig, staleness.policy(),
