@@ -133,11 +133,11 @@ public final class A2cKafkaBenchmark {
             m.put("benchmark", "a2c-kafka-summary");
             m.put("case", c.name());
             m.put("solved", solved.size() + "/" + mine.size());
-            m.put("median_solved_step", median(solved.stream().mapToDouble(r -> r.solvedStep()).toArray()));
+            m.put("median_solved_step", roundedMedian(solved.stream().mapToDouble(r -> r.solvedStep()).toArray()));
             Double wall = median(solved.stream().mapToDouble(Run::solvedWallSeconds).toArray());
             m.put("median_solved_wall_s", wall == null ? null : Json.round(wall, 2));
-            m.put("median_discarded", median(mine.stream().mapToDouble(Run::discarded).toArray()));
-            m.put("median_corrected", median(mine.stream().mapToDouble(Run::corrected).toArray()));
+            m.put("median_discarded", roundedMedian(mine.stream().mapToDouble(Run::discarded).toArray()));
+            m.put("median_corrected", roundedMedian(mine.stream().mapToDouble(Run::corrected).toArray()));
             out.add(m);
         }
         return out;
@@ -167,6 +167,11 @@ public final class A2cKafkaBenchmark {
                 : o.ending().toString();
         return new Run(c, seed, outcome, o.envStepsToSolve(), o.wallSecondsToSolve(), o.wallSeconds(), o.envSteps(),
                 o.learner().updates(), o.learner().rolloutsDiscarded(), o.learner().rolloutsCorrected());
+    }
+
+    private static Long roundedMedian(double[] values) {
+        Double median = median(values);
+        return median == null ? null : Math.round(median);
     }
 
     private static Double median(double[] values) {
