@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Registers an actor's counters as Micrometer meters named {@code actor.*} and tagged with the
  * actor id. The meters read the actor's own exact counters when scraped, so the exported numbers
- * and {@link SimulationActor#stats()} never disagree.
+ * and the actor's {@code stats()} never disagree. For a rollout actor the {@code actor.transitions.*}
+ * meters count rollout segments.
  */
 public final class ActorMetrics {
 
@@ -18,8 +19,8 @@ public final class ActorMetrics {
     private ActorMetrics() {
     }
 
-    public static void bind(MeterRegistry registry, SimulationActor actor) {
-        Tags tags = Tags.of(ACTOR_TAG, actor.config().actorId());
+    static void bind(MeterRegistry registry, ActorLoop actor) {
+        Tags tags = Tags.of(ACTOR_TAG, actor.actorId());
         counter(registry, tags, actor, "actor.env.steps", "environment steps taken", ActorStats::envSteps);
         counter(registry, tags, actor, "actor.transitions.sent", "transitions handed to the producer",
                 ActorStats::transitionsSent);
@@ -41,7 +42,7 @@ public final class ActorMetrics {
                 ActorStats::policyWaitTimeouts);
     }
 
-    private static void counter(MeterRegistry registry, Tags tags, SimulationActor actor, String name,
+    private static void counter(MeterRegistry registry, Tags tags, ActorLoop actor, String name,
                                 String description, ToDoubleFunction<ActorStats> value) {
         FunctionCounter.builder(name, actor, a -> value.applyAsDouble(a.stats()))
                 .description(description)
@@ -49,7 +50,7 @@ public final class ActorMetrics {
                 .register(registry);
     }
 
-    private static void gauge(MeterRegistry registry, Tags tags, SimulationActor actor, String name,
+    private static void gauge(MeterRegistry registry, Tags tags, ActorLoop actor, String name,
                               String description, ToDoubleFunction<ActorStats> value) {
         Gauge.builder(name, actor, a -> value.applyAsDouble(a.stats()))
                 .description(description)

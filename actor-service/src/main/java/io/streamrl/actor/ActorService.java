@@ -28,11 +28,11 @@ public final class ActorService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ActorService.class);
 
-    private final SimulationActor actor;
+    private final ActorLoop actor;
     private final PrometheusMeterRegistry registry;
     private final MetricsServer metricsServer;
 
-    private ActorService(SimulationActor actor, PrometheusMeterRegistry registry, MetricsServer metricsServer) {
+    private ActorService(ActorLoop actor, PrometheusMeterRegistry registry, MetricsServer metricsServer) {
         this.actor = actor;
         this.registry = registry;
         this.metricsServer = metricsServer;
@@ -77,13 +77,45 @@ public final class ActorService implements AutoCloseable {
         }
         SimulationActor actor = new SimulationActor(config, subscriber,
                 new KafkaTransitionSink(config.actorId(), config.envSpec().id(), producer, topics, clock), clock);
+        return serve(actor, subscriber, settings, config.metricsHost(), config.metricsPort());
+    }
+
+    /**
+     * An on-policy (A2C) rollout actor wired to Kafka: what {@code streamrl actor --algo a2c}
+     * runs. Starts as {@link #start(ActorConfig, KafkaSettings, Clock, PolicyListener)} does,
+     * with the rollouts topic in place of the transitions topic.
+     */
+    public static ActorService startRollouts(RolloutActorConfig config, KafkaSettings settings, Clock clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        log.info("rollout actor settings: {}", config.toLogLine());
+        Topics topics = settings.topics();
+        TopicBootstrap.ensureTopics(settings, List.of(topics.rollouts(), topics.policy(), topics.episodes()), clock);
+        String clientId = "streamrl-actor-" + config.actorId();
+        PolicySubscriber subscriber = PolicySubscriber.start(settings, clientId + "-policy", config.policyName(),
+                PolicyFit.forRollouts(config.envSpec()), clock, PolicyListener.NONE);
+        Producer<byte[], byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(settings.producer(clientId));
+        } catch (RuntimeException e) {
+            subscriber.close();
+            throw e;
+        }
+        return serve(new RolloutActor(config, subscriber, producer, topics, clock), subscriber, settings,
+                config.metricsHost(), config.metricsPort());
+    }
+
+    /** Binds the actor's metrics, serves them when a port is set, and waits for the policy topic. */
+    private static ActorService serve(ActorLoop actor, PolicySubscriber subscriber, KafkaSettings settings,
+                                      String metricsHost, int metricsPort) {
         MetricsServer server = null;
         try {
             PrometheusMeterRegistry registry = MetricsServer.newRegistry();
             ActorMetrics.bind(registry, actor);
-            if (config.metricsPort() != ActorConfig.NO_METRICS) {
-                server = MetricsServer.start(registry, config.metricsHost(), config.metricsPort());
-                log.info("actor {} serves metrics on http://{}:{}/metrics", config.actorId(), config.metricsHost(),
+            if (metricsPort != ActorConfig.NO_METRICS) {
+                server = MetricsServer.start(registry, metricsHost, metricsPort);
+                log.info("actor {} serves metrics on http://{}:{}/metrics", actor.actorId(), metricsHost,
                         server.port());
             }
             awaitPolicyTopic(subscriber, settings);

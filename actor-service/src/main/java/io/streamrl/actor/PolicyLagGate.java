@@ -2,8 +2,10 @@ package io.streamrl.actor;
 
 import io.streamrl.core.policy.PolicySnapshot;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,9 @@ final class PolicyLagGate {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyLagGate.class);
 
-    private final ActorConfig config;
+    private final String actorId;
+    private final LongUnaryOperator stepAllowance;
+    private final Duration policyWait;
     private final PolicySubscriber policies;
     private final PolicyWaitWarning warning;
     private final AtomicLong waitTimeouts = new AtomicLong();
@@ -27,9 +31,22 @@ final class PolicyLagGate {
     private boolean waitTimedOut;
 
     PolicyLagGate(ActorConfig config, PolicySubscriber policies, Clock clock) {
-        this.config = config;
+        this(config.actorId(), config::stepAllowance, config.policyWait(), policies,
+                new PolicyWaitWarning(config.actorId(), config.policyWait(), clock));
+    }
+
+    /**
+     * @param stepAllowance steps allowed on a version (-1: no policy yet) before waiting for a
+     *     newer one; 0 turns flow control off
+     * @param warning what a wait in vain logs
+     */
+    PolicyLagGate(String actorId, LongUnaryOperator stepAllowance, Duration policyWait, PolicySubscriber policies,
+                  PolicyWaitWarning warning) {
+        this.actorId = actorId;
+        this.stepAllowance = stepAllowance;
+        this.policyWait = policyWait;
         this.policies = policies;
-        this.warning = new PolicyWaitWarning(config.actorId(), config.policyWait(), clock);
+        this.warning = warning;
     }
 
     /**
@@ -39,19 +56,19 @@ final class PolicyLagGate {
      * @return false when the wait was interrupted and the actor is to stop instead of stepping
      */
     boolean awaitFreshEnoughPolicy() {
-        long allowance = config.stepAllowance(lagVersion);
+        long allowance = stepAllowance.applyAsLong(lagVersion);
         if (lagVersion < 0 && waitTimedOut && allowance > 0) {
             // The warm-up allowance is spent and no policy came: a learner still starting (a cold JVM,
             // its first transactional publication) would otherwise let every actor run another
             // warm-up's worth of random steps per wait, thousands of steps no one learns from sooner.
-            allowance = config.maxPolicyLag();
+            allowance = stepAllowance.applyAsLong(0); // what any version allows: max-policy-lag
         }
         if (allowance == 0 || stepsOnVersion < allowance || currentVersion() != lagVersion) {
             return true;
         }
         Optional<PolicySnapshot> newer;
         try {
-            newer = policies.awaitNewerThan(lagVersion, config.policyWait());
+            newer = policies.awaitNewerThan(lagVersion, policyWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -65,7 +82,7 @@ final class PolicyLagGate {
                 if (!waitTimedOut) {
                     // Expected at start: a learner publishes nothing before it holds learning-starts transitions.
                     log.info("actor {}: no policy yet after {} random steps; going on while the learner fills its "
-                            + "buffer", config.actorId(), allowance);
+                            + "buffer", actorId, allowance);
                 }
             } else {
                 // Rate-limited: a lag too short for the learner times out on every version, not just once.

@@ -3,6 +3,7 @@ package io.streamrl.actor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * When flow control should warn that a wait for a newer policy timed out, and what the warning
@@ -20,14 +21,23 @@ final class PolicyWaitWarning {
     private final String actorId;
     private final Duration policyWait;
     private final Clock clock;
+    private final LongFunction<String> advice;
     private long lastWarnedMillis;
     private boolean warned;
     private long timeoutsSinceWarning;
 
+    /** For a simulation actor, paced by {@code --max-policy-lag}. */
     PolicyWaitWarning(String actorId, Duration policyWait, Clock clock) {
+        this(actorId, policyWait, clock, allowance -> "raise --max-policy-lag (now " + allowance + ") to at least the"
+                + " learner's publish-every / (actors x replay-ratio), or set it to 0 to turn flow control off");
+    }
+
+    /** @param advice what to change, given the allowance, when the learner is running */
+    PolicyWaitWarning(String actorId, Duration policyWait, Clock clock, LongFunction<String> advice) {
         this.actorId = actorId;
         this.policyWait = policyWait;
         this.clock = clock;
+        this.advice = advice;
     }
 
     /**
@@ -50,8 +60,6 @@ final class PolicyWaitWarning {
         timeoutsSinceWarning = 0;
         return Optional.of("actor " + actorId + ": no policy newer than version " + version + " within "
                 + policyWait.toMillis() + " ms after " + allowance + " steps on it" + repeat + "; going on. If the"
-                + " learner is running, raise --max-policy-lag (now " + allowance + ") to at least the learner's"
-                + " publish-every / (actors x replay-ratio), or set it to 0 to turn flow control off; otherwise"
-                + " start the learner. Next warning in " + INTERVAL.toSeconds() + " s at the earliest.");
+                + " learner is running, " + advice.apply(allowance) + "; otherwise start the learner. Next warning in " + INTERVAL.toSeconds() + " s at the earliest.");
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * runs on the caller's thread until the step budget is spent or {@link #close()} is called
  * (from any thread, e.g. a shutdown hook); either way it stops between two steps and flushes.
  */
-public final class SimulationActor implements Runnable, AutoCloseable {
+public final class SimulationActor implements ActorLoop {
 
     private static final Logger log = LoggerFactory.getLogger(SimulationActor.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -131,6 +131,7 @@ public final class SimulationActor implements Runnable, AutoCloseable {
     }
 
     /** The current counters. */
+    @Override
     public ActorStats stats() {
         Deliveries transitions = sink.transitions();
         return new ActorStats(steps.get(), transitions.sent(), transitions.acked(), transitions.failed(),
@@ -140,6 +141,11 @@ public final class SimulationActor implements Runnable, AutoCloseable {
 
     public ActorConfig config() {
         return config;
+    }
+
+    @Override
+    public String actorId() {
+        return config.actorId();
     }
 
     public EnvSpec envSpec() {

@@ -3,12 +3,16 @@ package io.streamrl.app;
 import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
+import io.streamrl.actor.RolloutActorConfig;
+import io.streamrl.core.agent.A2cConfig;
+import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.noise.NoiseType;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "actor", mixinStandardHelpOptions = true,
         description = "Run a simulation actor: act in an environment with the newest policy from the policy topic plus "
                 + "exploration noise, and publish every transition and episode summary. Start as many as you like, each"
-                + " with its own --id. Stops after --max-steps, or on Ctrl-C / SIGTERM.")
+                + " with its own --id. Stops after --max-steps, or on Ctrl-C / SIGTERM. With --algo a2c: sample from the"
+                + " stochastic policy and publish rollout segments of --n-steps steps to the rollouts topic.")
 final class ActorCommand implements Callable<Integer> {
 
     @Spec
@@ -83,9 +88,38 @@ final class ActorCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Option(names = "--algo", description = "ddpg (also for td3: the actor runs whichever deterministic policy is"
+            + " published) or a2c (a rollout actor: samples from the stochastic policy and publishes rollout"
+            + " segments) (default: ddpg).")
+    String algo;
+
+    @Option(names = "--num-envs", defaultValue = "" + RolloutActorConfig.DEFAULT_NUM_ENVS, description = "A2C:"
+            + " environments stepped in lock-step, one segment each per rollout (default: ${DEFAULT-VALUE}).")
+    int numEnvs;
+
+    @Option(names = "--n-steps", defaultValue = "" + RolloutActorConfig.DEFAULT_N_STEPS, description = "A2C: steps"
+            + " per segment; must be the learner's n-steps (default: ${DEFAULT-VALUE}).")
+    int nSteps;
+
+    @Option(names = "--rollouts-per-version", defaultValue = "" + RolloutActorConfig.DEFAULT_ROLLOUTS_PER_VERSION,
+            description = "A2C: rollouts collected with one policy version before waiting for a newer one; 0 ="
+                    + " never wait (default: ${DEFAULT-VALUE}).")
+    long rolloutsPerVersion;
+
+    @Option(names = "--lag-versions", defaultValue = "0", description = "A2C: act with a policy this many versions"
+            + " older than the newest seen, to study stale actors (default: ${DEFAULT-VALUE}).")
+    int lagVersions;
+
     @Override
     public Integer call() {
         String actorId = id != null ? id : defaultId();
+        if (algo != null && algo.strip().equalsIgnoreCase(A2cConfig.ALGORITHM)) {
+            return rolloutActor(actorId);
+        }
+        if (algo != null && !DdpgConfig.ALGORITHMS.contains(algo.strip().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown algorithm '" + algo + "', valid: "
+                    + String.join(", ", DdpgConfig.ALGORITHMS) + ", " + A2cConfig.ALGORITHM);
+        }
         ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
                 .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
                 .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
@@ -107,6 +141,39 @@ final class ActorCommand implements Callable<Integer> {
             service.run();
             ActorStats s = service.stats();
             out.printf("actor %s stopped: %,d steps, %,d transitions acknowledged, %,d failed, %,d episodes,"
+                    + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
+                    s.episodes(), s.policyVersion());
+            out.flush();
+            return s.transitionsFailed() == 0 ? 0 : 1;
+        }
+    }
+
+    /** {@code --algo a2c}: an on-policy rollout actor; the noise and warm-up options are DDPG's and refused. */
+    private int rolloutActor(String actorId) {
+        for (String option : new String[] {"--noise", "--noise-sigma", "--noise-sigma-min", "--noise-decay",
+            "--ou-theta", "--max-policy-lag", "--warmup-steps"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " does not apply to --algo a2c: a rollout actor explores"
+                        + " by sampling its stochastic policy and is paced by --rollouts-per-version");
+            }
+        }
+        RolloutActorConfig config = RolloutActorConfig.of(actorId, env, seed != null ? seed : actorId.hashCode())
+                .withRollouts(numEnvs, nSteps, rolloutsPerVersion).withLagVersions(lagVersions)
+                .withPolicyWait(Duration.ofMillis(policyWaitMs)).withMaxSteps(maxSteps)
+                .withMetrics(metrics.host, metrics.port);
+        if (policy != null) {
+            config = config.withPolicyName(policy);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (ActorService service = ActorService.startRollouts(config, kafka.settings(), Clock.systemUTC());
+             GracefulStop stop = new GracefulStop("actor", service::close)) {
+            service.metricsPort().ifPresent(p -> out.printf("metrics: http://%s:%d/metrics%n", metrics.host, p));
+            out.printf("rollout actor %s on %s, policy %s, Kafka %s%n", actorId, config.env(), config.policyName(),
+                    kafka.bootstrapServer);
+            out.flush();
+            service.run();
+            ActorStats s = service.stats();
+            out.printf("actor %s stopped: %,d steps, %,d segments acknowledged, %,d failed, %,d episodes,"
                     + " last policy version %d%n", actorId, s.envSteps(), s.transitionsAcked(), s.transitionsFailed(),
                     s.episodes(), s.policyVersion());
             out.flush();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 final class AgentOptions {
 
     @Option(names = "--algo", description = "Algorithm: ddpg, td3 or td3+bc (TD3 with a behaviour-cloning term, for"
-            + " learning from a log); train also takes a2c (default: ddpg, and td3+bc for learner --offline).")
+            + " learning from a log); train, demo and learner also take a2c (default: ddpg, and td3+bc for learner"
+            + " --offline).")
     String algo;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",

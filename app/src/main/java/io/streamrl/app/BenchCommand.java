@@ -2,6 +2,7 @@ package io.streamrl.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrl.bench.A2cKafkaBenchmark;
 import io.streamrl.bench.A2cSolveBenchmark;
 import io.streamrl.bench.ActorLauncher;
 import io.streamrl.bench.ActorsBenchmark;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints one JSON object per configuration on its own line.",
         subcommands = {BenchCommand.Updates.class, BenchCommand.Peak.class, BenchCommand.Ingest.class, BenchCommand.Propagation.class,
-            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.A2c.class, BenchCommand.Join.class,
+            BenchCommand.Actors.class, BenchCommand.Solve.class, BenchCommand.A2c.class, BenchCommand.A2cKafka.class,
+            BenchCommand.Join.class,
             BenchCommand.ReplayRate.class})
 final class BenchCommand {
 
@@ -466,6 +468,43 @@ final class BenchCommand {
                     A2cSolveBenchmark.streamrl(appCommand(jvmOptions), out, maxSteps, evalEvery, extra, timeout), peer,
                     line -> print(spec, line));
             print(spec, A2cSolveBenchmark.summary(results));
+            return 0;
+        }
+    }
+
+    @Command(name = "a2c-kafka", mixinStandardHelpOptions = true,
+            description = {"Steps and wall time to solve CartPole-v1 with A2C locally and through Kafka (in-process"
+                + " broker): local A2C with 8 environments, then 1, 2 and 4 rollout actors sharing 8 environments"
+                + " (synchronous A2C), then 3 actors with the first held 6 versions behind, with --staleness discard"
+                + " and vtrace. One line per case and seed, then one per case with the medians.",
+                "Fields: case, solved_step, solved_wall_s, rollouts_discarded, rollouts_corrected; median_solved_step,"
+                    + " median_solved_wall_s."})
+    static final class A2cKafka implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOption broker;
+
+        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
+                description = "Seeds (default: ${DEFAULT-VALUE}).")
+        List<Long> seeds;
+
+        @Option(names = "--max-steps", defaultValue = "300000",
+                description = "Environment step budget per case and seed (default: ${DEFAULT-VALUE}).")
+        long maxSteps;
+
+        @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+                description = "Longest one Kafka run may take (default: ${DEFAULT-VALUE} s).")
+        long timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            List<A2cKafkaBenchmark.Run> runs = new A2cKafkaBenchmark(Clock.systemUTC()).run(seeds, maxSteps,
+                    Duration.ofSeconds(timeoutSeconds), broker.bootstrapServer(), broker.kafkaConfig(),
+                    line -> print(spec, line));
+            A2cKafkaBenchmark.summary(runs).forEach(line -> print(spec, line));
             return 0;
         }
     }

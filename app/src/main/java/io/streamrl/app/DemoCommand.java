@@ -1,7 +1,9 @@
 package io.streamrl.app;
 
 import io.streamrl.actor.Pacing;
+import io.streamrl.core.agent.A2cConfig;
 import io.streamrl.core.agent.DdpgConfig;
+import io.streamrl.core.config.RecordOptions;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.PricingEnv;
 import io.streamrl.core.env.Envs;
@@ -58,13 +60,27 @@ final class DemoCommand implements Callable<Integer> {
             description = "Environment step budget over all actors (default: ${DEFAULT-VALUE}).")
     long maxSteps;
 
-    @Option(names = "--publish-every", defaultValue = "100",
-            description = "Learner publishes a snapshot every N updates (default: ${DEFAULT-VALUE}).")
-    long publishEvery;
+    @Option(names = "--publish-every",
+            description = "Learner publishes a snapshot every N updates (default: 100; a2c: 1).")
+    Long publishEvery;
 
-    @Option(names = "--eval-every", defaultValue = "1000",
-            description = "Learner evaluates the policy every N environment steps' worth of updates, where 'streamrl train' evaluates (default: ${DEFAULT-VALUE}).")
-    long evalEvery;
+    @Option(names = "--eval-every",
+            description = "Learner evaluates the policy every N environment steps' worth of updates, where 'streamrl train'"
+            + " evaluates (default: 1000; a2c: every 50 updates).")
+    Long evalEvery;
+
+    @Mixin
+    StalenessOptions staleness;
+
+    @Option(names = "--envs-per-actor", defaultValue = "4",
+            description = "A2C: environments each actor steps in lock-step (default: ${DEFAULT-VALUE}).")
+    int envsPerActor;
+
+    @Option(names = "--rollouts-per-version", defaultValue = "1", description = "A2C: rollouts an actor collects"
+            + " with one policy version before it waits for a newer one (default: ${DEFAULT-VALUE}). Unless set with"
+            + " --set num-envs=N, the learner's segments per update are actors x envs-per-actor x"
+            + " rollouts-per-version: one version's worth, synchronous A2C.")
+    long rolloutsPerVersion;
 
     @Option(names = "--max-policy-lag", description = "Steps an actor takes on one policy version before it waits"
             + " for the learner (default: publish-every / (actors x replay-ratio), which keeps the learner at its"
@@ -102,12 +118,39 @@ final class DemoCommand implements Callable<Integer> {
         if (envSpec.id().equals(PricingEnv.ID)) {
             return pricingDemo(clientConfig);
         }
-        DdpgConfig config = agent.config();
-        Pipeline.Settings settings = Pipeline.Settings.inStep(env, config, seed, actors, maxSteps, publishEvery,
-                evalEvery, agent.backendName()).withActorPrefix("demo-actor");
-        if (maxPolicyLag != null) {
-            settings = settings.withPacing(new Pacing(maxPolicyLag, settings.pacing().warmupSteps()));
+        boolean a2c = agent.isA2c();
+        Record config;
+        String algorithm;
+        Pipeline.Settings settings;
+        if (a2c) {
+            if (maxPolicyLag != null) {
+                throw new IllegalArgumentException("--max-policy-lag paces DDPG/TD3 actors; A2C's are paced by"
+                        + " --rollouts-per-version");
+            }
+            A2cConfig a2cConfig = agent.a2cConfig();
+            if (!agent.overrides.containsKey("num-envs")) {
+                a2cConfig = a2cConfig.with(Map.of("num-envs", Long.toString(actors * envsPerActor
+                        * Math.max(1, rolloutsPerVersion))));
+            }
+            config = a2cConfig;
+            algorithm = a2cConfig.algorithmName();
+            settings = Pipeline.Settings.onPolicy(env, Pipeline.OnPolicy.of(a2cConfig, staleness.policy(),
+                    envsPerActor, rolloutsPerVersion), seed, actors, maxSteps,
+                    publishEvery == null ? 1 : publishEvery, evalEvery == null ? 50 : evalEvery,
+                    agent.backendName());
+        } else {
+            DdpgConfig ddpg = agent.config();
+            config = ddpg;
+            algorithm = ddpg.algorithmName();
+            settings = Pipeline.Settings.inStep(env, ddpg, seed, actors, maxSteps,
+                    publishEvery == null ? 100 : publishEvery, evalEvery == null ? 1000 : evalEvery,
+                    agent.backendName());
+            if (maxPolicyLag != null) {
+                Pacing pacing = ((Pipeline.OffPolicy) settings.algorithm()).pacing();
+                settings = settings.withPacing(new Pacing(maxPolicyLag, pacing.warmupSteps()));
+            }
         }
+        settings = settings.withActorPrefix("demo-actor");
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         // Closed in reverse: the broker first, then the log file (the broker's shutdown logs too).
@@ -118,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
                     : target.inProcess() ? Topics.DEFAULT_NAMESPACE : "streamrl-demo-" + clock.millis() / 1000;
             KafkaSettings kafka = target.settings(ns);
             log.info("demo: {} with {} on Kafka {} (namespace {}), {} actors, budget {} steps; {}", envSpec.id(),
-                    config.algorithmName(), target.bootstrapServers(), ns, actors, maxSteps, config.toLogLine());
+                    algorithm, target.bootstrapServers(), ns, actors, maxSteps, RecordOptions.toLogLine(config));
             ProgressLine progress = new ProgressLine(console, System.console() != null);
             Pipeline.Outcome outcome = new Pipeline(kafka, settings, clock).run(output::append, p -> progress.show(
                     String.format(Locale.ROOT, "steps %,7d/%,d | %,6.0f transitions/s | %,6.0f updates/s | policy v%d |"
@@ -127,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
                                     : String.format(Locale.ROOT, "%.1f", p.lastEvalReturn()), p.wallSeconds())),
                     Duration.ofSeconds(1));
             progress.end();
-            TrainResult result = new TrainResult(envSpec.id(), config.algorithmName(), seed, agent.backendName(),
+            TrainResult result = new TrainResult(envSpec.id(), algorithm, seed, agent.backendName(),
                     outcome.solved(), outcome.envStepsToSolve(), outcome.wallSecondsToSolve(), outcome.wallSeconds(),
                     outcome.envSteps(), outcome.learner().updates(), outcome.finalEvalMeanReturn(), outcome.curve(),
                     outcome.learner().updateFailures());
@@ -135,17 +178,22 @@ final class DemoCommand implements Callable<Integer> {
             summary.put("transitions_received", outcome.learner().transitionsReceived());
             summary.put("transitions_acknowledged", outcome.transitionsAcknowledged());
             summary.put("policy_versions_published", outcome.learner().policiesPublished());
+            if (a2c) {
+                summary.put("staleness", staleness.policy().toLogLine());
+                summary.put("rollouts_discarded", outcome.learner().rolloutsDiscarded());
+                summary.put("rollouts_corrected", outcome.learner().rolloutsCorrected());
+            }
             summary.put("actors", actors);
             summary.put("bootstrap_server", target.description());
             summary.put("namespace", ns);
             output.writeSummary(summary);
-            output.writePlot(envSpec.id() + " " + config.algorithmName() + " through Kafka, " + actors + " actors",
+            output.writePlot(envSpec.id() + " " + algorithm + " through Kafka, " + actors + " actors",
                     outcome.curve(), envSpec.solvedThreshold());
             if (outcome.learnerFailed()) {
                 console.printf("learner failed: %s%n", outcome.learnerResult().reason());
             }
             console.printf("%s %s: %s; %,d environment steps, %,d transitions received, %,d updates, %,d policies"
-                            + " published, final eval %.1f, %.1f s. Output: %s%n", envSpec.id(), config.algorithmName(),
+                            + " published, final eval %.1f, %.1f s. Output: %s%n", envSpec.id(), algorithm,
                     outcome.solved() ? "SOLVED at " + String.format(Locale.ROOT, "%,d", outcome.envStepsToSolve())
                             + " steps (" + String.format(Locale.ROOT, "%.1f", outcome.wallSecondsToSolve()) + " s)"
                             : "not solved within the budget",
@@ -159,7 +207,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Pricing-v0 runs the production loop through HTTP instead of simulation actors. */
     private int pricingDemo(KafkaClientConfig clientConfig) throws InterruptedException {
-        PricingLoop.Settings settings = PricingDemo.settings(pricing, agent.config(), seed, publishEvery, out);
+        PricingLoop.Settings settings = PricingDemo.settings(pricing, agent.config(), seed,
+                publishEvery == null ? 100 : publishEvery, out);
         PrintWriter console = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         try (LogToFile logFile = LogToFile.open(RunOutput.prepare(out).resolve(LogToFile.FILE_NAME));

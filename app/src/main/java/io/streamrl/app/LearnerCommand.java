@@ -1,6 +1,9 @@
 package io.streamrl.app;
 
 import io.streamrl.core.env.Envs;
+import io.streamrl.kafka.MetricsServer;
+import io.streamrl.learner.A2cLearnerConfig;
+import io.streamrl.learner.A2cLearnerService;
 import io.streamrl.learner.CheckpointConfig;
 import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = "Run the learner: consume transitions into the replay buffer, train DDPG/TD3 at the configured replay"
                 + " ratio, and publish the policy to the compacted policy topic every --publish-every updates. Runs "
                 + "until Ctrl-C / SIGTERM. With --offline --updates N: train on the transitions topic as it stands at"
-                + " start (TD3+BC unless --algo says otherwise) for exactly N updates, publish, and exit.")
+                + " start (TD3+BC unless --algo says otherwise) for exactly N updates, publish, and exit. With --algo"
+                + " a2c: train A2C on whole rollout segments from the rollouts topic (num-envs segments per update),"
+                + " publishing every update by default, with the --staleness policy for segments of older policies.")
 final class LearnerCommand implements Callable<Integer> {
 
     @Spec
@@ -50,7 +55,9 @@ final class LearnerCommand implements Callable<Integer> {
     long publishEvery;
 
     @Option(names = "--eval-every", defaultValue = "0",
-            description = "Evaluate the policy on a local copy of the env every N environment steps' worth of updates (where'streamrl train --eval-every N' evaluates; offline: every N updates); 0 = off (default).")
+            description = "Evaluate the policy on a local copy of the env every N environment steps' worth of updates"
+                    + " (where 'streamrl train --eval-every N' evaluates; offline and a2c: every N updates); 0 = off"
+                    + " (default).")
     long evalEvery;
 
     @Option(names = "--eval-episodes", defaultValue = "10", description = "Episodes per evaluation (default: ${DEFAULT-VALUE}).")
@@ -91,9 +98,15 @@ final class LearnerCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    StalenessOptions staleness;
+
     @Override
     public Integer call() {
         Envs.spec(env);
+        if (agent.isA2c()) {
+            return a2c();
+        }
         if (offline && updates == null) {
             throw new IllegalArgumentException("--offline needs --updates N, the gradient updates to take");
         }
@@ -153,6 +166,43 @@ final class LearnerCommand implements Callable<Integer> {
             }
             out.flush();
             return exitCode(result, offline);
+        }
+    }
+
+    /**
+     * {@code --algo a2c}: the A2C learner on the rollouts topic. Its options that belong to the
+     * replay-buffer learner are refused by name rather than ignored.
+     */
+    private int a2c() {
+        for (String option : new String[] {"--offline", "--updates", "--from", "--ingest-threads", "--checkpoint-dir",
+            "--checkpoint-every", "--checkpoint-keep"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " does not apply to --algo a2c: the A2C learner reads the"
+                        + " rollouts topic from its end, and has no replay buffer and no checkpoints (a restarted one"
+                        + " starts from fresh networks)");
+            }
+        }
+        A2cLearnerConfig config = A2cLearnerConfig.of(env).with(agent.a2cConfig(), staleness.policy())
+                .withRun(seed, spec.commandLine().getParseResult().hasMatchedOption("--publish-every") ? publishEvery
+                        : A2cLearnerConfig.DEFAULT_PUBLISH_EVERY, evalEvery, agent.backendName())
+                .withService(policy == null ? Envs.spec(env).id() : policy, metrics.host, metrics.port,
+                        LearnerConfig.DEFAULT_PROGRESS_INTERVAL);
+        PrintWriter out = spec.commandLine().getOut();
+        try (A2cLearnerService learner = new A2cLearnerService(kafka.settings(), config, Clock.systemUTC(),
+                TrainListener.NONE, MetricsServer.newRegistry());
+             GracefulStop stop = new GracefulStop("learner", learner::close)) {
+            out.printf("A2C learner for %s, policy %s, Kafka %s, %s%n", config.env(), config.policyName(),
+                    kafka.bootstrapServer, config.staleness().toLogLine());
+            out.flush();
+            LearnerResult result = learner.run();
+            LearnerStats s = result.stats();
+            out.printf("learner stopped (%s): %,d segments received, %,d rejected (%,d dead-lettered), %,d discarded"
+                    + " as stale, %,d corrected with V-trace, %,d updates, %,d policies published%s%n",
+                    result.outcome().name().toLowerCase(Locale.ROOT), s.transitionsReceived(), s.transitionsRejected(),
+                    s.transitionsDeadLettered(), s.rolloutsDiscarded(), s.rolloutsCorrected(), s.updates(),
+                    s.policiesPublished(), result.failed() ? ": " + result.reason() : "");
+            out.flush();
+            return exitCode(result, false);
         }
     }
 

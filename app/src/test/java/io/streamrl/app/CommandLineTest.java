@@ -455,6 +455,24 @@ class CommandLineTest {
         assertThat(unknown.err).contains("unknown algorithm 'ppo', valid: ddpg, td3, td3+bc, a2c");
     }
 
+    /** The replay-buffer learner's and the noisy actor's options are refused by name with --algo a2c, before Kafka. */
+    @Test
+    void a2cLearnerAndActorRefuseOptionsThatAreNotTheirs() {
+        CliRun checkpoints = run("learner", "--env", "cartpole", "--algo", "a2c", "--checkpoint-every", "100");
+        assertThat(checkpoints.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(checkpoints.err).contains("--checkpoint-every does not apply to --algo a2c")
+                .contains("no checkpoints");
+        CliRun noise = run("actor", "--env", "cartpole", "--algo", "a2c", "--noise-sigma", "0.2");
+        assertThat(noise.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(noise.err).contains("--noise-sigma does not apply to --algo a2c");
+        CliRun staleness = run("learner", "--env", "cartpole", "--algo", "a2c", "--staleness", "ignore");
+        assertThat(staleness.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(staleness.err).contains("staleness must be one of discard, vtrace, got 'ignore'");
+        CliRun algo = run("actor", "--env", "pendulum", "--algo", "ppo");
+        assertThat(algo.exitCode).isEqualTo(Main.EXIT_USAGE);
+        assertThat(algo.err).contains("unknown algorithm 'ppo', valid: ddpg, td3, td3+bc, a2c");
+    }
+
     @Test
     void benchUpdatesPrintsOneJsonObjectPerConfiguration() throws Exception {
         CliRun r = run("bench", "updates", "--hidden", "8,16", "--batch", "4", "--backend", "vector", "--seconds", "0.05",

@@ -3,10 +3,15 @@ package io.streamrl.learner;
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.kafka.BrokerUnavailableException;
+import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -62,15 +67,48 @@ final class KafkaPolicyPublisher implements PolicySink {
         this.nextVersion = firstVersion;
     }
 
+    /**
+     * Opens the learner's transactional policy producer and takes over the policy's
+     * transactional id, fencing any other learner of the same namespace and policy.
+     *
+     * @throws BrokerUnavailableException when the broker starts no transaction in time
+     */
+    static Producer<byte[], byte[]> open(KafkaSettings kafka, String clientId, String policyName) {
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(kafka.learnerPolicyProducer(clientId, policyName));
+        try {
+            producer.initTransactions();
+        } catch (TimeoutException e) {
+            producer.close(Duration.ZERO);
+            // The broker answered metadata requests (the topics exist), so what is missing is its
+            // transaction coordinator: most often a cluster with fewer brokers than
+            // transaction.state.log.replication.factor (3 by default).
+            throw new BrokerUnavailableException("the broker at " + kafka.bootstrapServers() + " did not start a"
+                    + " transaction for " + kafka.learnerTransactionalId(policyName) + " in time (" + e.getMessage()
+                    + "); the learner publishes policies in transactions, which need"
+                    + " transaction.state.log.replication.factor and transaction.state.log.min.isr no larger than"
+                    + " the number of brokers (1 for a single broker)", e);
+        }
+        return producer;
+    }
+
     @Override
     public void publish(Ddpg agent) {
+        publish(version -> agent.snapshot(name, version, clock.millis(), normalizer, actionLow, actionHigh),
+                agent.updates());
+    }
+
+    /**
+     * Publishes the snapshot {@code snapshotOf} makes for the next version (any algorithm's).
+     *
+     * @param updates the updates behind it, for the log
+     */
+    void publish(LongFunction<PolicySnapshot> snapshotOf, long updates) {
         long version = nextVersion++;
         if (pendingCommit >= 0 && !retryCommit(version)) {
             return;
         }
-        PolicySnapshot snapshot = agent.snapshot(name, version, clock.millis(), normalizer, actionLow, actionHigh);
+        PolicySnapshot snapshot = snapshotOf.apply(version);
         byte[] value = topic.valueSerde().codec().encode(topic.name(), PolicyEnvelopes.seal(snapshot));
-        long updates = agent.updates();
         try {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic.name(), key, value));
@@ -91,6 +129,11 @@ final class KafkaPolicyPublisher implements PolicySink {
         }
         metrics.published(version);
         log.debug("published {} v{} after {} updates", name, version, updates);
+    }
+
+    /** The version the last publish went out as (committed or not); one below the first before any. */
+    long lastVersion() {
+        return nextVersion - 1;
     }
 
     /** Retries the commit that timed out; true when it went through and {@code version} may be published. */

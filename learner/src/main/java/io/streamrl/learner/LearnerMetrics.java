@@ -44,6 +44,8 @@ final class LearnerMetrics {
     static final String CHECKPOINTS_WRITTEN = "learner.checkpoints.written";
     static final String CHECKPOINT_FAILURES = "learner.checkpoint.failures";
     static final String CHECKPOINTS_SKIPPED = "learner.checkpoints.skipped";
+    static final String ROLLOUTS_DISCARDED = "learner.rollouts.discarded";
+    static final String ROLLOUTS_CORRECTED = "learner.rollouts.corrected";
 
     private final int bufferCapacity;
     private final AtomicLong received = new AtomicLong();
@@ -62,6 +64,8 @@ final class LearnerMetrics {
     private final AtomicLong checkpointsWritten = new AtomicLong();
     private final AtomicLong checkpointFailures = new AtomicLong();
     private final AtomicLong checkpointsSkipped = new AtomicLong();
+    private final AtomicLong rolloutsDiscarded = new AtomicLong();
+    private final AtomicLong rolloutsCorrected = new AtomicLong();
     private volatile double updatesPerSecond;
     private volatile double criticLoss = Double.NaN;
     private volatile double evalMeanReturn = Double.NaN;
@@ -97,6 +101,10 @@ final class LearnerMetrics {
         counter(registry, CHECKPOINT_FAILURES, tags, checkpointFailures, "Checkpoints that could not be written"
                 + " (see the learner's ERROR log); training goes on");
         counter(registry, CHECKPOINTS_SKIPPED, tags, checkpointsSkipped, "Corrupt checkpoints skipped at start-up");
+        counter(registry, ROLLOUTS_DISCARDED, tags, rolloutsDiscarded, "A2C: rollout segments dropped as more than"
+                + " max-staleness versions old (staleness discard)");
+        counter(registry, ROLLOUTS_CORRECTED, tags, rolloutsCorrected, "A2C: rollout segments from an older policy"
+                + " learned from with V-trace targets (staleness vtrace)");
         Gauge.builder(BUFFER_SIZE, bufferSize, AtomicInteger::doubleValue).tags(tags).strongReference(true)
                 .description("Transitions in the replay buffer").register(registry);
         Gauge.builder(BUFFER_FILL, this, m -> m.bufferFill()).tags(tags).strongReference(true)
@@ -182,6 +190,12 @@ final class LearnerMetrics {
         published.incrementAndGet();
     }
 
+    /** A2C: the segment learner's counts so far. */
+    void rollouts(long discarded, long corrected) {
+        rolloutsDiscarded.set(discarded);
+        rolloutsCorrected.set(corrected);
+    }
+
     void evaluated(double meanReturn) {
         evalMeanReturn = meanReturn;
     }
@@ -211,6 +225,7 @@ final class LearnerMetrics {
         return new LearnerStats(phase, records, refused, letters, failures, bufferSize.get(), bufferFill(),
                 updates.get(), updatesPerSecond, policyVersion.get(), published.get(), criticLoss, evalMeanReturn,
                 updateFailures.get(), policiesWithheld.get(), updatesForfeited.get(), refilled.get(),
-                checkpointsWritten.get(), checkpointFailures.get(), checkpointsSkipped.get());
+                checkpointsWritten.get(), checkpointFailures.get(), checkpointsSkipped.get(), rolloutsDiscarded.get(),
+                rolloutsCorrected.get());
     }
 }

@@ -9,7 +9,6 @@ import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.TrainListener;
-import io.streamrl.kafka.BrokerUnavailableException;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
@@ -35,7 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * small to learn from). Its checkpoints carry the mode, so online and offline runs never resume
  * from each other's.
  */
-public final class LearnerService implements AutoCloseable {
+public final class LearnerService implements Learner {
 
     private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
     /**
@@ -119,6 +117,7 @@ public final class LearnerService implements AutoCloseable {
      * @throws IllegalStateException when start-up fails otherwise (topics, metrics port, policy topic),
      *     or when called a second time
      */
+    @Override
     public LearnerResult run() {
         if (!runCalled.compareAndSet(false, true)) {
             throw new IllegalStateException("run() was already called; create a new LearnerService to run again");
@@ -154,6 +153,7 @@ public final class LearnerService implements AutoCloseable {
     }
 
     /** The counters now; safe from any thread at any time. */
+    @Override
     public LearnerStats stats() {
         return metrics.snapshot();
     }
@@ -217,21 +217,9 @@ public final class LearnerService implements AutoCloseable {
         // transactional id) and aborts its open transaction. Only then is the newest version read,
         // so that everything the fenced learner committed is seen and versions go on above it.
         String transactionalId = kafka.learnerTransactionalId(config.policyName());
-        Producer<byte[], byte[]> policyProducer = new KafkaProducer<>(
-                kafka.learnerPolicyProducer(clientId("policy"), config.policyName()));
+        Producer<byte[], byte[]> policyProducer = KafkaPolicyPublisher.open(kafka, clientId("policy"),
+                config.policyName());
         resources.add(() -> policyProducer.close(PRODUCER_CLOSE_TIMEOUT));
-        try {
-            policyProducer.initTransactions();
-        } catch (TimeoutException e) {
-            // The broker answered metadata requests (the topics exist), so what is missing is its
-            // transaction coordinator: most often a cluster with fewer brokers than
-            // transaction.state.log.replication.factor (3 by default).
-            throw new BrokerUnavailableException("the broker at " + kafka.bootstrapServers() + " did not start a"
-                    + " transaction for " + transactionalId + " in time (" + e.getMessage() + "); the learner"
-                    + " publishes policies in transactions, which need transaction.state.log.replication.factor and"
-                    + " transaction.state.log.min.isr no larger than the number of brokers (1 for a single broker)",
-                    e);
-        }
         long newestOnTopic = firstVersion(topics) - 1;
         // Offline: the log is the transitions topic as it stands now; what is written later is not read.
         Map<Integer, Long> endOffsets = config.offline() ? captureLog(topics) : null;

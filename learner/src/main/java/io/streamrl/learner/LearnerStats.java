@@ -4,7 +4,8 @@ package io.streamrl.learner;
  * The learner's counters at one moment, the same numbers as its {@code learner.*} meters.
  *
  * @param phase where the service is in its life
- * @param transitionsReceived records read from the transitions topic, valid or not, each counted once
+ * @param transitionsReceived records read from the transitions topic (for A2C, the rollouts topic),
+ *     valid or not, each counted once
  * @param transitionsRejected of those, records that failed decoding or validation
  * @param transitionsDeadLettered of those, records whose dead letter the dead-letter topic acknowledged
  * @param deadLetterFailures of the rejected, records whose dead letter could not be written
@@ -26,13 +27,16 @@ package io.streamrl.learner;
  * @param checkpointsWritten checkpoints stored in {@code checkpoint-dir}
  * @param checkpointFailures checkpoints that could not be written
  * @param checkpointsSkipped corrupt checkpoints skipped at start-up
+ * @param rolloutsDiscarded A2C: segments the staleness policy dropped ({@code discard})
+ * @param rolloutsCorrected A2C: segments from an older policy corrected with V-trace ({@code vtrace})
  */
 public record LearnerStats(LearnerPhase phase, long transitionsReceived, long transitionsRejected,
                            long transitionsDeadLettered, long deadLetterFailures, int bufferSize,
                            double bufferFill, long updates, double updatesPerSecond, long policyVersion,
                            long policiesPublished, double criticLoss, double evalMeanReturn, long updateFailures,
                            long policiesWithheld, long updatesForfeited, long transitionsRefilled,
-                           long checkpointsWritten, long checkpointFailures, long checkpointsSkipped) {
+                           long checkpointsWritten, long checkpointFailures, long checkpointsSkipped,
+                           long rolloutsDiscarded, long rolloutsCorrected) {
 
     /** Records received that passed decoding and validation. */
     public long transitionsAccepted() {

@@ -1,7 +1,7 @@
 package io.streamrl.pipeline;
 
+import io.streamrl.learner.Learner;
 import io.streamrl.learner.LearnerResult;
-import io.streamrl.learner.LearnerService;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +19,8 @@ public final class LearnerRuns {
     private LearnerRuns() {
     }
 
-    /** Starts {@link LearnerService#run()} on a new thread named {@code threadName}. */
-    public static CompletableFuture<LearnerResult> start(LearnerService learner, String threadName) {
+    /** Starts {@link Learner#run()} on a new thread named {@code threadName}. */
+    public static CompletableFuture<LearnerResult> start(Learner learner, String threadName) {
         return CompletableFuture.supplyAsync(learner::run, task -> new Thread(task, threadName).start());
     }
 

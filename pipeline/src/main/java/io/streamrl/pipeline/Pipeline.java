@@ -4,13 +4,21 @@ import io.streamrl.actor.ActorConfig;
 import io.streamrl.actor.ActorService;
 import io.streamrl.actor.ActorStats;
 import io.streamrl.actor.Pacing;
+import io.streamrl.actor.RolloutActorConfig;
+import io.streamrl.core.agent.A2cConfig;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.config.Check;
 import io.streamrl.core.env.EnvSpec;
+import io.streamrl.core.env.Envs;
+import io.streamrl.core.rollout.StalenessPolicy;
 import io.streamrl.core.train.CurvePoint;
 import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
+import io.streamrl.learner.A2cLearnerConfig;
+import io.streamrl.learner.A2cLearnerService;
+import io.streamrl.learner.Learner;
 import io.streamrl.learner.LearnerConfig;
 import io.streamrl.learner.LearnerResult;
 import io.streamrl.learner.LearnerService;
@@ -28,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline in one process: a learner and N simulation actors that share nothing but
+ * The whole pipeline in one process: a learner and N actors (DDPG/TD3 with simulation actors, or
+ * A2C with rollout actors; see {@link Algorithm}) that share nothing but
  * Kafka, run until the policy solves the environment, the step budget is spent, the learner
  * stops, or the time limit passes. {@code streamrl demo}, {@code bench solve} and the
  * end-to-end tests all run it; the broker comes from a {@link KafkaTarget}.
@@ -48,24 +57,64 @@ public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     /** How long a closed learner may take to stop before the run is reported without its result. */
 
+    /** Which learner and actors a run has: DDPG/TD3 with simulation actors, or A2C with rollout actors. */
+    public sealed interface Algorithm permits OffPolicy, OnPolicy {
+    }
+
+    /**
+     * DDPG/TD3: the learner trains from its replay buffer; the simulation actors explore as the
+     * hyperparameters say, paced by {@code pacing} (see {@link Pacing#inStepWith}).
+     */
+    public record OffPolicy(DdpgConfig config, Pacing pacing) implements Algorithm {
+        public OffPolicy {
+            Objects.requireNonNull(config, "agent");
+            Objects.requireNonNull(pacing, "pacing");
+        }
+    }
+
+    /**
+     * A2C over Kafka: rollout actors of {@code envsPerActor} environments each publish segments of
+     * the config's {@code n-steps}; the learner updates on {@code num-envs} segments at a time.
+     *
+     * @param rolloutsPerVersion rollouts an actor collects per policy version before it waits for a newer one
+     * @param laggingActors how many actors (the first ones) act with a policy {@code lagVersions} behind
+     * @param lagVersions how far behind the lagging actors act
+     */
+    public record OnPolicy(A2cConfig config, StalenessPolicy staleness, int envsPerActor, long rolloutsPerVersion,
+                           int laggingActors, int lagVersions) implements Algorithm {
+        public OnPolicy {
+            Objects.requireNonNull(config, "a2c");
+            Objects.requireNonNull(staleness, "staleness");
+            Check.inClosed("envs-per-actor", envsPerActor, 1, 1024);
+            Check.inClosed("rollouts-per-version", rolloutsPerVersion, 0, Long.MAX_VALUE);
+            Check.inClosed("lagging-actors", laggingActors, 0, MAX_ACTORS);
+            Check.inClosed("lag-versions", lagVersions, 0, RolloutActorConfig.MAX_LAG_VERSIONS);
+        }
+
+        /** No lagging actors. */
+        public static OnPolicy of(A2cConfig config, StalenessPolicy staleness, int envsPerActor,
+                                  long rolloutsPerVersion) {
+            return new OnPolicy(config, staleness, envsPerActor, rolloutsPerVersion, 0, 0);
+        }
+    }
+
     /**
      * @param env environment name
-     * @param agent hyperparameters of the learner; the actors explore as they say
+     * @param algorithm the learner's algorithm and how the actors act and are paced
      * @param seed master seed: the learner uses it, actor {@code i} (1-based) uses {@code seed * 1000 + i}
-     * @param actors number of simulation actors (threads of this process)
+     * @param actors number of actors (threads of this process)
      * @param maxEnvSteps step budget over all actors
      * @param publishEvery learner publishes a snapshot every this many updates
      * @param evalEvery learner evaluates the policy every this many environment steps' worth of updates
-     * @param pacing actors' flow control (see {@link Pacing#inStepWith})
+     *     (DDPG/TD3; A2C: every this many updates)
      * @param backend compute backend of the learner
      * @param actorPrefix actor ids are {@code PREFIX-1} ... {@code PREFIX-N}
      * @param timeout longest the run may take
      */
-    public record Settings(String env, DdpgConfig agent, long seed, int actors, long maxEnvSteps, long publishEvery,
-                           long evalEvery, Pacing pacing, String backend, String actorPrefix, Duration timeout) {
+    public record Settings(String env, Algorithm algorithm, long seed, int actors, long maxEnvSteps,
+                           long publishEvery, long evalEvery, String backend, String actorPrefix, Duration timeout) {
         public Settings {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(pacing, "pacing");
+            Objects.requireNonNull(algorithm, "algorithm");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(actorPrefix, "actorPrefix");
             Check.inClosed("actors", actors, 1, MAX_ACTORS);
@@ -78,29 +127,45 @@ public final class Pipeline {
         }
 
         /**
-         * Actors paced to hold the learner at its replay ratio ({@link Pacing#inStepWith}), ids
-         * {@code actor-N}, no time limit to speak of (a day).
+         * DDPG/TD3 with actors paced to hold the learner at its replay ratio
+         * ({@link Pacing#inStepWith}), ids {@code actor-N}, no time limit to speak of (a day).
          */
         public static Settings inStep(String env, DdpgConfig agent, long seed, int actors, long maxEnvSteps,
                                       long publishEvery, long evalEvery, String backend) {
             // Checked before pacing divides by it, so the message gives this range.
             Check.inClosed("actors", actors, 1, MAX_ACTORS);
-            return new Settings(env, agent, seed, actors, maxEnvSteps, publishEvery, evalEvery,
-                    Pacing.inStepWith(agent, publishEvery, actors), backend, "actor", Duration.ofDays(1));
+            return new Settings(env, new OffPolicy(agent, Pacing.inStepWith(agent, publishEvery, actors)), seed,
+                    actors, maxEnvSteps, publishEvery, evalEvery, backend, "actor", Duration.ofDays(1));
         }
 
+        /** A2C over Kafka, ids {@code actor-N}, no time limit to speak of (a day). */
+        public static Settings onPolicy(String env, OnPolicy algorithm, long seed, int actors, long maxEnvSteps,
+                                        long publishEvery, long evalEvery, String backend) {
+            return new Settings(env, algorithm, seed, actors, maxEnvSteps, publishEvery, evalEvery, backend, "actor",
+                    Duration.ofDays(1));
+        }
+
+        /**
+         * DDPG/TD3 with other pacing.
+         *
+         * @throws IllegalStateException for an on-policy run, whose actors are paced per rollout
+         */
         public Settings withPacing(Pacing value) {
-            return new Settings(env, agent, seed, actors, maxEnvSteps, publishEvery, evalEvery, value, backend,
-                    actorPrefix, timeout);
+            if (!(algorithm instanceof OffPolicy off)) {
+                throw new IllegalStateException("pacing is for off-policy actors; A2C's are paced by"
+                        + " rollouts-per-version");
+            }
+            return new Settings(env, new OffPolicy(off.config(), value), seed, actors, maxEnvSteps, publishEvery,
+                    evalEvery, backend, actorPrefix, timeout);
         }
 
         public Settings withActorPrefix(String value) {
-            return new Settings(env, agent, seed, actors, maxEnvSteps, publishEvery, evalEvery, pacing, backend,
-                    value, timeout);
+            return new Settings(env, algorithm, seed, actors, maxEnvSteps, publishEvery, evalEvery, backend, value,
+                    timeout);
         }
 
         public Settings withTimeout(Duration value) {
-            return new Settings(env, agent, seed, actors, maxEnvSteps, publishEvery, evalEvery, pacing, backend,
+            return new Settings(env, algorithm, seed, actors, maxEnvSteps, publishEvery, evalEvery, backend,
                     actorPrefix, value);
         }
     }
@@ -178,10 +243,7 @@ public final class Pipeline {
      */
     public Outcome run(Consumer<CurvePoint> onEvaluation, Consumer<Progress> onProgress, Duration progressEvery)
             throws InterruptedException {
-        LearnerConfig learnerConfig = LearnerConfig.builder(settings.env()).algorithm(settings.agent())
-                .seed(settings.seed()).publishEvery(settings.publishEvery()).evalEvery(settings.evalEvery())
-                .backend(settings.backend()).build();
-        EnvSpec spec = learnerConfig.envSpec();
+        EnvSpec spec = Envs.spec(settings.env());
         long start = clock.millis();
         List<CurvePoint> curve = new CopyOnWriteArrayList<>();
         CompletableFuture<Solved> solved = new CompletableFuture<>();
@@ -193,18 +255,17 @@ public final class Pipeline {
             }
         };
         TopicBootstrap.ensureTopics(kafka, kafka.topics().all(), clock);
-        LearnerService learner = new LearnerService(kafka, learnerConfig, clock, listener);
+        Learner learner = learner(listener);
         CompletableFuture<LearnerResult> learnerRun = LearnerRuns.start(learner, "pipeline-learner");
         List<ActorService> actors = new ArrayList<>();
         List<CompletableFuture<Void>> actorRuns = new ArrayList<>();
         Ending ending;
         try {
             for (int i = 1; i <= settings.actors(); i++) {
-                ActorConfig config = actorConfig(i);
-                ActorService actor = ActorService.start(config, kafka, clock);
+                ActorService actor = startActor(i);
+                String id = actorId(i);
                 actors.add(actor);
-                actorRuns.add(CompletableFuture.runAsync(actor::run,
-                        task -> new Thread(task, config.actorId()).start()));
+                actorRuns.add(CompletableFuture.runAsync(actor::run, task -> new Thread(task, id).start()));
             }
             CompletableFuture<Void> budgetSpent = CompletableFuture.allOf(actorRuns.toArray(CompletableFuture[]::new));
             long deadline = start + settings.timeout().toMillis();
@@ -235,11 +296,41 @@ public final class Pipeline {
                 result == null ? learner.stats() : result.stats(), actorStats, List.copyOf(curve), result);
     }
 
-    /** Paced to the learner, exploring as the hyperparameters say. */
-    private ActorConfig actorConfig(int index) {
+    /** The learner of the settings' algorithm; the pipeline's registry is its own. */
+    private Learner learner(TrainListener listener) {
+        if (settings.algorithm() instanceof OnPolicy on) {
+            return new A2cLearnerService(kafka, A2cLearnerConfig.of(settings.env())
+                    .with(on.config(), on.staleness())
+                    .withRun(settings.seed(), settings.publishEvery(), settings.evalEvery(), settings.backend()),
+                    clock, listener, MetricsServer.newRegistry());
+        }
+        OffPolicy off = (OffPolicy) settings.algorithm();
+        return new LearnerService(kafka, LearnerConfig.builder(settings.env()).algorithm(off.config())
+                .seed(settings.seed()).publishEvery(settings.publishEvery()).evalEvery(settings.evalEvery())
+                .backend(settings.backend()).build(), clock, listener);
+    }
+
+    /**
+     * Actor {@code index} (1-based) of the settings' kind: paced to the learner and exploring as
+     * the hyperparameters say (DDPG/TD3), or a rollout actor (A2C), the first
+     * {@code lagging-actors} of them acting {@code lag-versions} behind.
+     */
+    private ActorService startActor(int index) {
         long perActor = (settings.maxEnvSteps() + settings.actors() - 1) / settings.actors();
-        return ActorConfig.builder(settings.actorPrefix() + "-" + index, settings.env(), settings.seed() * 1000 + index)
-                .maxSteps(perActor).pacing(settings.pacing()).exploration(settings.agent().exploration()).build();
+        long seed = settings.seed() * 1000 + index;
+        if (settings.algorithm() instanceof OnPolicy on) {
+            return ActorService.startRollouts(RolloutActorConfig.of(actorId(index), settings.env(), seed)
+                    .withRollouts(on.envsPerActor(), on.config().nSteps(), on.rolloutsPerVersion())
+                    .withLagVersions(index <= on.laggingActors() ? on.lagVersions() : 0)
+                    .withMaxSteps(perActor), kafka, clock);
+        }
+        OffPolicy off = (OffPolicy) settings.algorithm();
+        return ActorService.start(ActorConfig.builder(actorId(index), settings.env(), seed).maxSteps(perActor)
+                .pacing(off.pacing()).exploration(off.config().exploration()).build(), kafka, clock);
+    }
+
+    private String actorId(int index) {
+        return settings.actorPrefix() + "-" + index;
     }
 
     private Progress progress(long start, LearnerStats learner, List<ActorService> actors, Progress previous,

@@ -6,6 +6,7 @@ import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.RolloutSegment;
 import io.streamrl.schemas.avro.Transition;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
@@ -46,6 +47,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     public static AvroSerde<Control> control() {
         return new AvroSerde<>(RecordCodec.control());
+    }
+
+    public static AvroSerde<RolloutSegment> rolloutSegment() {
+        return new AvroSerde<>(RecordCodec.rolloutSegment());
     }
 
     public RecordCodec<T> codec() {

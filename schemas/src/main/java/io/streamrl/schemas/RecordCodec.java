@@ -7,6 +7,7 @@ import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.RolloutSegment;
 import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -135,13 +136,18 @@ public final class RecordCodec<T extends SpecificRecord> {
         return forGenerated(Control.class);
     }
 
+    public static RecordCodec<RolloutSegment> rolloutSegment() {
+        return forGenerated(RolloutSegment.class);
+    }
+
     /**
      * A codec for every record type on streamrl's topics: Transition, PolicyEnvelope,
-     * EpisodeSummary, DeadLetter, Decision, Reward, Control (the order of the topic table in
-     * docs/architecture.md). Each call builds new codecs.
+     * EpisodeSummary, DeadLetter, Decision, Reward, Control, RolloutSegment (the order of the
+     * topic table in docs/architecture.md). Each call builds new codecs.
      */
     public static List<RecordCodec<?>> all() {
-        return List.of(transition(), policyEnvelope(), episodeSummary(), deadLetter(), decision(), reward(), control());
+        return List.of(transition(), policyEnvelope(), episodeSummary(), deadLetter(), decision(), reward(), control(),
+                rolloutSegment());
     }
 
     private static <T extends SpecificRecord> RecordCodec<T> forGenerated(Class<T> type) {

@@ -6,6 +6,7 @@ import io.streamrl.schemas.avro.Decision;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.RolloutSegment;
 import io.streamrl.schemas.avro.Transition;
 import java.util.HashMap;
 import java.util.List;
@@ -192,10 +193,21 @@ public record Topics(
                 compacted(Map.of()));
     }
 
+    /**
+     * Rollout segments of on-policy (A2C) actors, keyed by actor id like the transitions and
+     * partitioned like them, so one actor's segments stay in order; with the transitions' record
+     * limit, which holds a segment of several thousand CartPole steps.
+     */
+    public TopicSpec<String, RolloutSegment> rollouts() {
+        return new TopicSpec<>(name(ROLLOUTS), Serdes.String(), AvroSerde.rolloutSegment(), transitionPartitions,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TRANSITION_MAX_MESSAGE_BYTES)));
+    }
+
     /** The topics this build defines a value type for, e.g. to create them all at start-up. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(transitions(), policy(), episodes(), deadLetter(), decisions(), rewards(), lateRewards(),
-                control());
+                control(), rollouts());
     }
 
     /**

@@ -48,6 +48,7 @@ class CorruptBytesTest {
         assertEveryCutIsTruncated(RecordCodec.reward(), SampleRecords.reward());
         assertEveryCutIsTruncated(RecordCodec.control(), SampleRecords.control());
         assertEveryCutIsTruncated(RecordCodec.control(), SampleRecords.defaultControl());
+        assertEveryCutIsTruncated(RecordCodec.rolloutSegment(), SampleRecords.rolloutSegment());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.RolloutSegment;
 import io.streamrl.schemas.avro.JoinOutcome;
 import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
@@ -304,5 +305,26 @@ final class SampleRecords {
                 .set("event_time", TIME.toEpochMilli())
                 .build();
         return encode(v1, old);
+    }
+
+    /** Three CartPole steps; the second was truncated (its final observation in truncation_observations). */
+    static RolloutSegment rolloutSegment() {
+        return RolloutSegment.newBuilder()
+                .setActorId("actor-3")
+                .setEnvId("CartPole-v1")
+                .setSequence(9)
+                .setPolicyVersion(120)
+                .setObservationDim(2)
+                .setActionDim(1)
+                .setObservations(List.of(0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f))
+                .setActions(List.of(1f, 0f, 1f))
+                .setRewards(List.of(1f, 1f, 1f))
+                .setTerminated(List.of(false, false, true))
+                .setTruncated(List.of(false, true, false))
+                .setBehaviourLogProbs(List.of(-0.69f, -0.7f, -0.1f))
+                .setTruncationObservations(List.of(0.35f, 0.45f))
+                .setBootstrapObservation(List.of(0.01f, 0.02f))
+                .setEventTime(TIME)
+                .build();
     }
 }

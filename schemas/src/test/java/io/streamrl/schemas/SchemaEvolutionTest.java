@@ -10,6 +10,7 @@ import io.streamrl.schemas.avro.DecisionMode;
 import io.streamrl.schemas.avro.EpisodeSummary;
 import io.streamrl.schemas.avro.PolicyEnvelope;
 import io.streamrl.schemas.avro.Reward;
+import io.streamrl.schemas.avro.RolloutSegment;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +58,8 @@ class SchemaEvolutionTest {
                 .matches(v -> v.sameWireLayoutAs(Decision.getClassSchema()));
         assertThat(RecordCodec.reward().versions()).last()
                 .matches(v -> v.sameWireLayoutAs(Reward.getClassSchema()));
+        assertThat(RecordCodec.rolloutSegment().versions()).last()
+                .matches(v -> v.sameWireLayoutAs(RolloutSegment.getClassSchema()));
         assertThat(RecordCodec.control().versions()).last()
                 .matches(v -> v.sameWireLayoutAs(Control.getClassSchema()));
     }

@@ -43,7 +43,8 @@ class TopicsTest {
         assertThat(topics.all()).extracting(TopicSpec::name).containsExactly(
                 "exp-42_pendulum.v2.transitions", "exp-42_pendulum.v2.policy",
                 "exp-42_pendulum.v2.episodes", "exp-42_pendulum.v2.dead-letter", "exp-42_pendulum.v2.decisions",
-                "exp-42_pendulum.v2.rewards", "exp-42_pendulum.v2.late-rewards", "exp-42_pendulum.v2.control");
+                "exp-42_pendulum.v2.rewards", "exp-42_pendulum.v2.late-rewards", "exp-42_pendulum.v2.control",
+                "exp-42_pendulum.v2.rollouts");
     }
 
     @ParameterizedTest

@@ -133,7 +133,20 @@ public final class A2c {
      *     are then unchanged
      */
     public A2cStats update(Rollout rollout) {
-        A2cStats stats = computeGradients(rollout);
+        return update(rollout, null);
+    }
+
+    /**
+     * As {@link #update(Rollout)}, but with the returns and advantages of {@link VTrace} in
+     * place of the lambda-returns: the rollout came from behaviour policies whose
+     * log-probabilities it carries ({@link Rollout#putBehaviourLogProb}), possibly older ones
+     * than this agent's. The trace-cutting lambda is {@code gae-lambda}, so on-policy data gives
+     * the same update as without the correction.
+     *
+     * @param correction null for none (on-policy data)
+     */
+    public A2cStats update(Rollout rollout, VTrace correction) {
+        A2cStats stats = computeGradients(rollout, correction);
         double norm = optimizer.step(config.maxGradNorm());
         if (targetValue != null) {
             // Soft update of the lecture's target value network: theta' <- tau theta + (1 - tau) theta'.
@@ -148,6 +161,11 @@ public final class A2c {
      * stepping; {@link #update} and the gradient checks use it.
      */
     A2cStats computeGradients(Rollout r) {
+        return computeGradients(r, null);
+    }
+
+    /** As {@link #computeGradients(Rollout)}, with V-trace's targets when {@code correction} is not null. */
+    A2cStats computeGradients(Rollout r, VTrace correction) {
         requireFits(r);
         Workspace w = workspace(r.numEnvs(), r.nSteps());
         int n = r.size();
@@ -159,32 +177,46 @@ public final class A2c {
         w.last.write(r.lastObservations);
         Mlp bootstrap = targetValue != null ? targetValue : value;
         bootstrap.forward(w.last).read(w.bootstrapHost);
-        if (targetValue != null && config.gaeLambda() < 1) {
+        if (targetValue != null && (config.gaeLambda() < 1 || correction != null)) {
             targetValue.forward(w.obs).read(w.targetHost);
         }
         value.forward(w.obs).read(w.valueHost);
         float[] nextValues = targetValue != null ? w.targetHost : w.valueHost;
 
-        // Lambda-returns, backwards in time (GAE eq. 16 written for R = A + V(s)):
-        //   R_t = r_t + gamma (1 - done_t) ((1 - lambda) V'(s_t+1) + lambda R_t+1),  R_n = V'(s_n),
-        // and the advantage A_t = R_t - V(s_t).
         double gamma = config.gamma();
         double lambda = config.gaeLambda();
-        for (int t = r.nSteps() - 1; t >= 0; t--) {
-            for (int i = 0; i < envs; i++) {
-                int row = t * envs + i;
-                double nextV;
-                double nextR;
-                if (t == r.nSteps() - 1) {
-                    nextV = w.bootstrapHost[i];
-                    nextR = nextV;
-                } else {
-                    nextV = nextValues[row + envs];
-                    nextR = w.returns[row + envs];
+        policy.forward(w.obs).read(w.outHost);
+        if (correction != null) {
+            // V-trace (Espeholt et al. 2018, eq. 1) over the bootstrapping network's values.
+            logRatios(r, w, n);
+            correction.targets(envs, r.nSteps(), r.rewards, r.dones, nextValues, w.bootstrapHost, w.logRatios, gamma,
+                    lambda, w.returns, w.advantages);
+            if (targetValue != null) {
+                // The targets bootstrap from V' as without the correction; the baseline is V(s).
+                for (int row = 0; row < n; row++) {
+                    w.advantages[row] += w.targetHost[row] - w.valueHost[row];
                 }
-                double notDone = 1.0 - r.dones[row];
-                w.returns[row] = r.rewards[row] + gamma * notDone * ((1 - lambda) * nextV + lambda * nextR);
-                w.advantages[row] = w.returns[row] - w.valueHost[row];
+            }
+        } else {
+            // Lambda-returns, backwards in time (GAE eq. 16 written for R = A + V(s)):
+            //   R_t = r_t + gamma (1 - done_t) ((1 - lambda) V'(s_t+1) + lambda R_t+1),  R_n = V'(s_n),
+            // and the advantage A_t = R_t - V(s_t).
+            for (int t = r.nSteps() - 1; t >= 0; t--) {
+                for (int i = 0; i < envs; i++) {
+                    int row = t * envs + i;
+                    double nextV;
+                    double nextR;
+                    if (t == r.nSteps() - 1) {
+                        nextV = w.bootstrapHost[i];
+                        nextR = nextV;
+                    } else {
+                        nextV = nextValues[row + envs];
+                        nextR = w.returns[row + envs];
+                    }
+                    double notDone = 1.0 - r.dones[row];
+                    w.returns[row] = r.rewards[row] + gamma * notDone * ((1 - lambda) * nextV + lambda * nextR);
+                    w.advantages[row] = w.returns[row] - w.valueHost[row];
+                }
             }
         }
         if (config.normalizeAdvantage()) {
@@ -201,7 +233,6 @@ public final class A2c {
         valueLoss /= n;
 
         // Policy loss -mean(A log pi(a|s)) and entropy bonus -entCoef * mean(H), through the head.
-        policy.forward(w.obs).read(w.outHost);
         double[] headTerms = head == PolicyHead.CATEGORICAL ? categoricalGradient(r, w, n) : gaussianGradient(r, w, n);
         double policyLoss = headTerms[0];
         double entropy = headTerms[1];
@@ -215,6 +246,23 @@ public final class A2c {
         w.dValue.write(w.dValueHost);
         value.backward(w.dValue, true, null);
         return new A2cStats(policyLoss, valueLoss, entropy, Double.NaN);
+    }
+
+    /** {@code log pi(a|s) - log mu(a|s)} per row, pi from the policy outputs of this rollout. */
+    private void logRatios(Rollout r, Workspace w, int n) {
+        if (head == PolicyHead.CATEGORICAL) {
+            for (int row = 0; row < n; row++) {
+                PolicyHead.logSoftmax(w.outHost, row * outDim, outDim, logProbScratch);
+                w.logRatios[row] = logProbScratch[(int) r.actions[row]] - r.behaviourLogProbs[row];
+            }
+        } else {
+            logStd.read(w.logStdHost);
+            for (int row = 0; row < n; row++) {
+                int off = row * outDim;
+                w.logRatios[row] = PolicyHead.gaussianLogProb(r.actions, off, w.outHost, off, w.logStdHost, outDim)
+                        - r.behaviourLogProbs[row];
+            }
+        }
     }
 
     /**
@@ -278,15 +326,29 @@ public final class A2c {
      * unclipped normalised sample. One batched forward pass for all rows.
      */
     public void sample(float[] observations, int rows, SplittableRandom random, float[] actionsOut) {
+        sample(observations, rows, random, actionsOut, null);
+    }
+
+    /** As {@link #sample(float[], int, SplittableRandom, float[])}, also writing {@code log pi(a|s)} per row. */
+    public void sample(float[] observations, int rows, SplittableRandom random, float[] actionsOut,
+                       double[] logProbsOut) {
         float[] out = forwardPolicy(observations, rows);
         if (head == PolicyHead.CATEGORICAL) {
             for (int row = 0; row < rows; row++) {
-                actionsOut[row] = PolicyHead.sampleCategorical(out, row * outDim, outDim, random, logProbScratch);
+                int a = PolicyHead.sampleCategorical(out, row * outDim, outDim, random, logProbScratch);
+                actionsOut[row] = a;
+                if (logProbsOut != null) {
+                    logProbsOut[row] = logProbScratch[a];
+                }
             }
         } else {
             float[] ls = logStd.toArray();
             for (int row = 0; row < rows; row++) {
                 PolicyHead.sampleGaussian(out, row * outDim, ls, outDim, random, actionsOut, row * actDim);
+                if (logProbsOut != null) {
+                    logProbsOut[row] = PolicyHead.gaussianLogProb(actionsOut, row * actDim, out, row * outDim, ls,
+                            outDim);
+                }
             }
         }
     }
@@ -501,6 +563,7 @@ public final class A2c {
         final double[] dLogStdHost;
         final double[] returns;
         final double[] advantages;
+        final double[] logRatios;
 
         Workspace(int envs, int steps) {
             this.envs = envs;
@@ -521,6 +584,7 @@ public final class A2c {
             dLogStdHost = new double[outDim];
             returns = new double[n];
             advantages = new double[n];
+            logRatios = new double[n];
         }
     }
 }

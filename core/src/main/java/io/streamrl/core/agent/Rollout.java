@@ -28,6 +28,8 @@ public final class Rollout {
     final float[] rewards;
     final float[] dones;
     final float[] lastObservations;
+    /** log mu(a|s) of the behaviour policy per row, for off-policy corrections; see {@link #putBehaviourLogProb}. */
+    final double[] behaviourLogProbs;
 
     /** @param actionDim entries per action: 1 for a categorical policy, the box's dimension for a Gaussian one */
     public Rollout(int numEnvs, int nSteps, int observationDim, int actionDim) {
@@ -45,6 +47,7 @@ public final class Rollout {
         rewards = new float[rows];
         dones = new float[rows];
         lastObservations = new float[numEnvs * observationDim];
+        behaviourLogProbs = new double[rows];
     }
 
     public int numEnvs() {
@@ -91,6 +94,40 @@ public final class Rollout {
         }
         rewards[t * numEnvs + env] = (float) reward;
         dones[t * numEnvs + env] = done ? 1f : 0f;
+    }
+
+    /**
+     * Records {@code log mu(a|s)} of the policy that drew environment {@code env}'s action at
+     * step {@code t}; only an update with an off-policy correction ({@link VTrace}) reads it.
+     */
+    public void putBehaviourLogProb(int t, int env, double logProb) {
+        checkStep(t);
+        if (env < 0 || env >= numEnvs) {
+            throw new IllegalArgumentException("environment index must be in [0, " + numEnvs + "), got " + env);
+        }
+        behaviourLogProbs[t * numEnvs + env] = logProb;
+    }
+
+    /**
+     * Records one environment's step {@code t} at once: the normalised observation, the action
+     * (row {@code actionRow} of {@code actions}), the reward as in {@link #putOutcome}, and the
+     * behaviour log-probability.
+     */
+    public void putStep(int t, int env, float[] observation, float[] actions, int actionRow, double reward,
+                        boolean done, double behaviourLogProb) {
+        putOutcome(t, env, reward, done);
+        int row = t * numEnvs + env;
+        System.arraycopy(observation, 0, observations, row * observationDim, observationDim);
+        System.arraycopy(actions, actionRow * actionDim, this.actions, row * actionDim, actionDim);
+        behaviourLogProbs[row] = behaviourLogProb;
+    }
+
+    /** Records the normalised observation environment {@code env} is in after the last step. */
+    public void putLastObservation(int env, float[] observation) {
+        if (env < 0 || env >= numEnvs) {
+            throw new IllegalArgumentException("environment index must be in [0, " + numEnvs + "), got " + env);
+        }
+        System.arraycopy(observation, 0, lastObservations, env * observationDim, observationDim);
     }
 
     /** Records the observations the environments are in after the last step ({@code numEnvs} rows). */

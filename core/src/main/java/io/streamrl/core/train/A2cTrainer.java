@@ -2,8 +2,6 @@ package io.streamrl.core.train;
 
 import io.streamrl.core.agent.A2c;
 import io.streamrl.core.agent.A2cConfig;
-import io.streamrl.core.agent.A2cStats;
-import io.streamrl.core.agent.Rollout;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.Env;
@@ -13,11 +11,16 @@ import io.streamrl.core.nn.NonFiniteUpdateException;
 import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicyHead;
+import io.streamrl.core.rollout.RolloutCollector;
+import io.streamrl.core.rollout.RolloutSink;
+import io.streamrl.core.rollout.SegmentBuilder;
+import io.streamrl.core.rollout.SegmentLearner;
+import io.streamrl.core.rollout.StalenessPolicy;
+import io.streamrl.core.rollout.StochasticPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * and keys for every algorithm.
  *
  * <p>A2C learns on-policy from the rollout it just collected, so there is no replay buffer
- * and no {@code Explorer}: the policy's own distribution explores. The run takes whole
+ * and no {@code Explorer}: the policy's own distribution explores. The environments are
+ * stepped by the {@link RolloutCollector} and learned from by the {@link SegmentLearner}, the
+ * same two pieces the Kafka actor and learner use, so local and distributed A2C are one
+ * algorithm. The run takes whole
  * rollouts, so it may end up to {@code num-envs * n-steps - 1} steps beyond {@code steps}.
  *
  * <p>Every random stream (environments, evaluation environment, networks, action sampling) is
@@ -66,12 +72,12 @@ public final class A2cTrainer {
     public TrainResult run(TrainListener listener) {
         SplittableRandom master = new SplittableRandom(run.seed());
         int numEnvs = config.numEnvs();
-        Env[] envs = new Env[numEnvs];
+        List<Env> envs = new ArrayList<>(numEnvs);
         for (int i = 0; i < numEnvs; i++) {
-            envs[i] = envFactory.apply(master.split());
+            envs.add(envFactory.apply(master.split()));
         }
         Env evalEnv = envFactory.apply(master.split());
-        EnvSpec spec = envs[0].spec();
+        EnvSpec spec = envs.get(0).spec();
         if (normalizer.dim() != spec.observationDim()) {
             throw new IllegalArgumentException("observation normaliser has " + normalizer.dim() + " entries, "
                     + spec.id() + " observations have " + spec.observationDim());
@@ -84,52 +90,45 @@ public final class A2cTrainer {
         double[] low = discrete ? null : ((ActionSpace.Box) spec.actionSpace()).low();
         double[] high = discrete ? null : ((ActionSpace.Box) spec.actionSpace()).high();
 
-        Rollout rollout = new Rollout(numEnvs, config.nSteps(), obsDim, actDim);
-        float[] obs = new float[numEnvs * obsDim];
-        float[] actions = new float[numEnvs * actDim];
-        float[] finalObs = new float[obsDim];
-        double[] episodeReturns = new double[numEnvs];
-        for (int i = 0; i < numEnvs; i++) {
-            normalizer.apply(envs[i].reset(), obs, i * obsDim);
-        }
+        // The same path as segments from Kafka: the environments' rollouts cut into segments,
+        // learned from whole by the segment learner (always on-policy here).
+        SegmentLearner learner = new SegmentLearner(agent, normalizer, StalenessPolicy.defaults());
+        long[] step = {0};
+        long[] episodes = {0};
+        SegmentBuilder segments = new SegmentBuilder("local", numEnvs, config.nSteps(), obsDim, actDim,
+                segment -> learner.offer(segment, agent.updates()));
+        RolloutCollector collector = new RolloutCollector(envs, config.nSteps(), new RolloutSink() {
+            @Override
+            public void step(int env, float[] observations, float[] actions, double logProb, StepResult result) {
+                step[0]++;
+                segments.step(env, observations, actions, logProb, result);
+            }
+
+            @Override
+            public void episodeEnded(int env, double episodeReturn, int length, boolean terminated, long version) {
+                listener.onEpisode(episodes[0]++, episodeReturn, step[0]);
+            }
+
+            @Override
+            public void rolloutEnded(long policyVersion, float[] observations) {
+                segments.rolloutEnded(policyVersion, observations);
+            }
+        });
+        StochasticPolicy policy = agentPolicy(agent, numEnvs, obsDim);
 
         long start = clock.millis();
         List<CurvePoint> curve = new ArrayList<>();
         Long solvedAt = null;
         Double solvedWall = null;
-        long step = 0;
-        long episodes = 0;
         long nextEval = run.evalEvery();
         int refusedInARow = 0;
         long refusals = 0;
-        while (step < run.steps()) {
-            for (int t = 0; t < config.nSteps(); t++) {
-                agent.sample(obs, numEnvs, actionRandom, actions);
-                rollout.putStep(t, obs, actions);
-                for (int i = 0; i < numEnvs; i++) {
-                    StepResult result = envs[i].step(environmentAction(actions, i, actDim, discrete, low, high));
-                    episodeReturns[i] += result.reward();
-                    double reward = learningReward(result, config, () -> {
-                        normalizer.apply(result.observation(), finalObs, 0);
-                        return agent.bootstrapValues(finalObs, 1)[0];
-                    });
-                    rollout.putOutcome(t, i, reward, result.done());
-                    if (result.done()) {
-                        listener.onEpisode(episodes++, episodeReturns[i], step + i + 1);
-                        episodeReturns[i] = 0;
-                        normalizer.apply(envs[i].reset(), obs, i * obsDim);
-                    } else {
-                        normalizer.apply(result.observation(), obs, i * obsDim);
-                    }
-                }
-                step += numEnvs;
-            }
-            rollout.putLastObservations(obs);
+        while (step[0] < run.steps()) {
             try {
-                A2cStats stats = agent.update(rollout);
+                collector.collect(policy, agent.updates(), actionRandom);
                 refusedInARow = 0;
                 if (log.isTraceEnabled()) {
-                    log.trace("update {}: {}", agent.updates(), stats);
+                    log.trace("update {}: {}", agent.updates(), learner.lastStats());
                 }
             } catch (NonFiniteUpdateException e) {
                 refusals++;
@@ -140,19 +139,19 @@ public final class A2cTrainer {
                             + e.getMessage() + "); training stopped. Lower lr or check the environment's rewards.", e);
                 }
             }
-
-            if (step >= nextEval || step >= run.steps()) {
-                while (nextEval <= step) {
+            long now = step[0];
+            if (now >= nextEval || now >= run.steps()) {
+                while (nextEval <= now) {
                     nextEval += run.evalEvery();
                 }
                 Evaluation e = Evaluation.run(evalEnv, o -> environmentAction(agent.greedy(normalizer.apply(o)), 0,
                         actDim, discrete, low, high), run.evalEpisodes());
                 double wall = (clock.millis() - start) / 1000.0;
-                CurvePoint point = new CurvePoint(step, wall, agent.updates(), e.meanReturn(), e.stdReturn());
+                CurvePoint point = new CurvePoint(now, wall, agent.updates(), e.meanReturn(), e.stdReturn());
                 curve.add(point);
                 listener.onEvaluation(point);
                 if (solvedAt == null && spec.isSolvedBy(e.meanReturn())) {
-                    solvedAt = step;
+                    solvedAt = now;
                     solvedWall = wall;
                     if (run.stopWhenSolved()) {
                         break;
@@ -164,21 +163,20 @@ public final class A2cTrainer {
         double wall = (clock.millis() - start) / 1000.0;
         double finalReturn = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).evalMeanReturn();
         return new TrainResult(spec.id(), config.algorithmName(), run.seed(), backend.name(), solvedAt != null,
-                solvedAt, solvedWall, wall, step, agent.updates(), finalReturn, curve, refusals);
+                solvedAt, solvedWall, wall, step[0], agent.updates(), finalReturn, curve, refusals);
     }
 
-    /**
-     * What a step's reward stands for in the rollout: the reward (times {@code reward-scale}),
-     * plus {@code gamma V(final observation)} when the time limit cut the episode. A time limit
-     * is not a terminal state, so the return goes on beyond it and the value estimates it; a
-     * terminated step (also one that hit the limit at the same time) ends the return.
-     */
-    static double learningReward(StepResult result, A2cConfig config, DoubleSupplier finalObservationValue) {
-        double reward = result.reward() * config.rewardScale();
-        if (result.truncated() && !result.terminated()) {
-            reward += config.gamma() * finalObservationValue.getAsDouble();
-        }
-        return reward;
+    /** The agent as the collector's policy: raw observations normalised, one batched draw. */
+    private StochasticPolicy agentPolicy(A2c agent, int rows, int obsDim) {
+        float[] normalized = new float[rows * obsDim];
+        float[] row = new float[obsDim];
+        return (observations, n, random, actionsOut, logProbsOut) -> {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(observations, i * obsDim, row, 0, obsDim);
+                normalizer.apply(row, normalized, i * obsDim);
+            }
+            agent.sample(normalized, n, random, actionsOut, logProbsOut);
+        };
     }
 
     /**

@@ -6,37 +6,13 @@ import io.streamrl.core.agent.A2cConfig;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.Envs;
-import io.streamrl.core.env.StepResult;
 import io.streamrl.core.policy.ObservationNormalizer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 class A2cTrainerTest {
-
-    private static final A2cConfig CONFIG = A2cConfig.a2c().with(Map.of("gamma", "0.9", "reward-scale", "0.5"));
-
-    @Test
-    void aTruncatedStepBootstrapsFromTheValueOfItsFinalObservation() {
-        StepResult truncated = new StepResult(new float[] {1f}, 2.0, false, true);
-        assertThat(A2cTrainer.learningReward(truncated, CONFIG, () -> 10.0)).isEqualTo(2.0 * 0.5 + 0.9 * 10.0);
-    }
-
-    @Test
-    void aTerminatedStepDoesNotEvenWhenTheTimeLimitHitsTooAndNeitherDoesARunningOne() {
-        DoubleSupplier mustNotBeAsked = () -> {
-            throw new AssertionError("the value of the final observation was asked for");
-        };
-        assertThat(A2cTrainer.learningReward(new StepResult(new float[] {1f}, 2.0, true, false), CONFIG,
-                mustNotBeAsked)).isEqualTo(1.0);
-        assertThat(A2cTrainer.learningReward(new StepResult(new float[] {1f}, 2.0, true, true), CONFIG,
-                mustNotBeAsked)).isEqualTo(1.0);
-        assertThat(A2cTrainer.learningReward(new StepResult(new float[] {1f}, 2.0, false, false), CONFIG,
-                mustNotBeAsked)).isEqualTo(1.0);
-    }
 
     @Test
     void theSameSeedGivesTheSameCurveAndEvaluationsComeEveryEvalEverySteps() {
