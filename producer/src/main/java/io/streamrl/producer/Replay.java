@@ -241,6 +241,9 @@ public final class Replay implements AutoCloseable {
         private String lastActorId;
         private byte[] lastKey;
         private boolean stopped;
+        /** The file's position, asked once per hand-off: an Avro file's position is a system call. */
+        private long bytesRead;
+        private int rowsSincePosition;
 
         Prepare(TransitionFile rows, BitSet done, byte[] source) {
             this.rows = rows;
@@ -254,21 +257,25 @@ public final class Replay implements AutoCloseable {
             if (row == null) {
                 return null;
             }
+            if (++rowsSincePosition >= READ_AHEAD_BATCH) {
+                bytesRead = rows.bytesRead();
+                rowsSincePosition = 0;
+            }
             if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
-                return new Prepared(null, null, rows.bytesRead());
+                return new Prepared(null, null, bytesRead);
             }
             BadRowException problem = problemOf(row);
             if (problem != null) {
                 // Strict: nothing after the first bad row is read, let alone sent.
                 stopped = settings.strict();
                 return new Prepared(stopped ? null : deadLetter(deadLetters, row, problem, source), problem,
-                        rows.bytesRead());
+                        bytesRead);
             }
             Transition t = row.transition();
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.getActorId()),
                     writer.encode(transitions.name(), t));
             ReplayHeaders.add(record.headers(), source, row.line());
-            return new Prepared(record, null, rows.bytesRead());
+            return new Prepared(record, null, bytesRead);
         }
 
         /** Why the row cannot be published, or null when it can. */
