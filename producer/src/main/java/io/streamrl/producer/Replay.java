@@ -5,9 +5,9 @@ import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.DeadLetters;
-import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
+import io.streamrl.schemas.TransitionWriter;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
@@ -236,8 +236,8 @@ public final class Replay implements AutoCloseable {
         private final byte[] source;
         private final TopicSpec<String, Transition> transitions = kafka.topics().transitions();
         private final TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
-        /** One buffer and encoder for every row: this thread is the only one encoding. */
-        private final RecordCodec<Transition>.Writer writer = transitions.valueSerde().codec().newWriter();
+        /** One buffer for every row: this thread is the only one encoding. */
+        private final TransitionWriter writer = new TransitionWriter();
         private String lastActorId;
         private byte[] lastKey;
         private boolean stopped;

@@ -45,8 +45,8 @@ public final class RecordCodec<T extends SpecificRecord> {
 
     /** Single-object encoding: two marker bytes and the writer schema's 8-byte fingerprint. */
     static final int HEADER_LENGTH = 10;
-    private static final byte MARKER_0 = (byte) 0xC3;
-    private static final byte MARKER_1 = (byte) 0x01;
+    static final byte MARKER_0 = (byte) 0xC3;
+    static final byte MARKER_1 = (byte) 0x01;
 
     private final String recordType;
     private final List<SchemaVersion> versions;
