@@ -65,7 +65,7 @@ class TransitionWriterTest {
                 .setDecisionId(null).setLogDensity(null).setJoin(null);
     }
 
-    private static Transition random(SplittableRandom r, int i) {
+    static Transition random(SplittableRandom r, int i) {
         int obs = r.nextInt(8);
         int act = r.nextInt(4);
         return Transition.newBuilder()
