@@ -233,7 +233,7 @@ final class BenchCommand {
         @Option(names = "--rows", defaultValue = "1000000", description = "Rows per file (default: ${DEFAULT-VALUE}).")
         int rows;
 
-        @Option(names = "--warmup-rounds", defaultValue = "1", description = "Rounds run first and printed but left"
+        @Option(names = "--warmup-rounds", defaultValue = "2", description = "Rounds run first and printed but left"
                 + " out of the medians (default: ${DEFAULT-VALUE}).")
         int warmupRounds;
 

@@ -95,6 +95,12 @@ final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--updates", paramLabel = "N", description = "With --offline: the gradient updates to take.")
     Long updates;
 
+    @Option(names = "--normalize-observations", arity = "1", paramLabel = "true|false", description = "With"
+            + " --offline: standardise observations with the log's per-dimension mean and std, s' = (s - mean) /"
+            + " (std + 0.001), as TD3+BC does (Fujimoto and Gu 2021, section 5); the published policies carry the"
+            + " map, so actors apply it. Default: true for td3+bc, false for the other algorithms.")
+    Boolean normalizeObservations;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -121,7 +127,11 @@ final class LearnerCommand implements Callable<Integer> {
                 .metricsHost(metrics.host).metricsPort(metrics.port);
         if (offline) {
             builder.offline(updates);
+        } else if (normalizeObservations != null) {
+            throw new IllegalArgumentException("--normalize-observations applies to --offline runs only (online, the"
+                    + " data keeps changing and so would the statistics)");
         }
+        builder.standardizeObservations(normalizeObservations);
         if (policy != null) {
             builder.policyName(policy);
         }

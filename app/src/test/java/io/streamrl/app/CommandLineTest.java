@@ -260,6 +260,7 @@ class CommandLineTest {
             {"--offline", "--updates", "0", "updates must be in [1, 1000000000000], got 0"},
             {"--offline", "--updates", "10", "--from", "latest", "start-position must be earliest offline"},
             {"--offline", "--updates", "10", "--algo", "sac", "unknown algorithm 'sac', valid: ddpg, td3, td3+bc"},
+            {"--normalize-observations", "true", "--normalize-observations applies to --offline runs only"},
         };
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of("learner", "--env", "pendulum", "--bootstrap-server",
@@ -271,7 +272,7 @@ class CommandLineTest {
             assertThat(r.err).contains(c[c.length - 1]);
         }
         CliRun help = run("learner", "--help");
-        assertThat(help.out).contains("--offline", "--updates", "td3+bc");
+        assertThat(help.out).contains("--offline", "--updates", "td3+bc", "--normalize-observations");
     }
 
     @Test

@@ -161,6 +161,9 @@ class OfflineLearningIT {
         PolicySnapshot td3Policy = newest(replayed, "Pendulum-v1.td3");
         assertThat(bcPolicy.algorithm()).isEqualTo("td3+bc");
         assertThat(td3Policy.algorithm()).isEqualTo("td3");
+        // TD3+BC standardised the log's observations (its default) and the policy carries the map; TD3 did not.
+        assertThat(bcPolicy.normalizer()).isNotEqualTo(ObservationNormalizer.identity(3));
+        assertThat(td3Policy.normalizer()).isEqualTo(ObservationNormalizer.identity(3));
         double behaviourNoisy = evaluate(noisy(behaviour));
         double behaviourDeterministic = evaluate(behaviour::actNormalized);
         double bcReturn = evaluate(bcPolicy::actNormalized);

@@ -140,6 +140,8 @@ public final class ReplayBenchmark {
     }
 
     private double replay(KafkaSettings kafka, Path file, FileFormat format, TransitionShape shape) throws IOException {
+        // Created before the clock starts, as the raw producer's topic is: creating topics is no part of the rate.
+        TopicBootstrap.ensureTopics(kafka, List.of(kafka.topics().transitions(), kafka.topics().deadLetter()), clock);
         Replay.Summary summary = new Replay(kafka, new Replay.Settings(file, format, shape,
                 Replay.Settings.defaultActorId(file), true, false, 0, Duration.ofHours(1)), clock).run(p -> { });
         if (!summary.complete()) {

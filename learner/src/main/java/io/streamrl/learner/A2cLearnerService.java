@@ -180,7 +180,7 @@ public final class A2cLearnerService implements Learner {
             double[] high = spec.actionSpace() instanceof ActionSpace.Box box ? box.high() : new double[0];
             KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(),
                     config.policyName(), topics.namespace(), kafka.learnerTransactionalId(config.policyName()),
-                    firstVersion, config.observationNormalizer(), low, high, clock, metrics);
+                    firstVersion, low, high, clock, metrics);
             RejectedRecords rejections = new DeadLetterPublisher(deadLetterProducer, topics.deadLetter(),
                     Topics.DEAD_LETTER_MAX_MESSAGE_BYTES, metrics, clock);
             Env evalEnv = Envs.make(config.env(), master.split());

@@ -41,7 +41,6 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final String namespace;
     private final String transactionalId;
     private final byte[] key;
-    private final ObservationNormalizer normalizer;
     private final double[] actionLow;
     private final double[] actionHigh;
     private final Clock clock;
@@ -51,7 +50,7 @@ final class KafkaPolicyPublisher implements PolicySink {
     private long pendingCommit = -1;
 
     KafkaPolicyPublisher(Producer<byte[], byte[]> producer, TopicSpec<String, PolicyEnvelope> topic, String name,
-                         String namespace, String transactionalId, long firstVersion, ObservationNormalizer normalizer, double[] actionLow, double[] actionHigh,
+                         String namespace, String transactionalId, long firstVersion, double[] actionLow, double[] actionHigh,
                          Clock clock, LearnerMetrics metrics) {
         this.producer = producer;
         this.topic = topic;
@@ -59,7 +58,6 @@ final class KafkaPolicyPublisher implements PolicySink {
         this.namespace = namespace;
         this.transactionalId = transactionalId;
         this.key = topic.keySerde().serializer().serialize(topic.name(), name);
-        this.normalizer = normalizer;
         this.actionLow = actionLow.clone();
         this.actionHigh = actionHigh.clone();
         this.clock = clock;
@@ -92,7 +90,7 @@ final class KafkaPolicyPublisher implements PolicySink {
     }
 
     @Override
-    public void publish(Ddpg agent) {
+    public void publish(Ddpg agent, ObservationNormalizer normalizer) {
         publish(version -> agent.snapshot(name, version, clock.millis(), normalizer, actionLow, actionHigh),
                 agent.updates());
     }

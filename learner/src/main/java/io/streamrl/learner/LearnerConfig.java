@@ -43,6 +43,10 @@ import java.util.Optional;
  *     until stopped); otherwise offline learning ({@code --offline --updates N}): read the
  *     transitions topic as it stands at start into the buffer, take exactly this many gradient
  *     updates (the replay ratio does not apply: the data will not grow), publish and stop
+ * @param standardizeObservations offline only: once the log is in the buffer, standardise
+ *     observations with the buffer's own per-dimension mean and standard deviation (TD3+BC,
+ *     Fujimoto and Gu 2021, section 5) on top of {@code observationNormalizer}; the published
+ *     policies carry the combined map. The builder's default: on for offline td3+bc runs
  */
 public record LearnerConfig(
         String env,
@@ -60,7 +64,8 @@ public record LearnerConfig(
         Duration progressInterval,
         ObservationNormalizer observationNormalizer,
         Optional<CheckpointConfig> checkpoint,
-        long offlineUpdates) {
+        long offlineUpdates,
+        boolean standardizeObservations) {
 
     public static final long DEFAULT_PUBLISH_EVERY = 100;
     public static final int DEFAULT_EVAL_EPISODES = 10;
@@ -117,6 +122,10 @@ public record LearnerConfig(
                     + " the whole transitions topic as it stands at start, got "
                     + startPosition.name().toLowerCase(Locale.ROOT));
         }
+        if (standardizeObservations && offlineUpdates == 0) {
+            throw new IllegalArgumentException("normalize-observations applies to --offline runs only: online, the"
+                    + " data keeps changing and so would the statistics");
+        }
     }
 
     /** Whether this is an offline run ({@link #offlineUpdates()} {@code > 0}). */
@@ -148,7 +157,8 @@ public record LearnerConfig(
                 + " progress-interval=" + progressInterval.toMillis() + "ms"
                 + checkpoint.map(c -> " checkpoint-dir=" + c.dir() + " checkpoint-every=" + c.every()
                         + " checkpoint-keep=" + c.keep()).orElse(" checkpoints=off")
-                + (offline() ? " mode=offline updates=" + offlineUpdates : " mode=online");
+                + (offline() ? " mode=offline updates=" + offlineUpdates + " normalize-observations="
+                        + standardizeObservations : " mode=online");
     }
 
     private static EnvSpec specOf(String env) {
@@ -177,6 +187,7 @@ public record LearnerConfig(
         private ObservationNormalizer observationNormalizer;
         private CheckpointConfig checkpoint;
         private Long offlineUpdates;
+        private Boolean standardizeObservations;
 
         private Builder(String env) {
             this.env = env;
@@ -262,6 +273,15 @@ public record LearnerConfig(
             return this;
         }
 
+        /**
+         * Offline: whether to standardise observations with the log's statistics (see {@link
+         * LearnerConfig#standardizeObservations()}); null for the default, on for td3+bc.
+         */
+        public Builder standardizeObservations(Boolean value) {
+            standardizeObservations = value;
+            return this;
+        }
+
         public LearnerConfig build() {
             if (offlineUpdates != null) {
                 Check.inClosed("updates", offlineUpdates, 1, MAX_OFFLINE_UPDATES);
@@ -272,7 +292,9 @@ public record LearnerConfig(
                     metricsPort, progressInterval,
                     observationNormalizer == null ? ObservationNormalizer.identity(spec.observationDim())
                             : observationNormalizer, Optional.ofNullable(checkpoint),
-                    offlineUpdates == null ? 0 : offlineUpdates);
+                    offlineUpdates == null ? 0 : offlineUpdates, standardizeObservations == null
+                            ? offlineUpdates != null && algorithm != null && algorithm.behaviourCloning()
+                            : standardizeObservations);
         }
     }
 }

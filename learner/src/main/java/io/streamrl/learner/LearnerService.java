@@ -242,8 +242,7 @@ public final class LearnerService implements Learner {
                 config.publishEvery(), topics.policy().name());
         SplittableRandom replayRandom = master.split();
         PolicyEvaluator evaluator = config.evalEvery() > 0
-                ? PolicyEvaluator.of(Envs.make(config.env(), master.split()), config.evalEpisodes(),
-                        config.observationNormalizer())
+                ? PolicyEvaluator.of(Envs.make(config.env(), master.split()), config.evalEpisodes())
                 : null;
         ReplayBuffer buffer = new ReplayBuffer(config.algorithm().bufferCapacity(), spec.observationDim(), box.dim());
 
@@ -276,14 +275,14 @@ public final class LearnerService implements Learner {
                     endOffsets));
         }
         KafkaPolicyPublisher publisher = new KafkaPolicyPublisher(policyProducer, topics.policy(), config.policyName(),
-                topics.namespace(), transactionalId, firstVersion, config.observationNormalizer(), box.low(), box.high(), clock, metrics);
+                topics.namespace(), transactionalId, firstVersion, box.low(), box.high(), clock, metrics);
         TrainingLoop trainingLoop = new TrainingLoop(agent, buffer, replayRandom, inbox, config.publishEvery(),
                 publisher, config.evalEvery(), evaluator, listener, metrics,
                 new ProgressLog(config.policyName(), buffer.capacity(), metrics, clock.millis()), clock,
                 config.progressInterval(),
                 checkpoints.map(store -> new CheckpointWriter(store, config.checkpoint().orElseThrow().every(),
                         identity, metrics, agent.updates())).orElse(null),
-                resumed, config.offlineUpdates());
+                resumed, config.offlineUpdates(), config.observationNormalizer(), config.standardizeObservations());
 
         List<Thread> threads = new ArrayList<>();
         for (int slot = 0; slot < slots; slot++) {

@@ -13,21 +13,24 @@ import io.streamrl.core.train.Evaluation;
  */
 interface PolicyEvaluator {
 
-    /** Scores the agent's actor; runs on the training thread, which owns the agent. */
-    Evaluation evaluate(Ddpg agent);
+    /**
+     * Scores the agent's actor, whose inputs go through {@code normalizer}; runs on the training
+     * thread, which owns the agent.
+     */
+    Evaluation evaluate(Ddpg agent, ObservationNormalizer normalizer);
 
     /**
      * Runs the deterministic policy (no exploration noise) for a few episodes on an environment
      * of the learner's own, seeded separately from every actor, so the learning curve measures
      * the policy rather than the actors' luck.
      */
-    static PolicyEvaluator of(Env env, int episodes, ObservationNormalizer normalizer) {
+    static PolicyEvaluator of(Env env, int episodes) {
         if (!(env.spec().actionSpace() instanceof ActionSpace.Box box)) {
             throw new IllegalArgumentException(env.spec().id() + " has no continuous (Box) action space");
         }
         double[] low = box.low();
         double[] high = box.high();
-        return agent -> Evaluation.run(env,
+        return (agent, normalizer) -> Evaluation.run(env,
                 o -> ActionScaling.toEnvironment(agent.act(normalizer.apply(o)), low, high), episodes);
     }
 }

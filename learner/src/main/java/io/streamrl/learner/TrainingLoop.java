@@ -3,6 +3,7 @@ package io.streamrl.learner;
 import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.agent.GuardedUpdates;
+import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.CurvePoint;
@@ -10,6 +11,7 @@ import io.streamrl.core.train.Evaluation;
 import io.streamrl.core.train.TrainListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -61,6 +63,8 @@ import org.slf4j.LoggerFactory;
 final class TrainingLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingLoop.class);
+    /** Fujimoto and Gu 2021, section 5: keeps a constant dimension's scale finite. */
+    static final double STANDARDIZATION_EPSILON = 1e-3;
 
     /** Why training stopped other than by {@link #shutdown()}. */
     record Failure(LearnerResult.Outcome outcome, String reason) {
@@ -79,6 +83,10 @@ final class TrainingLoop implements Runnable {
     private final ExperienceInbox inbox;
     private final long publishEvery;
     private final PolicySink sink;
+    /** What observations went through on their way into the buffer: ingest's normaliser, then any standardisation. */
+    private ObservationNormalizer normalizer;
+    /** Offline: whether the log's observations are standardised once it is in the buffer. */
+    private final boolean standardizeObservations;
     private final long evalEvery;
     private final PolicyEvaluator evaluator;
     private final TrainListener listener;
@@ -114,11 +122,15 @@ final class TrainingLoop implements Runnable {
      *     continues, and whose seed its generators restart from; null for a fresh start
      * @param offlineUpdates offline: the gradient updates to take once the log is loaded, then
      *     end; 0 for online learning at the replay ratio
+     * @param normalizer the normaliser ingest applied to every observation in the buffer
+     * @param standardizeObservations offline: standardise the buffer's observations with their
+     *     own statistics once the log is in (see {@link #standardize()})
      */
     TrainingLoop(Ddpg agent, ReplayBuffer buffer, SplittableRandom replayRandom, ExperienceInbox inbox,
                  long publishEvery, PolicySink sink, long evalEvery, PolicyEvaluator evaluator, TrainListener listener,
                  LearnerMetrics metrics, ProgressLog progress, Clock clock, Duration progressInterval,
-                 CheckpointWriter checkpoints, CheckpointMetadata resumed, long offlineUpdates) {
+                 CheckpointWriter checkpoints, CheckpointMetadata resumed, long offlineUpdates,
+                 ObservationNormalizer normalizer, boolean standardizeObservations) {
         DdpgConfig config = agent.config();
         if (buffer.observationDim() != agent.observationDim() || buffer.actionDim() != agent.actionDim()) {
             throw new IllegalArgumentException("replay buffer dimensions " + buffer.observationDim() + "/"
@@ -131,7 +143,16 @@ final class TrainingLoop implements Runnable {
         if (offlineUpdates < 0) {
             throw new IllegalArgumentException("offline updates must be >= 0 (0: online), got " + offlineUpdates);
         }
+        if (standardizeObservations && offlineUpdates == 0) {
+            throw new IllegalArgumentException("observations are standardised offline only");
+        }
+        if (normalizer.dim() != agent.observationDim()) {
+            throw new IllegalArgumentException("normaliser has " + normalizer.dim() + " entries, the agent takes "
+                    + agent.observationDim());
+        }
         this.offlineUpdates = offlineUpdates;
+        this.normalizer = normalizer;
+        this.standardizeObservations = standardizeObservations;
         this.agent = agent;
         this.guarded = new GuardedUpdates(agent);
         this.maxConsecutiveTrips = config.guard().maxConsecutiveTrips();
@@ -305,6 +326,9 @@ final class TrainingLoop implements Runnable {
             failure = new Failure(LearnerResult.Outcome.NO_DATA, reason);
             return;
         }
+        if (standardizeObservations) {
+            standardize();
+        }
         long overwritten = buffer.totalAdded() - buffer.size();
         if (overwritten > 0) {
             log.warn(String.format(Locale.ROOT, "offline: the log held %,d usable transitions, more than"
@@ -316,6 +340,25 @@ final class TrainingLoop implements Runnable {
                 + " gradient updates%s", buffer.size(), read, Math.max(0, offlineUpdates - taken),
                 taken > 0 ? String.format(Locale.ROOT, " (%,d of %,d taken before the checkpoint)", taken,
                         offlineUpdates) : ""));
+    }
+
+    /**
+     * TD3+BC's state normalisation (Fujimoto and Gu 2021, section 5): {@code s' = (s - mu) /
+     * (sigma + 1e-3)} for {@code s} and {@code s'} alike, with the mean and standard deviation of
+     * the observations in the buffer, i.e. of the dataset. The buffer is mapped in place before
+     * the first update; every evaluation and published policy applies the same map (after
+     * ingest's own normaliser) to what it observes, so actors feed the network what it trained on.
+     * A resumed offline run re-reads the same log and so finds the same statistics.
+     */
+    private void standardize() {
+        ReplayBuffer.ObservationMoments moments = buffer.observationMoments();
+        ObservationNormalizer standardization = ObservationNormalizer.standardizing(moments.mean(), moments.std(),
+                STANDARDIZATION_EPSILON);
+        buffer.normalizeObservations(standardization);
+        normalizer = normalizer.andThen(standardization);
+        log.info("offline: observations standardised with the log's statistics, mean {} and std {} (epsilon {});"
+                + " the published policies carry the map", Arrays.toString(moments.mean()),
+                Arrays.toString(moments.std()), STANDARDIZATION_EPSILON);
     }
 
     /** Offline, after the last update: a last evaluation and publication unless this update had them; then the end. */
@@ -380,7 +423,7 @@ final class TrainingLoop implements Runnable {
             if (withholding) {
                 metrics.policyWithheld();
             } else {
-                sink.publish(agent);
+                sink.publish(agent, normalizer);
             }
             if (checkpoints != null && checkpoints.due(updates)) {
                 writeCheckpoint();
@@ -427,7 +470,7 @@ final class TrainingLoop implements Runnable {
 
     private void evaluate(long updates, long startMillis) {
         lastEvaluatedAt = updates;
-        Evaluation e = evaluator.evaluate(agent);
+        Evaluation e = evaluator.evaluate(agent, normalizer);
         metrics.evaluated(e.meanReturn());
         if (e.meanReturn() > bestEval) {
             bestEval = e.meanReturn();

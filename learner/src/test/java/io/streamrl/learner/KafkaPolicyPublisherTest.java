@@ -41,7 +41,7 @@ class KafkaPolicyPublisherTest {
                 new SplittableRandom(1));
         producer.initTransactions();
         publisher = new KafkaPolicyPublisher(producer, topics.policy(), "swing-up", "exp1", "exp1.learner.swing-up",
-                5, ObservationNormalizer.identity(3), new double[] {-2}, new double[] {2}, Clock.systemUTC(),
+                5, new double[] {-2}, new double[] {2}, Clock.systemUTC(),
                 metrics);
     }
 
@@ -52,8 +52,8 @@ class KafkaPolicyPublisherTest {
 
     @Test
     void eachSnapshotIsCommittedInATransactionOfItsOwn() {
-        publisher.publish(agent);
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(producer.transactionCommitted()).isTrue();
         assertThat(producer.transactionInFlight()).isFalse();
         assertThat(versions(producer.history())).containsExactly(5L, 6L);
@@ -63,9 +63,9 @@ class KafkaPolicyPublisherTest {
 
     @Test
     void aFencedPublisherStopsWithTheReasonInOneSentence() {
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         producer.fenceProducer();
-        assertThatThrownBy(() -> publisher.publish(agent)).isInstanceOf(PolicyFencedException.class)
+        assertThatThrownBy(() -> publisher.publish(agent, ObservationNormalizer.identity(3))).isInstanceOf(PolicyFencedException.class)
                 .hasMessage("another learner for policy swing-up in namespace exp1 took over (transactional id"
                         + " exp1.learner.swing-up); this one stops without publishing v6");
         assertThat(metrics.snapshot().policiesPublished()).isEqualTo(1);
@@ -74,10 +74,10 @@ class KafkaPolicyPublisherTest {
     @Test
     void aFailedCommitIsAbortedAndTheNextSnapshotIsPublished() {
         producer.commitTransactionException = new KafkaException("broken");
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(producer.transactionAborted()).isTrue();
         producer.commitTransactionException = null;
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(versions(producer.history())).containsExactly(6L);
         assertThat(metrics.snapshot().policiesPublished()).isEqualTo(1);
     }
@@ -85,11 +85,11 @@ class KafkaPolicyPublisherTest {
     @Test
     void aTimedOutCommitIsRetriedByTheNextPublish() {
         producer.commitTransactionException = new TimeoutException("slow");
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(producer.transactionInFlight()).isTrue();
         assertThat(metrics.snapshot().policiesPublished()).isZero();
         producer.commitTransactionException = null;
-        publisher.publish(agent);
+        publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(versions(producer.history())).containsExactly(5L, 6L);
         assertThat(metrics.snapshot().policiesPublished()).isEqualTo(2);
         assertThat(metrics.snapshot().policyVersion()).isEqualTo(6);

@@ -41,8 +41,20 @@ class LearnerConfigTest {
         LearnerConfig c = LearnerConfig.builder("pendulum").offline(12_000).build();
         assertThat(c.offline()).isTrue();
         assertThat(c.offlineUpdates()).isEqualTo(12_000);
-        assertThat(c.toLogLine()).endsWith(" mode=offline updates=12000");
+        assertThat(c.toLogLine()).endsWith(" mode=offline updates=12000 normalize-observations=false");
         assertRejected(b -> b.offline(0), "updates must be in [1, 1000000000000], got 0");
+        // TD3+BC standardises the log's observations by default (Fujimoto and Gu 2021, section 5).
+        assertThat(LearnerConfig.builder("pendulum").algorithm(DdpgConfig.td3Bc()).offline(10).build()
+                .standardizeObservations()).isTrue();
+        assertThat(LearnerConfig.builder("pendulum").algorithm(DdpgConfig.td3Bc()).offline(10)
+                .standardizeObservations(false).build().standardizeObservations()).isFalse();
+        assertThat(LearnerConfig.builder("pendulum").algorithm(DdpgConfig.td3()).offline(10).build()
+                .standardizeObservations()).isFalse();
+        assertThat(LearnerConfig.builder("pendulum").algorithm(DdpgConfig.td3()).offline(10)
+                .standardizeObservations(true).build().standardizeObservations()).isTrue();
+        assertThat(LearnerConfig.builder("pendulum").algorithm(DdpgConfig.td3Bc()).build()
+                .standardizeObservations()).as("never online").isFalse();
+        assertRejected(b -> b.standardizeObservations(true), "normalize-observations applies to --offline runs only");
         assertRejected(b -> b.offline(-5), "updates must be in [1, 1000000000000], got -5");
         assertRejected(b -> b.offline(10).startPosition(StartPosition.LATEST),
                 "start-position must be earliest offline");
@@ -58,7 +70,7 @@ class LearnerConfigTest {
                 .observationNormalizer(n).checkpoint(new CheckpointConfig(Path.of("ck"), 10, 2)).build();
         assertThat(c).isEqualTo(new LearnerConfig("MountainCarContinuous-v0", td3, 42, "car", 7, "nd4j", 500, 3,
                 StartPosition.LATEST, 2, "0.0.0.0", 0, Duration.ofMillis(250), n,
-                Optional.of(new CheckpointConfig(Path.of("ck"), 10, 2)), 0));
+                Optional.of(new CheckpointConfig(Path.of("ck"), 10, 2)), 0, false));
         assertThat(LearnerConfig.builder("pendulum").build().checkpoint()).isEmpty();
         assertThat(c.toLogLine()).contains("checkpoint-dir=ck checkpoint-every=10 checkpoint-keep=2", "policy-name=car", "publish-every=7", "backend=nd4j", "eval-every=500",
                 "start-position=latest", "ingest-threads=2", "metrics-host=0.0.0.0", "progress-interval=250ms");

@@ -1,6 +1,7 @@
 package io.streamrl.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,7 +11,9 @@ import io.streamrl.core.agent.GuardedUpdates;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.Envs;
+import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.CurvePoint;
@@ -34,6 +37,8 @@ class TrainingLoopTest {
 
     private static final int OBS = 3;
     private static final int ACT = 1;
+    private static final double[] LOW = {-2};
+    private static final double[] HIGH = {2};
 
     private final SplittableRandom data = new SplittableRandom(3);
     private final ComputeBackend backend = ComputeBackends.create(ComputeBackends.defaultName());
@@ -48,6 +53,10 @@ class TrainingLoopTest {
     /** Set before {@code start} for an offline loop: its updates (0 online) and ingest sources. */
     private long offlineUpdates;
     private int sources = 1;
+    /** Set before {@code start}: offline, standardise the observations with the log's statistics. */
+    private boolean standardize;
+    private final List<ObservationNormalizer> publishedNormalizers = new CopyOnWriteArrayList<>();
+    private final List<PolicySnapshot> publishedSnapshots = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -123,6 +132,62 @@ class TrainingLoopTest {
         assertThat(agent.updates()).isEqualTo(130);
         assertThat(metrics.snapshot().bufferSize()).isEqualTo(200);
         assertThat(publishedAtUpdate).containsExactly(50L, 100L, 130L);
+        assertThat(publishedNormalizers).as("not standardised unless asked").containsOnly(
+                ObservationNormalizer.identity(OBS));
+    }
+
+    @Test
+    void offlineStandardisationUsesTheLogsMeanAndStdAndThePublishedPolicyAppliesIt() throws Exception {
+        offlineUpdates = 30;
+        standardize = true;
+        start(1.0, 100, 10, 0, null);
+        // Per dimension a different centre and spread, far from zero mean and unit scale.
+        double[] centre = {5, -40, 0.25};
+        double[] spread = {0.5, 20, 0.001};
+        int rows = 300;
+        Batch log = new Batch(rows, OBS, ACT);
+        for (int i = 0; i < rows; i++) {
+            for (int d = 0; d < OBS; d++) {
+                log.observations()[i * OBS + d] = (float) (centre[d] + spread[d] * data.nextDouble(-1, 1));
+                log.nextObservations()[i * OBS + d] = (float) (centre[d] + 3 * spread[d] * data.nextDouble(-1, 1));
+            }
+            log.actions()[i] = (float) data.nextDouble(-1, 1);
+            log.rewards()[i] = (float) -data.nextDouble();
+        }
+        inbox.offer(log, rows, rows, Map.of());
+        inbox.sourceDone();
+        thread.join(Duration.ofSeconds(30).toMillis());
+        assertThat(loop.completed()).isTrue();
+
+        // The dataset's statistics over s (not s'), population std, as the paper's NumPy code takes them.
+        double[] mean = new double[OBS];
+        double[] std = new double[OBS];
+        for (int d = 0; d < OBS; d++) {
+            for (int i = 0; i < rows; i++) {
+                mean[d] += log.observations()[i * OBS + d] / (double) rows;
+            }
+            for (int i = 0; i < rows; i++) {
+                double deviation = log.observations()[i * OBS + d] - mean[d];
+                std[d] += deviation * deviation / rows;
+            }
+            std[d] = Math.sqrt(std[d]);
+        }
+        assertThat(publishedNormalizers).hasSize(3).allSatisfy(n -> {
+            for (int d = 0; d < OBS; d++) {
+                assertThat((double) n.shift()[d]).isCloseTo(mean[d], within(1e-6 * Math.abs(mean[d]) + 1e-9));
+                assertThat((double) n.scale()[d]).isCloseTo(1 / (std[d] + 1e-3), within(1e-5 / (std[d] + 1e-3)));
+            }
+        });
+        // The last published policy acts as the network does on the standardised observation.
+        PolicySnapshot last = publishedSnapshots.get(publishedSnapshots.size() - 1);
+        ObservationNormalizer standardization = publishedNormalizers.get(publishedNormalizers.size() - 1);
+        assertThat(last.normalizer()).isEqualTo(standardization);
+        for (int i = 0; i < 5; i++) {
+            float[] raw = {(float) (centre[0] + data.nextDouble(-1, 1)), (float) (centre[1] + data.nextDouble(-1, 1)),
+                (float) centre[2]};
+            assertThat(last.act(raw)).containsExactly(
+                    ActionScaling.toEnvironment(agent.act(standardization.apply(raw)), LOW, HIGH));
+        }
     }
 
     @Test
@@ -152,8 +217,7 @@ class TrainingLoopTest {
 
     @Test
     void evaluatesTheDeterministicPolicyEveryEvalEveryEnvironmentStepsWorthOfUpdates() {
-        PolicyEvaluator evaluator = PolicyEvaluator.of(Envs.make("pendulum", new SplittableRandom(5)), 2,
-                ObservationNormalizer.identity(OBS));
+        PolicyEvaluator evaluator = PolicyEvaluator.of(Envs.make("pendulum", new SplittableRandom(5)), 2);
         start(1.0, 50, Long.MAX_VALUE, 30, evaluator);
         metrics.ingested(110, 0);
         offer(110);
@@ -168,7 +232,7 @@ class TrainingLoopTest {
 
     @Test
     void evaluationsFallOnTheUpdateCountsALocalTrainerHasAtEveryEvalEverySteps() {
-        PolicyEvaluator never = a -> new Evaluation(0, 0, 1);
+        PolicyEvaluator never = (a, normalizer) -> new Evaluation(0, 0, 1);
         // learning-starts 1000, eval-every 2000: steps 2000, 4000, 6000 hold 1000, 3000, 5000 updates.
         start(1.0, 1000, 100, 2000, never);
         assertThat(loop.evaluationDue(0)).isEqualTo(1000);
@@ -287,7 +351,7 @@ class TrainingLoopTest {
         // Scripted scores, one per evaluation (every 10 updates), and a publish every 10 updates.
         double[] scores = {-300, -150, -700, -600, -640, -200};
         List<Double> script = new CopyOnWriteArrayList<>();
-        PolicyEvaluator scripted = a -> {
+        PolicyEvaluator scripted = (a, n) -> {
             double score = scores[script.size()];
             script.add(score);
             return new Evaluation(score, 0, 1);
@@ -333,12 +397,15 @@ class TrainingLoopTest {
         metrics = new LearnerMetrics(new SimpleMeterRegistry(), "test", config.bufferCapacity());
         TrainListener listener = curve::add;
         loop = new TrainingLoop(agent, new ReplayBuffer(config.bufferCapacity(), OBS, ACT), new SplittableRandom(2),
-                inbox, publishEvery, a -> {
+                inbox, publishEvery, (a, n) -> {
                     publishedAtUpdate.add(a.updates());
                     publishedWeights.add(a.actor().parametersToArray());
+                    publishedNormalizers.add(n);
+                    publishedSnapshots.add(a.snapshot("test", a.updates(), 0, n, LOW, HIGH));
                 }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
-                Clock.systemUTC(), progressInterval, null, null, offlineUpdates);
+                Clock.systemUTC(), progressInterval, null, null, offlineUpdates, ObservationNormalizer.identity(OBS),
+                standardize);
         thread = new Thread(loop, "test-train");
         thread.start();
     }

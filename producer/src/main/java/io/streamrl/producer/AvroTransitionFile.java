@@ -1,6 +1,6 @@
 package io.streamrl.producer;
 
-import io.streamrl.schemas.RecordCodec;
+import io.streamrl.schemas.TransitionDatumReader;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ final class AvroTransitionFile implements TransitionFile {
         this.path = path;
         this.input = new SeekableFileInput(path.toFile());
         try {
-            this.reader = new DataFileReader<>(input, RecordCodec.transition().containerReader());
+            this.reader = new DataFileReader<>(input, new TransitionDatumReader());
         } catch (IOException | AvroRuntimeException e) {
             input.close();
             throw new BadFileException(path + " is not an Avro container file of transitions: " + e.getMessage(), e);

@@ -35,6 +35,10 @@ final class CsvTransitionFile implements TransitionFile {
     private final int[] observation;
     private final int[] nextObservation;
     private final int[] action;
+    /** Column names for error messages, made once: per value and row they cost more than the parsing. */
+    private final String[] observationNames;
+    private final String[] nextObservationNames;
+    private final String[] actionNames;
     private final int reward;
     private final int terminated;
     private final int truncated;
@@ -76,6 +80,9 @@ final class CsvTransitionFile implements TransitionFile {
         observation = columns(index, CsvColumns::observation, shape.observationDim());
         nextObservation = columns(index, CsvColumns::nextObservation, shape.observationDim());
         action = columns(index, CsvColumns::action, shape.actionDim());
+        observationNames = names(CsvColumns::observation, shape.observationDim());
+        nextObservationNames = names(CsvColumns::nextObservation, shape.observationDim());
+        actionNames = names(CsvColumns::action, shape.actionDim());
         reward = index.get(CsvColumns.REWARD);
         terminated = index.get(CsvColumns.TERMINATED);
         truncated = index.get(CsvColumns.TRUNCATED);
@@ -138,10 +145,10 @@ final class CsvTransitionFile implements TransitionFile {
                 .setEpisode(episode.isEmpty() ? 0 : values.toLong(CsvColumns.EPISODE, episode))
                 .setStep(step.isEmpty() ? (int) Math.min(Integer.MAX_VALUE, dataRows)
                         : (int) values.toLong(CsvColumns.STEP, step))
-                .setObservation(vector(r, observation, CsvColumns::observation))
-                .setAction(vector(r, action, CsvColumns::action))
+                .setObservation(vector(r, observation, observationNames))
+                .setAction(vector(r, action, actionNames))
                 .setReward(values.toDouble(CsvColumns.REWARD, r.get(reward)))
-                .setNextObservation(vector(r, nextObservation, CsvColumns::nextObservation))
+                .setNextObservation(vector(r, nextObservation, nextObservationNames))
                 .setTerminated(values.toBoolean(CsvColumns.TERMINATED, r.get(terminated)))
                 .setTruncated(values.toBoolean(CsvColumns.TRUNCATED, r.get(truncated)))
                 .setPolicyVersion(version.isEmpty() ? -1 : values.toLong(CsvColumns.POLICY_VERSION, version))
@@ -160,11 +167,10 @@ final class CsvTransitionFile implements TransitionFile {
         return index == null ? "" : r.get(index).strip();
     }
 
-    private List<Float> vector(CSVRecord r, int[] columns, IntFunction<String> name)
-            throws BadRowException {
+    private List<Float> vector(CSVRecord r, int[] columns, String[] names) throws BadRowException {
         List<Float> out = new ArrayList<>(columns.length);
         for (int i = 0; i < columns.length; i++) {
-            out.add(values.toFloat(name.apply(i), r.get(columns[i])));
+            out.add(values.toFloat(names[i], r.get(columns[i])));
         }
         return out;
     }
@@ -179,6 +185,14 @@ final class CsvTransitionFile implements TransitionFile {
         } catch (UncheckedIOException e) {
             throw new BadFileException(path + " line 1: " + e.getCause().getMessage(), e);
         }
+    }
+
+    private static String[] names(IntFunction<String> name, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = name.apply(i);
+        }
+        return out;
     }
 
     private static int[] columns(Map<String, Integer> index, IntFunction<String> name, int n) {

@@ -7,6 +7,7 @@ import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
+import io.streamrl.schemas.TransitionWriter;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
@@ -170,39 +171,39 @@ public final class Replay implements AutoCloseable {
         return summary;
     }
 
-    /** The loop: each row checked, then published or dead-lettered (or the run stopped), paced and reported. */
+    /** Rows a hand-off between the reading and the sending thread carries, and hand-offs the reader may be ahead. */
+    private static final int READ_AHEAD_BATCH = 256;
+    private static final int READ_AHEAD_BATCHES = 16;
+
+    /**
+     * The loop: rows are read, checked and encoded on a thread of their own ({@link Prepare});
+     * this one sends them in file order, dead-letters, stops ({@code strict}), paces and reports.
+     */
     private void publishRows(TransitionFile rows, Producer<byte[], byte[]> producer, BitSet done, Counts counts)
             throws IOException {
-        TopicSpec<String, Transition> transitions = kafka.topics().transitions();
-        TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
         long nanosPerRow = settings.rate() > 0 ? (long) (1e9 / settings.rate()) : 0;
         long progressNanos = settings.progressInterval().toNanos();
         long startNanos = System.nanoTime();
         long nextProgress = startNanos + progressNanos;
         long sent = 0;
-        try {
-            for (TransitionFile.Row row = rows.next(); row != null && !stopping; row = rows.next()) {
+        Callback published = counts.acknowledged(counts.published);
+        Callback lettered = counts.acknowledged(counts.lettered);
+        try (ReadAhead<Prepared> prepared = new ReadAhead<>("streamrl-replay-read", new Prepare(rows, done,
+                counts.source), READ_AHEAD_BATCH, READ_AHEAD_BATCHES)) {
+            for (Prepared row = prepared.take(); row != null && !stopping; row = prepared.take()) {
                 counts.read++;
-                if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
-                    counts.skipped++;
-                    continue;
-                }
-                BadRowException problem = problemOf(row);
-                if (problem != null) {
-                    counts.rejected.merge(problem.reason(), 1L, Long::sum);
-                    if (settings.strict()) {
-                        counts.stoppedAt = problem;
+                if (row.problem() != null) {
+                    counts.rejected.merge(row.problem().reason(), 1L, Long::sum);
+                    if (row.record() == null) {
+                        counts.stoppedAt = row.problem();
                         return;
                     }
-                    producer.send(deadLetter(deadLetters, row, problem, counts.source),
-                            counts.acknowledged(counts.lettered));
+                    producer.send(row.record(), lettered);
+                } else if (row.record() == null) {
+                    counts.skipped++;
+                    continue;
                 } else {
-                    Transition t = row.transition();
-                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(),
-                            t.getActorId().getBytes(StandardCharsets.UTF_8),
-                            transitions.valueSerde().codec().encode(transitions.name(), t));
-                    ReplayHeaders.add(record.headers(), counts.source, row.line());
-                    producer.send(record, counts.acknowledged(counts.published));
+                    producer.send(row.record(), published);
                 }
                 sent++;
                 long now = System.nanoTime();
@@ -210,7 +211,7 @@ public final class Replay implements AutoCloseable {
                     LockSupport.parkNanos(startNanos + sent * nanosPerRow - now);
                 }
                 if (now >= nextProgress) {
-                    counts.report(rows.bytesRead(), (now - startNanos) / 1_000_000);
+                    counts.report(row.bytesRead(), (now - startNanos) / 1_000_000);
                     nextProgress = now + progressNanos;
                 }
             }
@@ -219,16 +220,84 @@ public final class Replay implements AutoCloseable {
         }
     }
 
-    /** Why the row cannot be published, or null when it can. */
-    private BadRowException problemOf(TransitionFile.Row row) {
-        if (!row.ok()) {
-            return row.problem();
+    /**
+     * One row made ready to send: a transition's record, a dead letter's (record and problem),
+     * the bad row {@code strict} stops at (problem only), or a row an earlier run published
+     * (neither); {@code bytesRead} is the file's position after it.
+     */
+    private record Prepared(ProducerRecord<byte[], byte[]> record, BadRowException problem, long bytesRead) {
+    }
+
+    /** The reading half of the loop, on the read-ahead thread: read, skip ({@code resume}), check, encode. */
+    private final class Prepare implements ReadAhead.Source<Prepared> {
+
+        private final TransitionFile rows;
+        private final BitSet done;
+        private final byte[] source;
+        private final TopicSpec<String, Transition> transitions = kafka.topics().transitions();
+        private final TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
+        /** One buffer for every row: this thread is the only one encoding. */
+        private final TransitionWriter writer = new TransitionWriter();
+        private String lastActorId;
+        private byte[] lastKey;
+        private boolean stopped;
+        /** The file's position, asked once per hand-off: an Avro file's position is a system call. */
+        private long bytesRead;
+        private int rowsSincePosition;
+
+        Prepare(TransitionFile rows, BitSet done, byte[] source) {
+            this.rows = rows;
+            this.done = done;
+            this.source = source;
         }
-        try {
-            settings.shape().check(row.transition(), settings.file(), row.line());
-            return null;
-        } catch (BadRowException e) {
-            return e;
+
+        @Override
+        public Prepared next() throws IOException {
+            TransitionFile.Row row = stopped ? null : rows.next();
+            if (row == null) {
+                return null;
+            }
+            if (++rowsSincePosition >= READ_AHEAD_BATCH) {
+                bytesRead = rows.bytesRead();
+                rowsSincePosition = 0;
+            }
+            if (row.line() <= Integer.MAX_VALUE && done.get((int) row.line())) {
+                return new Prepared(null, null, bytesRead);
+            }
+            BadRowException problem = problemOf(row);
+            if (problem != null) {
+                // Strict: nothing after the first bad row is read, let alone sent.
+                stopped = settings.strict();
+                return new Prepared(stopped ? null : deadLetter(deadLetters, row, problem, source), problem,
+                        bytesRead);
+            }
+            Transition t = row.transition();
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.getActorId()),
+                    writer.encode(transitions.name(), t));
+            ReplayHeaders.add(record.headers(), source, row.line());
+            return new Prepared(record, null, bytesRead);
+        }
+
+        /** Why the row cannot be published, or null when it can. */
+        private BadRowException problemOf(TransitionFile.Row row) {
+            if (!row.ok()) {
+                return row.problem();
+            }
+            try {
+                settings.shape().check(row.transition(), settings.file(), row.line());
+                return null;
+            } catch (BadRowException e) {
+                return e;
+            }
+        }
+
+        /** A file's rows nearly always share one actor id: its bytes are made once. */
+        private byte[] key(String actorId) {
+            if (!actorId.equals(lastActorId)) {
+                lastActorId = actorId;
+                lastKey = actorId.getBytes(StandardCharsets.UTF_8);
+            }
+            return lastKey;
         }
     }
 

@@ -76,7 +76,7 @@ final class RowValues {
     /** Epoch milliseconds, or an ISO-8601 instant such as {@code 2026-12-07T10:15:30Z}. */
     long toEpochMillis(String column, String text) throws BadRowException {
         String v = required(column, text);
-        if (v.chars().allMatch(c -> c == '-' || Character.isDigit(c))) {
+        if (isWholeNumber(v)) {
             return toLong(column, v);
         }
         try {
@@ -85,6 +85,17 @@ final class RowValues {
             throw bad(Reason.NOT_A_NUMBER, column + " is '" + shorten(v) + "'; allowed: epoch milliseconds or an"
                     + " ISO-8601 instant such as 2026-12-07T10:15:30Z");
         }
+    }
+
+    /** Digits and minus signs only; a loop, since a stream per row cost as much as the parse. */
+    private static boolean isWholeNumber(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c != '-' && !Character.isDigit(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     BadRowException bad(Reason reason, String detail) {

@@ -35,6 +35,54 @@ public final class ObservationNormalizer {
         return new ObservationNormalizer(new float[dim], ones);
     }
 
+    /**
+     * TD3+BC's state normalisation (Fujimoto and Gu 2021, section 5): {@code s' = (s - mu) /
+     * (sigma + epsilon)} with the dataset's per-dimension mean {@code mu} and standard deviation
+     * {@code sigma}; the paper takes {@code epsilon = 1e-3}. Kept as the shift {@code mu} and the
+     * scale {@code 1 / (sigma + epsilon)}, like every normaliser.
+     *
+     * @throws IllegalArgumentException when the lengths differ, or a mean or deviation is not
+     *     finite, or a deviation is negative, or epsilon is not positive
+     */
+    public static ObservationNormalizer standardizing(double[] mean, double[] std, double epsilon) {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("mean and std need equal lengths, got " + mean.length + " and "
+                    + std.length);
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be a positive number, got " + epsilon);
+        }
+        float[] shift = new float[mean.length];
+        float[] scale = new float[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            if (!Double.isFinite(mean[i]) || !Double.isFinite(std[i]) || std[i] < 0) {
+                throw new IllegalArgumentException("dimension " + i + " needs a finite mean and a finite, non-negative"
+                        + " std, got " + mean[i] + " and " + std[i]);
+            }
+            shift[i] = (float) mean[i];
+            scale[i] = (float) (1.0 / (std[i] + epsilon));
+        }
+        return new ObservationNormalizer(shift, scale);
+    }
+
+    /**
+     * This map followed by {@code next}, as one map: {@code ((x - a) * b - c) * d = (x - (a + c /
+     * b)) * (b * d)}. After the identity it is {@code next} itself, bit for bit.
+     */
+    public ObservationNormalizer andThen(ObservationNormalizer next) {
+        if (next.dim() != dim()) {
+            throw new IllegalArgumentException("normalisers of " + dim() + " and " + next.dim() + " entries do not"
+                    + " compose");
+        }
+        float[] shift = new float[dim()];
+        float[] scale = new float[dim()];
+        for (int i = 0; i < dim(); i++) {
+            shift[i] = this.shift[i] + next.shift[i] / this.scale[i];
+            scale[i] = this.scale[i] * next.scale[i];
+        }
+        return new ObservationNormalizer(shift, scale);
+    }
+
     public int dim() {
         return shift.length;
     }

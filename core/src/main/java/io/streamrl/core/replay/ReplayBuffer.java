@@ -1,5 +1,6 @@
 package io.streamrl.core.replay;
 
+import io.streamrl.core.policy.ObservationNormalizer;
 import java.util.SplittableRandom;
 
 /**
@@ -130,6 +131,87 @@ public final class ReplayBuffer {
             System.arraycopy(nextObservations, i * observationDim, batch.nextObservations, b * observationDim,
                     observationDim);
             batch.terminated[b] = terminated[i];
+        }
+    }
+
+    /**
+     * Per-dimension mean and standard deviation (population, as NumPy's {@code std}) of the
+     * stored observations {@code s} (not {@code s'}), summed in double.
+     *
+     * @param mean one entry per observation dimension
+     * @param std one entry per observation dimension
+     */
+    public record ObservationMoments(double[] mean, double[] std) {
+        public ObservationMoments {
+            mean = mean.clone();
+            std = std.clone();
+        }
+
+        @Override
+        public double[] mean() {
+            return mean.clone();
+        }
+
+        @Override
+        public double[] std() {
+            return std.clone();
+        }
+    }
+
+    /**
+     * The moments of the observations held now.
+     *
+     * @throws IllegalStateException when the buffer is empty
+     */
+    public ObservationMoments observationMoments() {
+        if (size == 0) {
+            throw new IllegalStateException("the buffer is empty: there are no observations to take moments of");
+        }
+        double[] mean = new double[observationDim];
+        for (int i = 0; i < size * observationDim; i++) {
+            mean[i % observationDim] += observations[i];
+        }
+        for (int d = 0; d < observationDim; d++) {
+            mean[d] /= size;
+        }
+        // Two passes: the one-pass sum of squares loses the variance of values far from zero.
+        double[] std = new double[observationDim];
+        for (int i = 0; i < size * observationDim; i++) {
+            double deviation = observations[i] - mean[i % observationDim];
+            std[i % observationDim] += deviation * deviation;
+        }
+        for (int d = 0; d < observationDim; d++) {
+            std[d] = Math.sqrt(std[d] / size);
+        }
+        return new ObservationMoments(mean, std);
+    }
+
+    /**
+     * Maps every stored observation and next observation through {@code normalizer}, in place:
+     * for a normalisation that is fixed only once the data is in (TD3+BC's standardisation).
+     *
+     * @throws IllegalArgumentException when a mapped value would not be finite; the buffer is unchanged then
+     */
+    public void normalizeObservations(ObservationNormalizer normalizer) {
+        if (normalizer.dim() != observationDim) {
+            throw new IllegalArgumentException("normaliser has " + normalizer.dim() + " entries, observations have "
+                    + observationDim);
+        }
+        float[] row = new float[observationDim];
+        float[] mapped = new float[observationDim];
+        for (float[] column : new float[][] {observations, nextObservations}) {
+            for (int r = 0; r < size; r++) {
+                System.arraycopy(column, r * observationDim, row, 0, observationDim);
+                normalizer.apply(row, mapped, 0);
+                requireFinite(column == observations ? "normalised observation" : "normalised next observation",
+                        mapped, observationDim);
+            }
+        }
+        for (float[] column : new float[][] {observations, nextObservations}) {
+            for (int r = 0; r < size; r++) {
+                System.arraycopy(column, r * observationDim, row, 0, observationDim);
+                normalizer.apply(row, column, r * observationDim);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.streamrl.core.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrl.core.policy.ObservationNormalizer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -165,5 +166,43 @@ class ReplayBufferTest {
         float[] out = new float[width];
         System.arraycopy(column, row * width, out, 0, width);
         return out;
+    }
+    @Test
+    void observationMomentsAreTheHeldObservationsMeanAndPopulationStd() {
+        ReplayBuffer buffer = new ReplayBuffer(3, 2, 1);
+        buffer.add(new float[] {100, 0}, new float[] {0}, 0, new float[] {-50, 7}, false); // overwritten below
+        buffer.add(new float[] {1, 10}, new float[] {0}, 0, new float[] {1000, 1000}, false);
+        buffer.add(new float[] {2, 10}, new float[] {0}, 0, new float[] {1000, 1000}, false);
+        buffer.add(new float[] {3, 10}, new float[] {0}, 0, new float[] {1000, 1000}, false);
+        ReplayBuffer.ObservationMoments m = buffer.observationMoments();
+        // Next observations do not count; the overwritten row is gone.
+        assertThat(m.mean()).containsExactly(2, 10);
+        assertThat(m.std()).containsExactly(Math.sqrt(2.0 / 3), 0);
+        assertThatThrownBy(() -> new ReplayBuffer(2, 2, 1).observationMoments())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void normalizeObservationsMapsBothColumnsInPlaceOrNothingWhenAValueWouldNotBeFinite() {
+        ReplayBuffer buffer = new ReplayBuffer(4, 1, 1);
+        buffer.add(new float[] {3}, new float[] {0.5f}, 1, new float[] {5}, false);
+        buffer.add(new float[] {1}, new float[] {0.5f}, 1, new float[] {3e38f}, false);
+        Batch before = new Batch(1, 1, 1);
+        buffer.sample(before, new SplittableRandom(1));
+        assertThatThrownBy(() -> buffer.normalizeObservations(new ObservationNormalizer(new float[] {-3e38f},
+                new float[] {1000f}))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be finite");
+        Batch unchanged = new Batch(1, 1, 1);
+        buffer.sample(unchanged, new SplittableRandom(1));
+        assertThat(unchanged.observations()).containsExactly(before.observations());
+
+        buffer.normalizeObservations(new ObservationNormalizer(new float[] {1}, new float[] {0.5f}));
+        Batch all = new Batch(64, 1, 1);
+        buffer.sample(all, new SplittableRandom(2));
+        for (int i = 0; i < 64; i++) {
+            float o = all.observations()[i];
+            assertThat(o).isIn(1f, 0f); // (3 - 1) * 0.5 and (1 - 1) * 0.5
+            assertThat(all.nextObservations()[i]).isEqualTo(o == 1f ? 2f : (3e38f - 1) * 0.5f);
+        }
     }
 }
