@@ -33,7 +33,7 @@ final class KernelChooser<K> {
     static final long DEFAULT_WARMUP_NANOS = 1_000_000_000L;
     static final long DEFAULT_MEASURE_NANOS = 1_000_000_000L;
     /** Products each candidate runs in each phase at least, whatever the time. */
-    static final int MIN_PRODUCTS = 32;
+    static final int MIN_PRODUCTS = 100;
 
     private static final Logger log = LoggerFactory.getLogger(KernelChooser.class);
 

@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why named accumulators and not a loop over an array of them: C2 runs escape analysis
  * before it unrolls loops, so an array of vectors is never turned back into registers and every
- * FMA boxes its result. A probe of that form (a {@code FloatVector[]} of 2 x 8 accumulators,
- * JDK 17, AVX-512) ran the 256 x 256 x 256 product some two orders of magnitude slower than this
- * kernel; see docs/benchmarks.md, "Register-block shapes".
+ * FMA boxes its result. Measured (throwaway probe, JDK 17, Zen 5 with AVX-512, 256 x 256 x 256
+ * with A packed beforehand, best of five half-second runs): the same 8 x 2-vector block as a
+ * loop over a {@code FloatVector[16]} ran at 1.1 GFLOP/s, this kernel at 180, with equal bits.
  *
  * <p>Public members only because a copy is a hidden class reached through {@link PackedGemm.Kernel}.
  */

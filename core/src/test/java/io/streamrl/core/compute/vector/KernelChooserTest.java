@@ -18,7 +18,7 @@ class KernelChooserTest {
         Map<String, Long> nanosPerProduct = Map.of("a", 30L, "b", 20L, "c", 25L);
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b", "c"), () -> now, 1_000, 3_000);
         List<String> used = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 1500; i++) {
             String copy = chooser.begin();
             used.add(copy);
             now += nanosPerProduct.get(copy);
