@@ -30,8 +30,13 @@ import org.slf4j.LoggerFactory;
  */
 final class KernelChooser<K> {
 
-    static final long DEFAULT_WARMUP_NANOS = 1_000_000_000L;
-    static final long DEFAULT_MEASURE_NANOS = 1_000_000_000L;
+    /**
+     * A quarter of a second of product time per phase, on top of {@link #MIN_PRODUCTS} each: at
+     * 64-64 a whole second per phase kept a backend taking turns, slow copies included, for
+     * some 40,000 updates; at 256-256 the product count already sets the length.
+     */
+    static final long DEFAULT_WARMUP_NANOS = 250_000_000L;
+    static final long DEFAULT_MEASURE_NANOS = 250_000_000L;
     /** Products each candidate runs in each phase at least, whatever the time. */
     static final int MIN_PRODUCTS = 100;
 
