@@ -19,6 +19,7 @@ import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.kafka.KafkaClientConfig;
 import io.streamrl.kafka.KafkaSettings;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,6 +90,16 @@ final class BenchCommand {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         return command;
+    }
+
+    /**
+     * This JVM's HotSpot flags ({@code -XX:...}, e.g. {@code -XX:MaxVectorSize=32} from
+     * STREAMRL_OPTS), for child JVMs that must measure on the same terms: the vector width
+     * those flags set decides which kernels run.
+     */
+    static List<String> hotSpotFlags() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:")).toList();
     }
 
     /** Where the Kafka benchmarks find Kafka. */
@@ -601,7 +612,7 @@ final class BenchCommand {
                     threads, seconds, repeats, warmup, breakdown, rounds, fork);
             PeerUpdateBenchmark peer = peerOptions.dir == null ? null
                     : new PeerUpdateBenchmark(peerOptions.dir, peerOptions.python);
-            UpdateRounds.of(settings, appCommand(), peer).run(line -> print(spec, line));
+            UpdateRounds.of(settings, appCommand(hotSpotFlags()), peer).run(line -> print(spec, line));
             return 0;
         }
     }

@@ -4,6 +4,7 @@ import io.streamrl.core.agent.Ddpg;
 import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
+import io.streamrl.core.compute.vector.VectorBackend;
 import io.streamrl.core.replay.Batch;
 import io.streamrl.core.replay.ReplayBuffer;
 import java.util.Arrays;
@@ -44,10 +45,13 @@ public final class UpdateBenchmark {
         }
     }
 
-    /** One configuration's figures; {@code flopsPerUpdate} counts matrix-product FLOPs. */
+    /**
+     * One configuration's figures; {@code flopsPerUpdate} counts matrix-product FLOPs;
+     * {@code packedKernel} is the register block the vector backend chose (null for others).
+     */
     public record Result(String backend, int hidden, int batch, int threads, double updatesPerSecond,
                          double bestUpdatesPerSecond, double msPerUpdate, long flopsPerUpdate, double gflops,
-                         int updatesPerRepeat, int repeats) {
+                         int updatesPerRepeat, int repeats, String packedKernel) {
 
         /** The figures as one result line of {@code bench updates}. */
         public Map<String, Object> line() {
@@ -63,6 +67,9 @@ public final class UpdateBenchmark {
             m.put("gflops", Json.round(gflops, 2));
             m.put("updates_per_repeat", updatesPerRepeat);
             m.put("repeats", repeats);
+            if (packedKernel != null) {
+                m.put("packed_kernel", packedKernel);
+            }
             return m;
         }
     }
@@ -102,7 +109,7 @@ public final class UpdateBenchmark {
             double median = median(rates);
             return new Result(backend.name(), s.hidden(), s.batch(), s.threads(), median,
                     Arrays.stream(rates).max().orElseThrow(), 1e3 / median, flops, flops * median / 1e9, count,
-                    s.repeats());
+                    s.repeats(), backend instanceof VectorBackend v ? v.packedKernelShape() : null);
         }
     }
 

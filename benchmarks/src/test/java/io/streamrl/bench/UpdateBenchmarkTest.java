@@ -58,11 +58,17 @@ class UpdateBenchmarkTest {
     @Test
     void theResultLineRoundsRatesAndKeepsCountsWhole() {
         UpdateBenchmark.Result r = new UpdateBenchmark.Result("vector", 64, 32, 1, 1234.5678, 1300.04, 0.810044,
-                1_000_000L, 1.2345678, 3700, 3);
+                1_000_000L, 1.2345678, 3700, 3, "12x32");
         assertThat(r.line()).containsExactly(entry("backend", "vector"), entry("hidden", 64), entry("batch", 32),
                 entry("threads", 1), entry("updates_per_s", 1234.6), entry("best_updates_per_s", 1300.0),
                 entry("ms_per_update", 0.81), entry("flops_per_update", 1_000_000L), entry("gflops", 1.23),
-                entry("updates_per_repeat", 3700), entry("repeats", 3));
+                entry("updates_per_repeat", 3700), entry("repeats", 3), entry("packed_kernel", "12x32"));
+    }
+
+    @Test
+    void aBackendWithoutKernelChoiceHasNoKernelField() {
+        UpdateBenchmark.Result r = new UpdateBenchmark.Result("nd4j", 64, 32, 1, 1, 1, 1, 1, 1, 1, 1, null);
+        assertThat(r.line()).doesNotContainKey("packed_kernel");
     }
 
     @Test

@@ -143,35 +143,45 @@ final class Gemm {
 
     /**
      * Columns {@code j0 .. n-1}, fewer than one vector: scalar FMA chains (the same order as
-     * the vector tiles), four rows at a time so that independent chains hide the FMA latency.
+     * the vector tiles), eight rows at a time so that independent chains cover the FMA latency
+     * on both FMA units (four left a 64 x 64 x 1 output layer waiting on latency, half as fast).
      * This is the shape of an output layer (one Q value, a few action dimensions).
      */
     private static void narrowColumns(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc,
                                       int i0, int m, int j0, int n, int k, boolean acc) {
         int i = i0;
-        for (; i + 4 <= m; i += 4) {
+        for (; i + 8 <= m; i += 8) {
             int a0 = i * aRow;
-            int a1 = a0 + aRow;
-            int a2 = a1 + aRow;
-            int a3 = a2 + aRow;
             for (int j = j0; j < n; j++) {
                 int ci = i * ldc + j;
                 float s0 = acc ? c[ci] : 0f;
                 float s1 = acc ? c[ci + ldc] : 0f;
                 float s2 = acc ? c[ci + 2 * ldc] : 0f;
                 float s3 = acc ? c[ci + 3 * ldc] : 0f;
+                float s4 = acc ? c[ci + 4 * ldc] : 0f;
+                float s5 = acc ? c[ci + 5 * ldc] : 0f;
+                float s6 = acc ? c[ci + 6 * ldc] : 0f;
+                float s7 = acc ? c[ci + 7 * ldc] : 0f;
                 for (int p = 0; p < k; p++) {
                     float bv = b[p * ldb + j];
-                    int ao = p * aCol;
-                    s0 = Math.fma(a[a0 + ao], bv, s0);
-                    s1 = Math.fma(a[a1 + ao], bv, s1);
-                    s2 = Math.fma(a[a2 + ao], bv, s2);
-                    s3 = Math.fma(a[a3 + ao], bv, s3);
+                    int ao = a0 + p * aCol;
+                    s0 = Math.fma(a[ao], bv, s0);
+                    s1 = Math.fma(a[ao + aRow], bv, s1);
+                    s2 = Math.fma(a[ao + 2 * aRow], bv, s2);
+                    s3 = Math.fma(a[ao + 3 * aRow], bv, s3);
+                    s4 = Math.fma(a[ao + 4 * aRow], bv, s4);
+                    s5 = Math.fma(a[ao + 5 * aRow], bv, s5);
+                    s6 = Math.fma(a[ao + 6 * aRow], bv, s6);
+                    s7 = Math.fma(a[ao + 7 * aRow], bv, s7);
                 }
                 c[ci] = s0;
                 c[ci + ldc] = s1;
                 c[ci + 2 * ldc] = s2;
                 c[ci + 3 * ldc] = s3;
+                c[ci + 4 * ldc] = s4;
+                c[ci + 5 * ldc] = s5;
+                c[ci + 6 * ldc] = s6;
+                c[ci + 7 * ldc] = s7;
             }
         }
         for (; i < m; i++) {

@@ -1,5 +1,6 @@
 package io.streamrl.core.compute.vector;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -7,20 +8,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses among identical kernel copies ({@link KernelCopies}) by how fast each runs the
- * backend's own products: no separate timing run, and the measure is the real workload (an
- * isolated kernel on data held in L1 did not predict which copy is fast in a DDPG update).
+ * Chooses among kernel candidates ({@link KernelCopies}: identical copies, and shapes that give
+ * the same bits) by how fast each runs the backend's own products: no separate timing run, and
+ * the measure is the real workload (an isolated kernel on data held in L1 did not predict which
+ * copy is fast in a DDPG update).
  *
- * <p>The copies take turns, one whole product each: first for {@code warmupNanos} of product
- * time, while the JIT compiles every copy, then for {@code measureNanos}, adding up each copy's
- * time and FLOPs. Taking turns product by product means a slow stretch of a shared machine
- * hits every copy alike. After that the copy with the fewest nanoseconds per FLOP is used
- * alone. Owned by one backend and used only by the thread that calls its products.
+ * <p>The candidates take turns, one whole product each: first for {@code warmupNanos} of product
+ * time, while the JIT compiles every candidate, then for {@code measureNanos}, adding up each
+ * candidate's time and FLOPs. Taking turns product by product means a slow stretch of a shared
+ * machine hits every candidate alike. After that the candidate with the fewest nanoseconds per
+ * FLOP is used alone. Owned by one backend and used only by the thread that calls its products.
+ *
+ * <p>Two guards keep the comparison fair. Each phase also lasts until every candidate has run
+ * {@link #MIN_PRODUCTS} products in it: a candidate's first products run before the JIT has
+ * compiled it, at a small fraction of its speed, and with sixteen candidates the first product
+ * of each of a 256-wide network (well over a tenth of a second each, uncompiled) used up the
+ * whole time budget, so the choice fell on whichever candidate the clock happened to stop at.
+ * And the turns are skewed by one after every full cycle: an update repeats the same sequence
+ * of products, and with plain turns a candidate count that divides that sequence's length would
+ * hand each candidate the same few products (say, only the thin ones) every time.
  */
 final class KernelChooser<K> {
 
-    static final long DEFAULT_WARMUP_NANOS = 1_000_000_000L;
-    static final long DEFAULT_MEASURE_NANOS = 1_000_000_000L;
+    /**
+     * A quarter of a second of product time per phase, on top of {@link #MIN_PRODUCTS} each: at
+     * 64-64 a whole second per phase kept a backend taking turns, slow copies included, for
+     * some 40,000 updates; at 256-256 the product count already sets the length.
+     */
+    static final long DEFAULT_WARMUP_NANOS = 250_000_000L;
+    static final long DEFAULT_MEASURE_NANOS = 250_000_000L;
+    /** Products each candidate runs in each phase at least, whatever the time. */
+    static final int MIN_PRODUCTS = 100;
 
     private static final Logger log = LoggerFactory.getLogger(KernelChooser.class);
 
@@ -31,8 +49,13 @@ final class KernelChooser<K> {
     private final long measureNanos;
     private final long[] nanos;
     private final long[] flops;
+    private final int[] products;
     private K chosen;
+    /** Product time in the current phase. */
     private long spent;
+    private boolean measuring;
+    /** Products so far; the next turn follows from it. */
+    private long position;
     private int turn;
     private long started;
 
@@ -51,6 +74,7 @@ final class KernelChooser<K> {
         this.measureNanos = measureNanos;
         this.nanos = new long[copies.size()];
         this.flops = new long[copies.size()];
+        this.products = new int[copies.size()];
         this.chosen = copies.size() == 1 ? copies.get(0) : null;
     }
 
@@ -70,14 +94,35 @@ final class KernelChooser<K> {
         }
         long elapsed = nanoTime.getAsLong() - started;
         spent += elapsed;
-        if (spent > warmupNanos) {
+        products[turn]++;
+        if (measuring) {
             nanos[turn] += elapsed;
             flops[turn] += productFlops;
         }
-        turn = (turn + 1) % copies.size();
-        if (spent > warmupNanos + measureNanos) {
+        int n = copies.size();
+        position++;
+        turn = (int) ((position + position / n) % n);
+        if (!measuring && spent > warmupNanos && everyCandidateRan()) {
+            measuring = true;
+            spent = 0;
+            Arrays.fill(products, 0);
+        } else if (measuring && spent > measureNanos && everyCandidateRan()) {
             choose();
         }
+    }
+
+    private boolean everyCandidateRan() {
+        for (int p : products) {
+            if (p < MIN_PRODUCTS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The chosen candidate, or until then the first: for work that takes no part in the choice. */
+    K chosenOrFirst() {
+        return chosen != null ? chosen : copies.get(0);
     }
 
     /** The copy in use once chosen. */

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * order the inner kernel reads them, as in Goto and van de Geijn's GotoBLAS design.
  *
  * <ul>
- *   <li>A is packed into panels of {@link #PANEL_ROWS} rows stored k-major, so the six scalars
- *       the kernel broadcasts for one {@code k} are adjacent (the last panel is zero-padded);</li>
+ *   <li>A is packed into panels of as many rows as the kernel's register block has
+ *       ({@link Kernel#rows()}), stored k-major, so the scalars the kernel broadcasts for one
+ *       {@code k} are adjacent (the last panel is zero-padded);</li>
  *   <li>B is packed one block of {@code 2L} columns at a time into a contiguous {@code K x 2L}
  *       strip. Unpacked, consecutive rows of a 256-wide B lie 1 KiB apart and map to a handful
  *       of L1 sets, so the strip thrashed L1; packed, it stays there while every panel of A
@@ -18,35 +19,36 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  *
  * Packing also absorbs transposes: any operand layout becomes the same kernel. The kernel
- * ({@link PanelKernel}) is a 6 x 2-vector block of C in 12 accumulators (with two B vectors and a
- * broadcast, 15 of the 16 AVX2 registers), one sequential FMA chain per entry of C, so results
- * are bit-identical to the unpacked kernels and to scalar {@link Math#fma} loops. The caller
- * passes the kernel in: {@code VectorBackend} picks the fastest of several compiled copies
- * ({@link KernelCopies}).
+ * ({@link PanelKernel}) is a {@code rows} x 2-vector block of C, one sequential FMA chain per
+ * entry of C, so results are bit-identical whatever its shape, to the unpacked kernels and to
+ * scalar {@link Math#fma} loops. The caller passes the kernel in: {@code VectorBackend} picks the
+ * fastest of several compiled copies and shapes ({@link KernelCopies}).
  */
 final class PackedGemm {
-
-    static final int PANEL_ROWS = 6;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int BLOCK_COLS = 2 * L;
 
     /**
-     * {@code C[6 x 2L] (+)= A-panel B-strip} over {@code k}: one panel of packed A (at {@code ao})
-     * times the packed strip, into C at {@code co} with row stride {@code ldc}; only the first
-     * {@code rows} rows are stored, and {@code accumulate} adds to C instead of overwriting it.
+     * {@code C[rows() x 2L] (+)= A-panel B-strip} over {@code k}: one panel of packed A (at
+     * {@code ao}) times the packed strip, into C at {@code co} with row stride {@code ldc}; only
+     * the first {@code rows} rows are stored, and {@code accumulate} adds to C instead of
+     * overwriting it.
      */
     interface Kernel {
         void multiply(float[] pa, int ao, float[] pb, float[] c, int co, int ldc, int k, int rows, boolean accumulate);
+
+        /** Rows of the register block, and so of every panel of packed A this kernel reads. */
+        int rows();
     }
 
     private PackedGemm() {
     }
 
-    /** Floats needed to pack an {@code m x k} A. */
-    static int packedASize(int m, int k) {
-        return ceilDiv(m, PANEL_ROWS) * PANEL_ROWS * k;
+    /** Floats needed to pack an {@code m x k} A into panels of {@code panelRows}. */
+    static int packedASize(int m, int k, int panelRows) {
+        return ceilDiv(m, panelRows) * panelRows * k;
     }
 
     /** Floats needed for one packed strip of B. */
@@ -55,30 +57,30 @@ final class PackedGemm {
     }
 
     /**
-     * Packs {@code A(i,p) = a[i*aRow + p*aCol]} into k-major panels of six rows. The loops follow
-     * the source layout so that reads stay sequential: along a row of A when it is row-major,
-     * across six adjacent entries when it is stored transposed.
+     * Packs {@code A(i,p) = a[i*aRow + p*aCol]} into k-major panels of {@code panelRows} rows.
+     * The loops follow the source layout so that reads stay sequential: along a row of A when it
+     * is row-major, across adjacent entries when it is stored transposed.
      */
-    static void packA(float[] a, int aRow, int aCol, int m, int k, float[] packed) {
-        int panels = ceilDiv(m, PANEL_ROWS);
+    static void packA(float[] a, int aRow, int aCol, int m, int k, int panelRows, float[] packed) {
+        int panels = ceilDiv(m, panelRows);
         for (int t = 0; t < panels; t++) {
-            int base = t * PANEL_ROWS * k;
-            int first = t * PANEL_ROWS;
-            int rows = Math.min(PANEL_ROWS, m - first);
-            if (rows < PANEL_ROWS) {
-                Arrays.fill(packed, base, base + PANEL_ROWS * k, 0f);
+            int base = t * panelRows * k;
+            int first = t * panelRows;
+            int rows = Math.min(panelRows, m - first);
+            if (rows < panelRows) {
+                Arrays.fill(packed, base, base + panelRows * k, 0f);
             }
             if (aCol == 1) {
                 for (int r = 0; r < rows; r++) {
                     int src = (first + r) * aRow;
                     for (int p = 0; p < k; p++) {
-                        packed[base + p * PANEL_ROWS + r] = a[src + p];
+                        packed[base + p * panelRows + r] = a[src + p];
                     }
                 }
             } else {
                 for (int p = 0; p < k; p++) {
                     int src = first * aRow + p * aCol;
-                    int dst = base + p * PANEL_ROWS;
+                    int dst = base + p * panelRows;
                     for (int r = 0; r < rows; r++) {
                         packed[dst + r] = a[src + r * aRow];
                     }
@@ -94,30 +96,34 @@ final class PackedGemm {
      */
     static void multiplyBlocks(Kernel kernel, float[] packedA, int m, int k, float[] b, int bRow, int bCol,
                                float[] c, int ldc, int j0, int j1, boolean accumulate, float[] strip) {
-        int panels = ceilDiv(m, PANEL_ROWS);
+        int panelRows = kernel.rows();
+        int panels = ceilDiv(m, panelRows);
         for (int j = j0; j < j1; j += BLOCK_COLS) {
             packB(b, bRow, bCol, k, j, BLOCK_COLS, strip);
             for (int t = 0; t < panels; t++) {
-                kernel.multiply(packedA, t * PANEL_ROWS * k, strip, c, t * PANEL_ROWS * ldc + j, ldc, k,
-                        Math.min(PANEL_ROWS, m - t * PANEL_ROWS), accumulate);
+                kernel.multiply(packedA, t * panelRows * k, strip, c, t * panelRows * ldc + j, ldc, k,
+                        Math.min(panelRows, m - t * panelRows), accumulate);
             }
         }
     }
 
-    /** One block of {@code width} (at most {@link #BLOCK_COLS}) columns starting at {@code j}. */
-    static void multiplyNarrowBlock(float[] packedA, int m, int k, float[] b, int bRow, int bCol, float[] c, int ldc,
-                                    int j, int width, boolean accumulate, float[] strip) {
+    /**
+     * One block of {@code width} (at most {@link #BLOCK_COLS}) columns starting at {@code j}, from
+     * A packed in panels of {@code panelRows}.
+     */
+    static void multiplyNarrowBlock(float[] packedA, int m, int k, int panelRows, float[] b, int bRow, int bCol,
+                                    float[] c, int ldc, int j, int width, boolean accumulate, float[] strip) {
         packB(b, bRow, bCol, k, j, width, strip);
-        int panels = ceilDiv(m, PANEL_ROWS);
+        int panels = ceilDiv(m, panelRows);
         for (int t = 0; t < panels; t++) {
-            int rows = Math.min(PANEL_ROWS, m - t * PANEL_ROWS);
-            int a0 = t * PANEL_ROWS * k;
+            int rows = Math.min(panelRows, m - t * panelRows);
+            int a0 = t * panelRows * k;
             for (int r = 0; r < rows; r++) {
-                int ci = (t * PANEL_ROWS + r) * ldc + j;
+                int ci = (t * panelRows + r) * ldc + j;
                 for (int jj = 0; jj < width; jj++) {
                     float s = accumulate ? c[ci + jj] : 0f;
                     for (int p = 0; p < k; p++) {
-                        s = Math.fma(packedA[a0 + p * PANEL_ROWS + r], strip[p * BLOCK_COLS + jj], s);
+                        s = Math.fma(packedA[a0 + p * panelRows + r], strip[p * BLOCK_COLS + jj], s);
                     }
                     c[ci + jj] = s;
                 }

@@ -37,6 +37,8 @@ public final class VectorBackend implements ComputeBackend {
      * beat paying for the packing: 25-45% faster at 64 x 64 x 64, while packing wins from 128 up.
      */
     private static final int UNPACKED_MAX_B = 4096;
+    /** Fewer rows than this go unpacked: below the 6-row unpacked tile, packing would not pay. */
+    private static final int PACKED_MIN_ROWS = 6;
     /** A product this thin (a first layer's few inputs) is all stores, which the packed kernel does best. */
     private static final int THIN_K = 8;
     /** Below this many output columns a transposed-B product is computed as row dot products. */
@@ -88,6 +90,14 @@ public final class VectorBackend implements ComputeBackend {
         return ComputeBackends.VECTOR;
     }
 
+    /**
+     * The register block of the packed kernel the start-up choice settled on, rows x columns in
+     * floats (e.g. {@code "12x32"}), or {@code "choosing"} while the candidates still take turns.
+     */
+    public String packedKernelShape() {
+        return panels.chosen().map(k -> k.rows() + "x" + PackedGemm.BLOCK_COLS).orElse("choosing");
+    }
+
     @Override
     public Matrix allocate(int rows, int cols) {
         return new ArrayMatrix(rows, cols);
@@ -113,7 +123,7 @@ public final class VectorBackend implements ComputeBackend {
         int aCol = transposeA ? x.cols : 1;
         int bRow = transposeB ? 1 : y.cols;
         int bCol = transposeB ? y.cols : 1;
-        if (m >= PackedGemm.PANEL_ROWS && n >= L && ((long) k * n > UNPACKED_MAX_B || k <= THIN_K)) {
+        if (m >= PACKED_MIN_ROWS && n >= L && ((long) k * n > UNPACKED_MAX_B || k <= THIN_K)) {
             packedProduct(x.data, aRow, aCol, y.data, bRow, bCol, z.data, m, n, k, accumulate);
         } else if (!transposeB) {
             unpackedProduct(x.data, aRow, aCol, y.data, y.cols, z.data, z.cols, m, n, k, accumulate);
@@ -135,12 +145,19 @@ public final class VectorBackend implements ComputeBackend {
 
     /**
      * Packs A once, then hands out blocks of B's columns: to the calling thread alone for small
-     * products, split over the workers for large ones (each with its own strip of packed B).
+     * products, split over the workers for large ones (each with its own strip of packed B). The
+     * packing is timed with the kernel: a taller register block pads the last panel more.
      */
     private void packedProduct(float[] a, int aRow, int aCol, float[] b, int bRow, int bCol, float[] c, int m, int n,
                                int k, boolean accumulate) {
-        packedA = ensure(packedA, PackedGemm.packedASize(m, k));
-        PackedGemm.packA(a, aRow, aCol, m, k, packedA);
+        // A thin product (a first layer's few inputs) is all stores, whatever the shape; it runs
+        // too little of a kernel for the JIT to compile sixteen candidates soon, and timed turns
+        // would keep it on uncompiled ones, so it takes no part in the choice.
+        boolean timed = k > THIN_K;
+        PackedGemm.Kernel kernel = timed ? panels.begin() : panels.chosenOrFirst();
+        int panelRows = kernel.rows();
+        packedA = ensure(packedA, PackedGemm.packedASize(m, k, panelRows));
+        PackedGemm.packA(a, aRow, aCol, m, k, panelRows, packedA);
         int blockCols = PackedGemm.BLOCK_COLS;
         int blocks = n / blockCols;
         int wideEnd = blocks * blockCols;
@@ -149,7 +166,6 @@ public final class VectorBackend implements ComputeBackend {
             strips[t] = ensure(strips[t], PackedGemm.packedBSize(k));
         }
         float[] pa = packedA;
-        PackedGemm.Kernel kernel = panels.begin();
         if (parts <= 1) {
             PackedGemm.multiplyBlocks(kernel, pa, m, k, b, bRow, bCol, c, n, 0, wideEnd, accumulate, strips[0]);
         } else {
@@ -169,9 +185,11 @@ public final class VectorBackend implements ComputeBackend {
             }
             awaitAll(futures);
         }
-        panels.end(2L * m * wideEnd * k);
+        if (timed) {
+            panels.end(2L * m * wideEnd * k);
+        }
         if (wideEnd < n) {
-            PackedGemm.multiplyNarrowBlock(pa, m, k, b, bRow, bCol, c, n, wideEnd, n - wideEnd, accumulate, strips[0]);
+            PackedGemm.multiplyNarrowBlock(pa, m, k, panelRows, b, bRow, bCol, c, n, wideEnd, n - wideEnd, accumulate, strips[0]);
         }
     }
 
@@ -198,38 +216,48 @@ public final class VectorBackend implements ComputeBackend {
             throw new IllegalArgumentException("bias must be 1x" + in.cols + ", got " + b.rows + "x" + b.cols);
         }
         int cols = in.cols;
-        int cv = cols - cols % L;
+        int rows = in.rows;
         float[] src = in.data;
         float[] dst = o.data;
         float[] bd = b.data;
-        for (int r = 0; r < in.rows; r++) {
-            int base = r * cols;
-            switch (f) {
-                case RELU -> {
-                    int j = 0;
-                    for (; j < cv; j += L) {
-                        FloatVector v = FloatVector.fromArray(S, src, base + j).add(FloatVector.fromArray(S, bd, j));
-                        v.max(0f).intoArray(dst, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        dst[base + j] = Activation.RELU.apply(src[base + j] + bd[j]);
-                    }
-                }
-                case IDENTITY -> {
-                    int j = 0;
-                    for (; j < cv; j += L) {
-                        FloatVector.fromArray(S, src, base + j).add(FloatVector.fromArray(S, bd, j))
-                                .intoArray(dst, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        dst[base + j] = src[base + j] + bd[j];
-                    }
-                }
-                default -> {
+        // One loop per activation, chosen once per call: at 64 x 64 a switch per row cost as much
+        // as the arithmetic.
+        switch (f) {
+            case RELU -> addBiasRelu(src, bd, dst, rows, cols);
+            case IDENTITY -> addBias(src, bd, dst, rows, cols);
+            default -> {
+                for (int i = 0; i < rows * cols; i += cols) {
                     for (int j = 0; j < cols; j++) {
-                        dst[base + j] = f.apply(src[base + j] + bd[j]);
+                        dst[i + j] = f.apply(src[i + j] + bd[j]);
                     }
                 }
+            }
+        }
+    }
+
+    private static void addBiasRelu(float[] src, float[] bias, float[] dst, int rows, int cols) {
+        int cv = cols - cols % L;
+        for (int i = 0; i < rows * cols; i += cols) {
+            int j = 0;
+            for (; j < cv; j += L) {
+                FloatVector.fromArray(S, src, i + j).add(FloatVector.fromArray(S, bias, j)).max(0f)
+                        .intoArray(dst, i + j);
+            }
+            for (; j < cols; j++) {
+                dst[i + j] = Activation.RELU.apply(src[i + j] + bias[j]);
+            }
+        }
+    }
+
+    private static void addBias(float[] src, float[] bias, float[] dst, int rows, int cols) {
+        int cv = cols - cols % L;
+        for (int i = 0; i < rows * cols; i += cols) {
+            int j = 0;
+            for (; j < cv; j += L) {
+                FloatVector.fromArray(S, src, i + j).add(FloatVector.fromArray(S, bias, j)).intoArray(dst, i + j);
+            }
+            for (; j < cols; j++) {
+                dst[i + j] = src[i + j] + bias[j];
             }
         }
     }

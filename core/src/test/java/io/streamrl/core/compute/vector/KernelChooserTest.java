@@ -18,13 +18,14 @@ class KernelChooserTest {
         Map<String, Long> nanosPerProduct = Map.of("a", 30L, "b", 20L, "c", 25L);
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b", "c"), () -> now, 1_000, 3_000);
         List<String> used = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 1500; i++) {
             String copy = chooser.begin();
             used.add(copy);
             now += nanosPerProduct.get(copy);
             chooser.end(100);
         }
-        assertThat(used.subList(0, 6)).containsExactly("a", "b", "c", "a", "b", "c");
+        // Each full cycle of turns starts one candidate further on.
+        assertThat(used.subList(0, 9)).containsExactly("a", "b", "c", "b", "c", "a", "c", "a", "b");
         assertThat(chooser.chosen()).contains("b");
         assertThat(used.subList(used.size() - 100, used.size())).containsOnly("b");
     }
@@ -53,6 +54,50 @@ class KernelChooserTest {
             products++;
         }
         assertThat(chooser.chosen()).contains("a");
+    }
+
+    @Test
+    void warmsUpUntilEveryCandidateRanEnoughProductsWhateverTheTime() {
+        // "a" is faster once compiled, but each of its first products alone outlasts both phases.
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 1_000, 1_000);
+        int aProducts = 0;
+        while (chooser.chosen().isEmpty()) {
+            String copy = chooser.begin();
+            if (copy.equals("a")) {
+                now += aProducts++ < 5 ? 10_000 : 10;
+            } else {
+                now += 15;
+            }
+            chooser.end(100);
+        }
+        assertThat(chooser.chosen()).contains("a");
+        assertThat(aProducts).isGreaterThanOrEqualTo(2 * KernelChooser.MIN_PRODUCTS);
+    }
+
+    @Test
+    void aRepeatingSequenceOfProductsReachesEveryCandidate() {
+        // Updates alternate a large product and a thin one; "b" is faster on both. With plain
+        // turns "a" would only ever time the large products and "b" the thin ones.
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 10_000);
+        int product = 0;
+        while (chooser.chosen().isEmpty()) {
+            String copy = chooser.begin();
+            now += copy.equals("a") ? 12 : 10;
+            chooser.end(product++ % 2 == 0 ? 1_000 : 1);
+        }
+        assertThat(chooser.chosen()).contains("b");
+    }
+
+    @Test
+    void workOutsideTheChoiceRunsOnTheFirstCandidateUntilOneIsChosen() {
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 100);
+        assertThat(chooser.chosenOrFirst()).isEqualTo("a");
+        while (chooser.chosen().isEmpty()) {
+            String copy = chooser.begin();
+            now += copy.equals("a") ? 20 : 10;
+            chooser.end(100);
+        }
+        assertThat(chooser.chosenOrFirst()).isEqualTo("b");
     }
 
     @Test
