@@ -10,7 +10,6 @@ import io.streamrl.core.env.Env;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.Envs;
 import io.streamrl.core.nn.NonFiniteUpdateException;
-import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.rollout.Segment;
 import io.streamrl.core.rollout.SegmentLearner;
 import io.streamrl.core.train.CurvePoint;
@@ -277,10 +276,7 @@ public final class A2cLearnerService implements Learner {
 
     /** The greedy action in environment units: the arg max, or the mean clipped and scaled to the box. */
     private Function<float[], double[]> greedy(A2c agent, double[] low, double[] high) {
-        return o -> {
-            float[] a = agent.greedy(config.observationNormalizer().apply(o));
-            return low.length == 0 ? new double[] {a[0]} : ActionScaling.toEnvironment(a, low, high);
-        };
+        return o -> agent.greedyEnvironmentAction(config.observationNormalizer().apply(o), low, high);
     }
 
     private LearnerResult result(LearnerResult.Outcome outcome, String reason) {

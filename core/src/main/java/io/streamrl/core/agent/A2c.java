@@ -369,6 +369,14 @@ public final class A2c {
     }
 
     /**
+     * {@link #greedy} in the environment's units: the index, or the clipped mean scaled to the box
+     * {@code low}..{@code high} (unused for a discrete head).
+     */
+    public double[] greedyEnvironmentAction(float[] observation, double[] low, double[] high) {
+        return head.environmentAction(greedy(observation), 0, actDim, low, high);
+    }
+
+    /**
      * The values that bootstrap returns for {@code rows} normalised observations: {@code V'(s)} of
      * the target value network when there is one, else {@code V(s)}. A truncated episode's last
      * reward gets {@code gamma} times this for its final observation.

@@ -148,4 +148,21 @@ public enum PolicyHead {
     public static float clipUnit(float a) {
         return Math.max(-1f, Math.min(1f, a));
     }
+
+    /**
+     * Row {@code row} of a batch of actions ({@code actDim} entries each) as the environment takes
+     * it: the index for {@link #CATEGORICAL}; otherwise the row clipped to [-1, 1] and scaled to
+     * the box {@code low}..{@code high} (the batch keeps the unclipped sample its log-probability
+     * refers to).
+     */
+    public double[] environmentAction(float[] actions, int row, int actDim, double[] low, double[] high) {
+        if (this == CATEGORICAL) {
+            return new double[] {actions[row]};
+        }
+        float[] clipped = new float[actDim];
+        for (int k = 0; k < actDim; k++) {
+            clipped[k] = clipUnit(actions[row * actDim + k]);
+        }
+        return ActionScaling.toEnvironment(clipped, low, high);
+    }
 }

@@ -4,7 +4,6 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.Env;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.StepResult;
-import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.PolicyHead;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +29,8 @@ public final class RolloutCollector {
     private final RolloutSink sink;
     private final int obsDim;
     private final int actDim;
-    private final boolean discrete;
+    /** How a drawn action steps the environment: an index, or a Gaussian sample clipped and scaled to the box. */
+    private final PolicyHead head;
     private final double[] low;
     private final double[] high;
     private final float[] observations;
@@ -52,12 +52,12 @@ public final class RolloutCollector {
         EnvSpec spec = this.envs[0].spec();
         obsDim = spec.observationDim();
         if (spec.actionSpace() instanceof ActionSpace.Box box) {
-            discrete = false;
+            head = PolicyHead.GAUSSIAN;
             actDim = box.dim();
             low = box.low();
             high = box.high();
         } else {
-            discrete = true;
+            head = PolicyHead.CATEGORICAL;
             actDim = 1;
             low = null;
             high = null;
@@ -97,7 +97,7 @@ public final class RolloutCollector {
         for (int t = 0; t < nSteps; t++) {
             policy.sample(observations, envs.length, random, actions, logProbs);
             for (int i = 0; i < envs.length; i++) {
-                StepResult result = envs[i].step(environmentAction(i));
+                StepResult result = envs[i].step(head.environmentAction(actions, i, actDim, low, high));
                 episodeReturns[i] += result.reward();
                 episodeLengths[i]++;
                 sink.step(i, observations, actions, logProbs[i], result);
@@ -112,17 +112,5 @@ public final class RolloutCollector {
             }
         }
         sink.rolloutEnded(policyVersion, observations);
-    }
-
-    /** Row {@code i} of the drawn actions as the environment takes it. */
-    private double[] environmentAction(int i) {
-        if (discrete) {
-            return new double[] {actions[i]};
-        }
-        float[] clipped = new float[actDim];
-        for (int k = 0; k < actDim; k++) {
-            clipped[k] = PolicyHead.clipUnit(actions[i * actDim + k]);
-        }
-        return ActionScaling.toEnvironment(clipped, low, high);
     }
 }

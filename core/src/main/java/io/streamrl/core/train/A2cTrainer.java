@@ -8,7 +8,6 @@ import io.streamrl.core.env.Env;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.core.env.StepResult;
 import io.streamrl.core.nn.NonFiniteUpdateException;
-import io.streamrl.core.policy.ActionScaling;
 import io.streamrl.core.policy.ObservationNormalizer;
 import io.streamrl.core.policy.PolicyHead;
 import io.streamrl.core.rollout.RolloutCollector;
@@ -144,8 +143,8 @@ public final class A2cTrainer {
                 while (nextEval <= now) {
                     nextEval += run.evalEvery();
                 }
-                Evaluation e = Evaluation.run(evalEnv, o -> environmentAction(agent.greedy(normalizer.apply(o)), 0,
-                        actDim, discrete, low, high), run.evalEpisodes());
+                Evaluation e = Evaluation.run(evalEnv,
+                        o -> agent.greedyEnvironmentAction(normalizer.apply(o), low, high), run.evalEpisodes());
                 double wall = (clock.millis() - start) / 1000.0;
                 CurvePoint point = new CurvePoint(now, wall, agent.updates(), e.meanReturn(), e.stdReturn());
                 curve.add(point);
@@ -177,21 +176,5 @@ public final class A2cTrainer {
             }
             agent.sample(normalized, n, random, actionsOut, logProbsOut);
         };
-    }
-
-    /**
-     * Row {@code i} of {@code actions} as the environment takes it: the index, or the Gaussian
-     * sample clipped to [-1, 1] and scaled to the box (the rollout keeps the unclipped sample).
-     */
-    private static double[] environmentAction(float[] actions, int i, int actDim, boolean discrete, double[] low,
-                                              double[] high) {
-        if (discrete) {
-            return new double[] {actions[i]};
-        }
-        float[] clipped = new float[actDim];
-        for (int k = 0; k < actDim; k++) {
-            clipped[k] = PolicyHead.clipUnit(actions[i * actDim + k]);
-        }
-        return ActionScaling.toEnvironment(clipped, low, high);
     }
 }
