@@ -11,6 +11,7 @@ import io.streamrl.core.rollout.Segment;
 import io.streamrl.core.rollout.SegmentBuilder;
 import io.streamrl.core.rollout.SnapshotPolicy;
 import io.streamrl.kafka.RolloutSegments;
+import io.streamrl.kafka.ServiceStop;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.Topics;
 import io.streamrl.schemas.avro.EpisodeSummary;
@@ -27,7 +28,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
@@ -181,13 +181,7 @@ final class RolloutActor implements ActorLoop {
         stopRequested = true;
         policies.close();
         if (started.get()) {
-            try {
-                if (!finished.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("actor {} did not stop within {} s", config.actorId(), CLOSE_TIMEOUT.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ServiceStop.await(finished, CLOSE_TIMEOUT, log, "actor " + config.actorId());
         }
         producer.close(CLOSE_TIMEOUT);
     }

@@ -8,12 +8,12 @@ import io.streamrl.core.explore.BehaviourPolicy;
 import io.streamrl.core.explore.Experience;
 import io.streamrl.core.explore.Explorer;
 import io.streamrl.core.policy.PolicySnapshot;
+import io.streamrl.kafka.ServiceStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.InterruptException;
@@ -119,13 +119,7 @@ public final class SimulationActor implements ActorLoop {
         // Closing the subscriber also ends a wait for a newer policy at once.
         policies.close();
         if (started.get()) {
-            try {
-                if (!finished.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("actor {} did not stop within {} s", config.actorId(), CLOSE_TIMEOUT.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ServiceStop.await(finished, CLOSE_TIMEOUT, log, "actor " + config.actorId());
         }
         sink.close(CLOSE_TIMEOUT);
     }

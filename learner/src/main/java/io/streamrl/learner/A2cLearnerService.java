@@ -16,6 +16,7 @@ import io.streamrl.core.train.CurvePoint;
 import io.streamrl.core.train.Evaluation;
 import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.ServiceStop;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.RolloutSegments;
 import io.streamrl.kafka.TopicBootstrap;
@@ -30,7 +31,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -135,13 +135,7 @@ public final class A2cLearnerService implements Learner {
         if (!runCalled.get() || Thread.currentThread() == runner) {
             return;
         }
-        try {
-            if (!finished.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("A2C learner {} did not stop within {} s", config.policyName(), CLOSE_TIMEOUT.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceStop.await(finished, CLOSE_TIMEOUT, log, "A2C learner " + config.policyName());
     }
 
     @Override

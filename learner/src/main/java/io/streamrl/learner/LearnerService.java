@@ -10,6 +10,7 @@ import io.streamrl.core.env.Envs;
 import io.streamrl.core.replay.ReplayBuffer;
 import io.streamrl.core.train.TrainListener;
 import io.streamrl.kafka.KafkaSettings;
+import io.streamrl.kafka.ServiceStop;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.Topics;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -143,13 +143,7 @@ public final class LearnerService implements Learner {
         if (workers.contains(Thread.currentThread()) || !runCalled.get()) {
             return;
         }
-        try {
-            if (!finished.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("learner {} did not stop within {} s", config.policyName(), CLOSE_TIMEOUT.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceStop.await(finished, CLOSE_TIMEOUT, log, "learner " + config.policyName());
     }
 
     /** The counters now; safe from any thread at any time. */
