@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.MetricsServer;
 import io.streamrl.kafka.TopicBootstrap;
+import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
 import java.time.Clock;
 import java.util.List;
@@ -63,21 +64,12 @@ public final class ActorService implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         log.info("actor settings: {}", config.toLogLine());
         Topics topics = settings.topics();
-        TopicBootstrap.ensureTopics(settings, List.of(topics.transitions(), topics.policy(), topics.episodes()), clock);
-
-        String clientId = "streamrl-actor-" + config.actorId();
-        PolicySubscriber subscriber = PolicySubscriber.start(settings, clientId + "-policy", config.policyName(),
+        Clients clients = connect(settings, topics.transitions(), config.actorId(), config.policyName(),
                 PolicyFit.forEnv(config.envSpec()), clock, policyListener);
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = new KafkaProducer<>(settings.producer(clientId));
-        } catch (RuntimeException e) {
-            subscriber.close();
-            throw e;
-        }
-        SimulationActor actor = new SimulationActor(config, subscriber,
-                new KafkaTransitionSink(config.actorId(), config.envSpec().id(), producer, topics, clock), clock);
-        return serve(actor, subscriber, settings, config.metricsHost(), config.metricsPort());
+        SimulationActor actor = new SimulationActor(config, clients.subscriber(),
+                new KafkaTransitionSink(config.actorId(), config.envSpec().id(), clients.producer(), topics, clock),
+                clock);
+        return serve(actor, clients.subscriber(), settings, config.metricsHost(), config.metricsPort());
     }
 
     /**
@@ -91,19 +83,34 @@ public final class ActorService implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         log.info("rollout actor settings: {}", config.toLogLine());
         Topics topics = settings.topics();
-        TopicBootstrap.ensureTopics(settings, List.of(topics.rollouts(), topics.policy(), topics.episodes()), clock);
-        String clientId = "streamrl-actor-" + config.actorId();
-        PolicySubscriber subscriber = PolicySubscriber.start(settings, clientId + "-policy", config.policyName(),
+        Clients clients = connect(settings, topics.rollouts(), config.actorId(), config.policyName(),
                 PolicyFit.forRollouts(config.envSpec()), clock, PolicyListener.NONE);
-        Producer<byte[], byte[]> producer;
+        return serve(new RolloutActor(config, clients.subscriber(), clients.producer(), topics, clock),
+                clients.subscriber(), settings, config.metricsHost(), config.metricsPort());
+    }
+
+    /** An actor's Kafka clients: its policy subscriber and the producer of its experience. */
+    private record Clients(PolicySubscriber subscriber, Producer<byte[], byte[]> producer) {
+    }
+
+    /**
+     * Creates the topics an actor uses ({@code experience}, the policy and the episodes topic)
+     * where missing, starts its policy subscriber and its producer; closes the subscriber again
+     * when the producer cannot start.
+     */
+    private static Clients connect(KafkaSettings settings, TopicSpec<?, ?> experience, String actorId,
+                                   String policyName, PolicyFit fit, Clock clock, PolicyListener listener) {
+        Topics topics = settings.topics();
+        TopicBootstrap.ensureTopics(settings, List.of(experience, topics.policy(), topics.episodes()), clock);
+        String clientId = "streamrl-actor-" + actorId;
+        PolicySubscriber subscriber = PolicySubscriber.start(settings, clientId + "-policy", policyName, fit, clock,
+                listener);
         try {
-            producer = new KafkaProducer<>(settings.producer(clientId));
+            return new Clients(subscriber, new KafkaProducer<>(settings.producer(clientId)));
         } catch (RuntimeException e) {
             subscriber.close();
             throw e;
         }
-        return serve(new RolloutActor(config, subscriber, producer, topics, clock), subscriber, settings,
-                config.metricsHost(), config.metricsPort());
     }
 
     /** Binds the actor's metrics, serves them when a port is set, and waits for the policy topic. */
