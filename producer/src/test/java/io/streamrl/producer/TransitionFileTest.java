@@ -190,6 +190,11 @@ class TransitionFileTest {
                 .hasMessageContaining("after closing quote");
         assertThat(before).extracting(TransitionFile.Row::line).containsExactly(2L); // the good row before still counts
 
+        // Spaces after a closing quote are not the field's end either (commons-csv skipped them).
+        Path spaced = write("spaced.csv", HEADER, "\"0\" ,0,0,0,-1,0,0,0,false,false");
+        assertThatThrownBy(() -> readAll(spaced, FileFormat.CSV)).isInstanceOf(BadFileException.class)
+                .hasMessageStartingWith(spaced + " line 2: ");
+
         // A quote closed by the last character of the file, and one left open after an escaped quote.
         Path closed = write("closed.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,\"a\"\"\"");
         assertThat(readAll(closed, FileFormat.CSV).get(0).transition().getActorId()).isEqualTo("a\"");
