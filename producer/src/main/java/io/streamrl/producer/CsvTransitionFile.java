@@ -2,34 +2,50 @@ package io.streamrl.producer;
 
 import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.avro.Transition;
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
+import de.siegmar.fastcsv.reader.CommentStrategy;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.RecordWrapper;
 import java.io.BufferedInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
-/** A CSV file of transitions in the {@link CsvColumns} layout; line 1 is the header. */
+/**
+ * A CSV file of transitions in the {@link CsvColumns} layout; line 1 is the header. FastCSV splits
+ * the records (RFC 4180 quoting, any line break) and gives each its starting line; values are
+ * stripped of surrounding spaces when they are read.
+ */
 final class CsvTransitionFile implements TransitionFile {
 
     private final Path path;
     private final TransitionShape shape;
     private final Defaults defaults;
     private final CountingInputStream counted;
-    private final CSVParser parser;
-    private final Iterator<CSVRecord> records;
+    private final QuoteCountingReader text;
+    private final Records handler = new Records();
+    private final CsvReader<Fields> reader;
+    private final Iterator<Fields> records;
+    /** The record after the one last returned, read ahead (null at the end), once {@code started}. */
+    private Fields ahead;
+    private boolean started;
+    /** The failure of the record after the one last returned, thrown at the next call. */
+    private BadFileException broken;
     private final RowValues values;
     private final int headerSize;
     private final int[] observation;
@@ -42,7 +58,13 @@ final class CsvTransitionFile implements TransitionFile {
     private final int reward;
     private final int terminated;
     private final int truncated;
-    private final Map<String, Integer> optional = new HashMap<>();
+    /** Each optional column's index, -1 when absent: per row, a map lookup each cost as much as a parse. */
+    private final int episodeColumn;
+    private final int stepColumn;
+    private final int timestampColumn;
+    private final int densityColumn;
+    private final int actorColumn;
+    private final int versionColumn;
     private final List<String> ignored = new ArrayList<>();
     private long dataRows;
 
@@ -51,11 +73,13 @@ final class CsvTransitionFile implements TransitionFile {
         this.shape = shape;
         this.defaults = defaults;
         this.counted = new CountingInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
-        // Empty lines come back as records (and are skipped here), so that the line count before
-        // each record is the line it starts on, whether or not the file ends with a line break.
-        this.parser = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).get()
-                .parse(new InputStreamReader(counted, StandardCharsets.UTF_8));
-        this.records = parser.iterator();
+        this.text = new QuoteCountingReader(new InputStreamReader(counted, StandardCharsets.UTF_8));
+        // Empty lines come back as records and are skipped here. A row with too few or too many
+        // fields is this reader's to refuse (dead letter, line), not FastCSV's (whole file).
+        this.reader = CsvReader.builder().fieldSeparator(',').quoteCharacter('"').commentStrategy(CommentStrategy.NONE)
+                .skipEmptyLines(false).ignoreDifferentFieldCount(true).acceptCharsAfterQuotes(false)
+                .build(handler, text);
+        this.records = reader.iterator();
         this.values = new RowValues(path);
         List<String> header = readHeader();
         this.headerSize = header.size();
@@ -88,12 +112,16 @@ final class CsvTransitionFile implements TransitionFile {
         truncated = index.get(CsvColumns.TRUNCATED);
         List<String> known = CsvColumns.all(shape.observationDim(), shape.actionDim());
         for (String name : header) {
-            if (CsvColumns.OPTIONAL.contains(name)) {
-                optional.put(name, index.get(name));
-            } else if (!known.contains(name)) {
+            if (!known.contains(name)) {
                 ignored.add(name);
             }
         }
+        episodeColumn = index.getOrDefault(CsvColumns.EPISODE, -1);
+        stepColumn = index.getOrDefault(CsvColumns.STEP, -1);
+        timestampColumn = index.getOrDefault(CsvColumns.TIMESTAMP, -1);
+        densityColumn = index.getOrDefault(CsvColumns.LOG_DENSITY, -1);
+        actorColumn = index.getOrDefault(CsvColumns.ACTOR_ID, -1);
+        versionColumn = index.getOrDefault(CsvColumns.POLICY_VERSION, -1);
     }
 
     /** Header columns that are neither required nor optional, and so not read. */
@@ -103,42 +131,80 @@ final class CsvTransitionFile implements TransitionFile {
 
     @Override
     public Row next() throws IOException {
-        long line;
-        CSVRecord record;
+        Fields record;
         do {
-            line = parser.getCurrentLineNumber() + 1;
-            try {
-                if (!records.hasNext()) {
-                    return null;
-                }
-                record = records.next();
-            } catch (UncheckedIOException e) {
-                throw new BadFileException(path + " breaks off after line " + (line - 1) + ": "
-                        + e.getCause().getMessage(), e);
+            record = nextRecord();
+            if (record == null) {
+                return null;
             }
-        } while (record.size() == 1 && record.get(0).isEmpty());
+        } while (record.values.length == 1 && record.values[0].isEmpty());
         dataRows++;
+        long line = record.line;
         values.line(line);
-        CSVRecord parsed = record;
-        Supplier<String> text = () -> String.join(",", parsed.values());
+        String[] parsed = record.values;
+        Supplier<String> text = () -> String.join(",", parsed);
         try {
-            if (record.size() != headerSize) {
-                throw values.bad(Reason.COLUMN_COUNT, "the row has " + record.size() + " fields; the header has "
+            if (parsed.length != headerSize) {
+                throw values.bad(Reason.COLUMN_COUNT, "the row has " + parsed.length + " fields; the header has "
                         + headerSize);
             }
-            return new Row(line, text, transition(record), null);
+            return new Row(line, text, transition(parsed), null);
         } catch (BadRowException e) {
             return new Row(line, text, null, e);
         }
     }
 
-    private Transition transition(CSVRecord r) throws BadRowException {
-        String episode = optional(r, CsvColumns.EPISODE);
-        String step = optional(r, CsvColumns.STEP);
-        String timestamp = optional(r, CsvColumns.TIMESTAMP);
-        String density = optional(r, CsvColumns.LOG_DENSITY);
-        String actor = optional(r, CsvColumns.ACTOR_ID);
-        String version = optional(r, CsvColumns.POLICY_VERSION);
+    /**
+     * The next record, null at the end of the file. FastCSV is one record ahead, so that a record cut
+     * inside quotes at the end of the file is refused before it is returned; a record that breaks the
+     * file fails the call after the one returning the record before it.
+     */
+    private Fields nextRecord() throws BadFileException {
+        if (broken != null) {
+            throw broken;
+        }
+        Fields current = started ? ahead : read();
+        started = true;
+        if (current == null) {
+            return null;
+        }
+        try {
+            ahead = read();
+        } catch (BadFileException e) {
+            ahead = null;
+            broken = e;
+            return current;
+        }
+        // FastCSV ends a quoted field that is still open at the end of the file there, as if closed,
+        // so a file cut inside quotes would pass for a good one. Every quote in the file is either in
+        // a value FastCSV gave (a quoted value's doubled) or one of the pair around a quoted value.
+        if (ahead == null && text.quotes != handler.quotes) {
+            throw new BadFileException(path + " breaks off after line " + (current.line - 1) + ": the quoted field"
+                    + " opened in the record of line " + current.line + " is not closed at the end of the file");
+        }
+        return current;
+    }
+
+    /** FastCSV's next record, null at the end; a record that breaks the quoting rules or the reading says where. */
+    private Fields read() throws BadFileException {
+        try {
+            return records.hasNext() ? records.next() : null;
+        } catch (CsvParseException e) {
+            Throwable reason = e.getCause() == null ? e : e.getCause();
+            throw new BadFileException(path + " line " + handler.line + ": " + reason.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new BadFileException(path + " breaks off after line " + (handler.line - 1) + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
+    private Transition transition(String[] r) throws BadRowException {
+        String episode = optional(r, episodeColumn);
+        String step = optional(r, stepColumn);
+        String timestamp = optional(r, timestampColumn);
+        String density = optional(r, densityColumn);
+        String actor = optional(r, actorColumn);
+        String version = optional(r, versionColumn);
         return Transition.newBuilder()
                 .setActorId(actor.isEmpty() ? defaults.actorId() : actor)
                 .setEnvId(shape.envId())
@@ -147,10 +213,10 @@ final class CsvTransitionFile implements TransitionFile {
                         : (int) values.toLong(CsvColumns.STEP, step))
                 .setObservation(vector(r, observation, observationNames))
                 .setAction(vector(r, action, actionNames))
-                .setReward(values.toDouble(CsvColumns.REWARD, r.get(reward)))
+                .setReward(values.toDouble(CsvColumns.REWARD, r[reward]))
                 .setNextObservation(vector(r, nextObservation, nextObservationNames))
-                .setTerminated(values.toBoolean(CsvColumns.TERMINATED, r.get(terminated)))
-                .setTruncated(values.toBoolean(CsvColumns.TRUNCATED, r.get(truncated)))
+                .setTerminated(values.toBoolean(CsvColumns.TERMINATED, r[terminated]))
+                .setTruncated(values.toBoolean(CsvColumns.TRUNCATED, r[truncated]))
                 .setPolicyVersion(version.isEmpty() ? -1 : values.toLong(CsvColumns.POLICY_VERSION, version))
                 .setExplorationNoise(List.of())
                 .setEventTime(Instant.ofEpochMilli(timestamp.isEmpty() ? defaults.eventTimeMillis()
@@ -162,29 +228,25 @@ final class CsvTransitionFile implements TransitionFile {
     }
 
     /** An optional column's value, stripped; empty when the column is absent or the field blank (its default). */
-    private String optional(CSVRecord r, String column) {
-        Integer index = optional.get(column);
-        return index == null ? "" : r.get(index).strip();
+    private static String optional(String[] r, int index) {
+        return index < 0 ? "" : r[index].strip();
     }
 
-    private List<Float> vector(CSVRecord r, int[] columns, String[] names) throws BadRowException {
+    private List<Float> vector(String[] r, int[] columns, String[] names) throws BadRowException {
         List<Float> out = new ArrayList<>(columns.length);
         for (int i = 0; i < columns.length; i++) {
-            out.add(values.toFloat(names[i], r.get(columns[i])));
+            out.add(values.toFloat(names[i], r[columns[i]]));
         }
         return out;
     }
 
-    private List<String> readHeader() throws IOException {
-        try {
-            if (!records.hasNext()) {
-                throw new BadFileException(path + " is empty; line 1 must be the header "
-                        + String.join(",", CsvColumns.required(shape.observationDim(), shape.actionDim())));
-            }
-            return records.next().toList().stream().map(String::strip).toList();
-        } catch (UncheckedIOException e) {
-            throw new BadFileException(path + " line 1: " + e.getCause().getMessage(), e);
+    private List<String> readHeader() throws BadFileException {
+        Fields header = nextRecord();
+        if (header == null) {
+            throw new BadFileException(path + " is empty; line 1 must be the header "
+                    + String.join(",", CsvColumns.required(shape.observationDim(), shape.actionDim())));
         }
+        return Arrays.stream(header.values).map(String::strip).toList();
     }
 
     private static String[] names(IntFunction<String> name, int n) {
@@ -215,6 +277,74 @@ final class CsvTransitionFile implements TransitionFile {
 
     @Override
     public void close() throws IOException {
-        parser.close();
+        reader.close();
+    }
+
+    /** One record: the line it starts on and its fields, unquoted. */
+    private record Fields(long line, String[] values) {
+    }
+
+    /**
+     * Collects FastCSV's fields into {@link Fields}, remembers the line of the record being read
+     * (for errors that break the file) and counts the quotes the file must hold for what it gave.
+     */
+    private static final class Records extends AbstractBaseCsvCallbackHandler<Fields> {
+
+        private long line = 1;
+        private long quotes;
+        private String[] values = new String[16];
+
+        @Override
+        protected void handleBegin(long startingLineNumber) {
+            line = startingLineNumber;
+        }
+
+        @Override
+        protected void handleField(int index, char[] buf, int offset, int length, boolean quoted) {
+            if (index == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            String value = new String(buf, offset, length);
+            values[index] = value;
+            // A quote in a quoted value was written doubled, one elsewhere as it is. Most values
+            // hold none: indexOf (vectorised) finds that out faster than a loop.
+            long inValue = value.indexOf('"') < 0 ? 0 : value.chars().filter(c -> c == '"').count();
+            quotes += quoted ? 2 + 2 * inValue : inValue;
+        }
+
+        @Override
+        protected RecordWrapper<Fields> buildRecord() {
+            return wrapRecord(new Fields(line, Arrays.copyOf(values, getFieldCount())));
+        }
+    }
+
+    /** Counts the quote characters read, for the check at the end of the file. */
+    private static final class QuoteCountingReader extends FilterReader {
+
+        private long quotes;
+
+        QuoteCountingReader(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c == '"') {
+                quotes++;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buf, int offset, int length) throws IOException {
+            int n = super.read(buf, offset, length);
+            for (int i = offset; i < offset + n; i++) {
+                if (buf[i] == '"') {
+                    quotes++;
+                }
+            }
+            return n;
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.streamrl.producer;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.schemas.RecordCodec;
 import io.streamrl.schemas.RecordDecodingException;
@@ -29,8 +31,6 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -251,10 +251,10 @@ public final class Export implements AutoCloseable {
             Writer writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
                     StandardCharsets.UTF_8), 1 << 16);
             return new RecordFileWriter() {
-                private CSVPrinter printer;
+                private CsvWriter printer;
                 private int observationDim = -1;
                 private int actionDim = -1;
-                private final List<Object> row = new ArrayList<>();
+                private final List<String> row = new ArrayList<>();
 
                 @Override
                 public void write(SpecificRecord record) throws IOException {
@@ -262,9 +262,8 @@ public final class Export implements AutoCloseable {
                     if (printer == null) {
                         observationDim = t.getObservation().size();
                         actionDim = t.getAction().size();
-                        printer = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-                                .setHeader(CsvColumns.all(observationDim, actionDim).toArray(String[]::new))
-                                .get().print(writer);
+                        printer = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(writer)
+                                .writeRecord(CsvColumns.all(observationDim, actionDim));
                     } else if (t.getObservation().size() != observationDim || t.getAction().size() != actionDim) {
                         throw new IOException("a transition of actor " + t.getActorId() + " has "
                                 + t.getObservation().size() + " observation and " + t.getAction().size()
@@ -272,19 +271,19 @@ public final class Export implements AutoCloseable {
                                 + "; one CSV file holds one shape: export as jsonl or avro");
                     }
                     row.clear();
-                    row.addAll(t.getObservation());
-                    row.addAll(t.getAction());
-                    row.add(t.getReward());
-                    row.addAll(t.getNextObservation());
-                    row.add(t.getTerminated());
-                    row.add(t.getTruncated());
-                    row.add(t.getEpisode());
-                    row.add(t.getStep());
-                    row.add(t.getEventTime().toEpochMilli());
-                    row.add(t.getLogDensity() == null ? "" : t.getLogDensity());
+                    t.getObservation().forEach(v -> row.add(v.toString()));
+                    t.getAction().forEach(v -> row.add(v.toString()));
+                    row.add(Double.toString(t.getReward()));
+                    t.getNextObservation().forEach(v -> row.add(v.toString()));
+                    row.add(Boolean.toString(t.getTerminated()));
+                    row.add(Boolean.toString(t.getTruncated()));
+                    row.add(Long.toString(t.getEpisode()));
+                    row.add(Integer.toString(t.getStep()));
+                    row.add(Long.toString(t.getEventTime().toEpochMilli()));
+                    row.add(t.getLogDensity() == null ? "" : t.getLogDensity().toString());
                     row.add(t.getActorId());
-                    row.add(t.getPolicyVersion());
-                    printer.printRecord(row);
+                    row.add(Long.toString(t.getPolicyVersion()));
+                    printer.writeRecord(row);
                 }
 
                 @Override

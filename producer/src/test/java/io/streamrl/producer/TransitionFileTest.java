@@ -118,6 +118,104 @@ class TransitionFileTest {
     }
 
     @Test
+    void numbersReadAsTheJdkParsersReadThem() throws IOException {
+        // Each row holds one spelling in obs_0; the JDK parsers decide what it must read as.
+        List<String> spellings = List.of("+1.5", "-0", ".5", "5.", "1e3", "1E-3", "1e+5", "0x1p-2", "0X1.8P1", "1.5f",
+                "2d", "00012", " 0.25 ", "1.00000017881393432617187499", "7.006492321624086e-46", "1e-50", "1e400",
+                "NaN", "-Infinity", "Infinity", "nan", "+inf", "-infinity", "1..2", "0x1", "1_0", "e1", "1e5L",
+                "NaNf", "\u00a01", "--1", "+");
+        List<String> lines = new ArrayList<>(List.of(HEADER + ",log_density"));
+        for (String v : spellings) {
+            lines.add(v + ",0,0,0," + v + ",0,0,0,false,false," + v);
+        }
+        List<TransitionFile.Row> rows = readAll(write("numbers.csv", lines.toArray(String[]::new)), FileFormat.CSV);
+
+        assertThat(rows).hasSize(spellings.size());
+        for (int i = 0; i < spellings.size(); i++) {
+            String v = spellings.get(i).strip();
+            TransitionFile.Row row = rows.get(i);
+            Float asFloat = jdk(() -> Float.parseFloat(v));
+            Double asDouble = jdk(() -> Double.parseDouble(v));
+            Double special = switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "nan" -> Double.NaN;
+                case "+inf" -> Double.POSITIVE_INFINITY;
+                case "-infinity" -> Double.NEGATIVE_INFINITY;
+                default -> null;
+            };
+            if (asFloat == null && special == null) {
+                assertProblem(row, i + 2, Reason.NOT_A_NUMBER, "obs_0 is '" + v + "'; allowed: a number");
+                continue;
+            }
+            assertThat(row.ok()).as("'%s': %s", v, row.problem()).isTrue();
+            float wantFloat = asFloat != null ? asFloat : special.floatValue();
+            double wantDouble = asDouble != null ? asDouble : special;
+            Transition t = row.transition();
+            assertThat(Float.floatToRawIntBits(t.getObservation().get(0))).as("obs_0 '%s'", v)
+                    .isEqualTo(Float.floatToRawIntBits(wantFloat));
+            assertThat(Double.doubleToRawLongBits(t.getReward())).as("reward '%s'", v)
+                    .isEqualTo(Double.doubleToRawLongBits(wantDouble));
+            assertThat(Double.doubleToRawLongBits(t.getLogDensity())).as("log_density '%s'", v)
+                    .isEqualTo(Double.doubleToRawLongBits(wantDouble));
+        }
+        // The cases that matter most, stated outright: a float rounded once, not through a double.
+        assertThat(rows.get(13).transition().getObservation().get(0)).isEqualTo(1.0000001f);
+        assertThat(rows.get(14).transition().getObservation().get(0)).isEqualTo(Float.MIN_VALUE);
+        assertThat(rows.get(7).transition().getObservation().get(0)).isEqualTo(0.25f);
+    }
+
+    @Test
+    void quotedFieldsCrlfAndBrokenQuotingKeepTheirLines() throws IOException {
+        Path csv = dir.resolve("quoted.csv");
+        Files.writeString(csv, HEADER + ",actor_id\r\n"
+                + "\"0.5\",0,0,0,-1,0,0,0,false,false,\"a,\"\"b\"\"\r\nc\"\r\n"   // lines 2-3: one record
+                + "\r\n"                                                            // line 4: empty
+                + "0,0,0,0,-1,0,0,0,false,false,x\r\n"                               // line 5
+                + "0,0,0,0,-1,0,0,0,false\r\n");                                     // line 6: short
+        List<TransitionFile.Row> rows = readAll(csv, FileFormat.CSV);
+        assertThat(rows).extracting(TransitionFile.Row::line).containsExactly(2L, 5L, 6L);
+        assertThat(rows.get(0).transition().getActorId()).isEqualTo("a,\"b\"\r\nc");
+        assertThat(rows.get(0).transition().getObservation().get(0)).isEqualTo(0.5f);
+        assertThat(rows.get(1).transition().getActorId()).isEqualTo("x");
+        assertProblem(rows.get(2), 6, Reason.COLUMN_COUNT, "the row has 9 fields; the header has 11");
+
+        Path after = write("after.csv", HEADER, "0,0,0,0,-1,0,0,0,false,false", "\"0\"x,0,0,0,-1,0,0,0,false,false");
+        List<TransitionFile.Row> before = new ArrayList<>();
+        assertThatThrownBy(() -> {
+            try (TransitionFile f = TransitionFile.open(after, FileFormat.CSV, PENDULUM, DEFAULTS)) {
+                for (TransitionFile.Row r = f.next(); r != null; r = f.next()) {
+                    before.add(r);
+                }
+            }
+        }).isInstanceOf(BadFileException.class).hasMessageStartingWith(after + " line 3: ")
+                .hasMessageContaining("after closing quote");
+        assertThat(before).extracting(TransitionFile.Row::line).containsExactly(2L); // the good row before still counts
+
+        // Spaces after a closing quote are not the field's end either (commons-csv skipped them).
+        Path spaced = write("spaced.csv", HEADER, "\"0\" ,0,0,0,-1,0,0,0,false,false");
+        assertThatThrownBy(() -> readAll(spaced, FileFormat.CSV)).isInstanceOf(BadFileException.class)
+                .hasMessageStartingWith(spaced + " line 2: ");
+
+        // A quote closed by the last character of the file, and one left open after an escaped quote.
+        Path closed = write("closed.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,\"a\"\"\"");
+        assertThat(readAll(closed, FileFormat.CSV).get(0).transition().getActorId()).isEqualTo("a\"");
+        Path open = write("open.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,\"a\"\"");
+        assertThatThrownBy(() -> readAll(open, FileFormat.CSV)).isInstanceOf(BadFileException.class)
+                .hasMessage(open + " breaks off after line 1: the quoted field opened in the record of line 2 is not"
+                        + " closed at the end of the file");
+        // A quote inside an unquoted value is kept as it is and breaks nothing.
+        Path inner = write("inner.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,a\"b");
+        assertThat(readAll(inner, FileFormat.CSV).get(0).transition().getActorId()).isEqualTo("a\"b");
+    }
+
+    private static <T> T jdk(java.util.concurrent.Callable<T> parse) {
+        try {
+            return parse.call();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Test
     void readsJsonLinesAndNamesTheLineOfEveryBadOne() throws IOException {
         Path jsonl = write("t.jsonl",
                 "{\"observation\":[0.5,0,1],\"action\":[1],\"reward\":-2.5,\"next_observation\":[0,0,0],"
