@@ -37,8 +37,16 @@ final class KernelChooser<K> {
      */
     static final long DEFAULT_WARMUP_NANOS = 250_000_000L;
     static final long DEFAULT_MEASURE_NANOS = 250_000_000L;
-    /** Products each candidate runs in each phase at least, whatever the time. */
-    static final int MIN_PRODUCTS = 100;
+    /**
+     * Products each candidate runs in each phase at least, whatever the time. Three is enough for
+     * a 256-wide product, whose first run alone holds enough loop iterations for C2 to compile
+     * the kernel (on-stack replacement); more is dear at 64-wide, where a candidate's first
+     * products run interpreted at a small fraction of its speed: 100 each took 5-7 s of a cold
+     * learner's first seconds (the demo solved in 10.7-13.0 s instead of 5.9-6.5 s) and 20 each
+     * 2-3 s, while the time budget already keeps small products taking turns until compiled
+     * copies show their speed.
+     */
+    static final int MIN_PRODUCTS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(KernelChooser.class);
 

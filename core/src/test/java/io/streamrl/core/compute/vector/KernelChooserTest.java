@@ -58,13 +58,14 @@ class KernelChooserTest {
 
     @Test
     void warmsUpUntilEveryCandidateRanEnoughProductsWhateverTheTime() {
-        // "a" is faster once compiled, but each of its first products alone outlasts both phases.
+        // "a" is faster once compiled, but each of its first (uncompiled) products alone outlasts
+        // both phases: without the minimum, the measurement would time one of them and choose "b".
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 1_000, 1_000);
         int aProducts = 0;
         while (chooser.chosen().isEmpty()) {
             String copy = chooser.begin();
             if (copy.equals("a")) {
-                now += aProducts++ < 5 ? 10_000 : 10;
+                now += aProducts++ < KernelChooser.MIN_PRODUCTS ? 10_000 : 10;
             } else {
                 now += 15;
             }
