@@ -46,6 +46,8 @@ final class KafkaPolicyPublisher implements PolicySink {
     private final Clock clock;
     private final LearnerMetrics metrics;
     private long nextVersion;
+    /** The last snapshot the topic acknowledged, for {@link #republishLast()}; null before the first. */
+    private PolicySnapshot lastPublished;
     /** The version whose commit timed out and must be retried, or -1. */
     private long pendingCommit = -1;
 
@@ -126,7 +128,18 @@ final class KafkaPolicyPublisher implements PolicySink {
             return;
         }
         metrics.published(version);
+        lastPublished = snapshot;
         log.debug("published {} v{} after {} updates", name, version, updates);
+    }
+
+    @Override
+    public void republishLast() {
+        PolicySnapshot last = lastPublished;
+        if (last == null) {
+            return;
+        }
+        publish(version -> last.withVersion(version, clock.millis()), -1);
+        log.debug("republished {} v{}'s weights as v{} while withholding", name, last.version(), lastVersion());
     }
 
     /** The version the last publish went out as (committed or not); one below the first before any. */

@@ -12,4 +12,14 @@ interface PolicySink {
      * called on the training thread.
      */
     void publish(Ddpg agent, ObservationNormalizer normalizer);
+
+    /**
+     * Publishes the last policy published again, under the next version: while the learner
+     * withholds a collapsed policy, flow-controlled actors wait for a newer version after every
+     * {@code max-policy-lag} steps, and without one they would crawl at {@code max-policy-lag}
+     * steps per {@code policy-wait}, starving the training that could end the withholding. Does
+     * nothing before the first publication, and in sinks that keep no policy (tests).
+     */
+    default void republishLast() {
+    }
 }

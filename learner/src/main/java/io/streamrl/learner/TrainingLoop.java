@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #evaluationDue}: the updates a local trainer has taken at environment step
  * {@code k x eval-every}; offline, every {@code eval-every} updates); every {@code publish-every}
  * updates it checks every weight, keeps the state as the last good checkpoint and publishes the
- * actor, unless the last evaluation fell more than {@code eval-withhold-margin} below the best.
+ * actor, unless the last evaluation fell more than {@code eval-withhold-margin} below the best
+ * (then the last policy published goes out again under the next version: see
+ * {@link PolicySink#republishLast()}).
  *
  * <p>The update budget. Each transition added earns {@code replay-ratio} updates, and an update
  * is taken only against earned credit, so when data stops, updates stop. Credit belongs to the
@@ -422,6 +424,7 @@ final class TrainingLoop implements Runnable {
         } else {
             if (withholding) {
                 metrics.policyWithheld();
+                sink.republishLast();
             } else {
                 sink.publish(agent, normalizer);
             }

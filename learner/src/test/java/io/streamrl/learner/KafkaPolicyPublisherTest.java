@@ -9,6 +9,7 @@ import io.streamrl.core.agent.DdpgConfig;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.policy.ObservationNormalizer;
+import io.streamrl.core.policy.PolicySnapshot;
 import io.streamrl.kafka.PolicyEnvelopes;
 import io.streamrl.schemas.Topics;
 import java.time.Clock;
@@ -92,6 +93,23 @@ class KafkaPolicyPublisherTest {
         publisher.publish(agent, ObservationNormalizer.identity(3));
         assertThat(versions(producer.history())).containsExactly(5L, 6L);
         assertThat(metrics.snapshot().policiesPublished()).isEqualTo(2);
+        assertThat(metrics.snapshot().policyVersion()).isEqualTo(6);
+    }
+
+    @Test
+    void republishingSendsTheLastPublishedWeightsUnderTheNextVersion() {
+        publisher.republishLast(); // nothing published yet: nothing to send
+        assertThat(producer.history()).isEmpty();
+
+        publisher.publish(agent, ObservationNormalizer.identity(3));
+        float[] published = agent.actor().parametersToArray();
+        agent.actor().loadParameters(new float[published.length]); // the agent moves on
+        publisher.republishLast();
+
+        assertThat(versions(producer.history())).containsExactly(5L, 6L);
+        List<PolicySnapshot> snapshots = producer.history().stream()
+                .map(r -> PolicyEnvelopes.open(topics.policy().decodeValue(r.value()))).toList();
+        assertThat(snapshots.get(1).weights()).isEqualTo(published).isEqualTo(snapshots.get(0).weights());
         assertThat(metrics.snapshot().policyVersion()).isEqualTo(6);
     }
 

@@ -43,6 +43,7 @@ class TrainingLoopTest {
     private final SplittableRandom data = new SplittableRandom(3);
     private final ComputeBackend backend = ComputeBackends.create(ComputeBackends.defaultName());
     private final List<Long> publishedAtUpdate = new CopyOnWriteArrayList<>();
+    private final List<Long> republishedAtUpdate = new CopyOnWriteArrayList<>();
     private final List<float[]> publishedWeights = new CopyOnWriteArrayList<>();
     private final List<CurvePoint> curve = new CopyOnWriteArrayList<>();
     private TrainingLoop loop;
@@ -363,6 +364,8 @@ class TrainingLoopTest {
         // Best -150, so anything below -600 is withheld: -700 and -640, not -600.
         assertThat(publishedAtUpdate).containsExactly(10L, 20L, 40L, 60L);
         assertThat(metrics.snapshot().policiesWithheld()).isEqualTo(2);
+        // In their place the last good policy goes out again, so flow-controlled actors keep stepping.
+        assertThat(republishedAtUpdate).containsExactly(30L, 50L);
     }
 
     @Test
@@ -397,11 +400,19 @@ class TrainingLoopTest {
         metrics = new LearnerMetrics(new SimpleMeterRegistry(), "test", config.bufferCapacity());
         TrainListener listener = curve::add;
         loop = new TrainingLoop(agent, new ReplayBuffer(config.bufferCapacity(), OBS, ACT), new SplittableRandom(2),
-                inbox, publishEvery, (a, n) -> {
-                    publishedAtUpdate.add(a.updates());
-                    publishedWeights.add(a.actor().parametersToArray());
-                    publishedNormalizers.add(n);
-                    publishedSnapshots.add(a.snapshot("test", a.updates(), 0, n, LOW, HIGH));
+                inbox, publishEvery, new PolicySink() {
+                    @Override
+                    public void publish(Ddpg a, ObservationNormalizer n) {
+                        publishedAtUpdate.add(a.updates());
+                        publishedWeights.add(a.actor().parametersToArray());
+                        publishedNormalizers.add(n);
+                        publishedSnapshots.add(a.snapshot("test", a.updates(), 0, n, LOW, HIGH));
+                    }
+
+                    @Override
+                    public void republishLast() {
+                        republishedAtUpdate.add(agent.updates());
+                    }
                 }, evalEvery, evaluator, listener, metrics,
                 new ProgressLog("test", config.bufferCapacity(), metrics, Clock.systemUTC().millis()),
                 Clock.systemUTC(), progressInterval, null, null, offlineUpdates, ObservationNormalizer.identity(OBS),

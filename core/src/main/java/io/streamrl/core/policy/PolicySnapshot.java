@@ -125,6 +125,12 @@ public final class PolicySnapshot {
                 high, w, head, ls, bytes);
     }
 
+    /** This policy under another version and creation time: the same networks, head, normaliser and box. */
+    public PolicySnapshot withVersion(long newVersion, long newCreatedAtMillis) {
+        return create(name, algorithm, newVersion, newCreatedAtMillis, layerSizes, hiddenActivation, outputActivation,
+                normalizer, actionLow, actionHigh, weights, head, logStd);
+    }
+
     /**
      * Parses and verifies serialised bytes: magic, format, checksum, then shapes.
      *
