@@ -208,6 +208,11 @@ final class LearnerMetrics {
         return guardTrips.get(reason).get();
     }
 
+    /** Updates so far (cheaper than a {@link #snapshot()}, for a check per update). */
+    long updates() {
+        return updates.get();
+    }
+
     long received() {
         return received.get();
     }

@@ -50,4 +50,31 @@ class VectorBackendTest extends ComputeBackendContractTest {
             }
         }
     }
+
+    /**
+     * A 64-64 network's products are too small for the kernels' timed choice: taking turns on
+     * them kept uncompiled candidates running at a hundredth of their speed for a second or more.
+     */
+    @Test
+    void smallProductsTakeNoPartInTheKernelChoice() {
+        SplittableRandom r = new SplittableRandom(9);
+        try (VectorBackend backend = new VectorBackend()) {
+            // The packed path (k x n above the unpacked limit), as a 64-64 layer's weight gradient at batch 128.
+            Matrix a = backend.fromArray(128, 64, random(r, 128 * 64));
+            Matrix b = backend.fromArray(128, 64, random(r, 128 * 64));
+            Matrix c = backend.allocate(64, 64);
+            for (int i = 0; i < 3_000; i++) {
+                backend.matmul(a, true, b, false, c, false);
+            }
+            assertThat(backend.packedKernelShape()).endsWith("(not chosen)");
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) r.nextDouble(-1, 1);
+        }
+        return out;
+    }
 }
