@@ -27,6 +27,11 @@ import java.time.Duration;
  *     same record as the learner's hyperparameters carry
  * @param maxPolicyLag steps the actor takes on one policy version before it waits for a newer
  *     one; 0 turns flow control off (default {@link #DEFAULT_MAX_POLICY_LAG})
+ * @param stepsPerVersion steps each newer policy version pays for; what a version leaves unused
+ *     carries over, up to {@code maxPolicyLag} in hand. 0 (the default) means {@code maxPolicyLag}:
+ *     each version grants a fresh allowance. Below it, an actor that stays in step with a learner
+ *     ({@link Pacing#inStepWith}) keeps steps in hand and goes on stepping while the learner's next
+ *     version is on its way, instead of waiting out every round trip
  * @param warmupSteps with flow control on, random steps an actor may take before the first policy
  *     arrives, when that should differ from {@code maxPolicyLag} (a learner needs its
  *     {@code learning-starts} transitions before it can publish anything); 0 means
@@ -43,6 +48,7 @@ public record ActorConfig(
         String policyName,
         ExplorationConfig exploration,
         long maxPolicyLag,
+        long stepsPerVersion,
         long warmupSteps,
         Duration policyWait,
         long maxSteps,
@@ -84,6 +90,7 @@ public record ActorConfig(
             throw Check.invalid("exploration", null, "a noise type and schedule");
         }
         Check.inClosed("max-policy-lag", maxPolicyLag, 0, Long.MAX_VALUE);
+        Check.inClosed("steps-per-version", stepsPerVersion, 0, maxPolicyLag);
         Check.inClosed("warmup-steps", warmupSteps, 0, Long.MAX_VALUE);
         if (policyWait == null || policyWait.isNegative() || policyWait.isZero()
                 || policyWait.compareTo(MAX_POLICY_WAIT) > 0) {
@@ -109,6 +116,11 @@ public record ActorConfig(
             return 0;
         }
         return version < 0 && warmupSteps > 0 ? warmupSteps : maxPolicyLag;
+    }
+
+    /** Steps each newer policy version adds to the allowance ({@code stepsPerVersion}, or {@code maxPolicyLag} when 0). */
+    public long versionCredit() {
+        return stepsPerVersion == 0 ? maxPolicyLag : stepsPerVersion;
     }
 
     /** {@code key=value ...} for the start-up log. */
@@ -153,6 +165,7 @@ public record ActorConfig(
         private double noiseDecay = DEFAULT_NOISE_DECAY;
         private double ouTheta = DEFAULT_OU_THETA;
         private long maxPolicyLag = DEFAULT_MAX_POLICY_LAG;
+        private long stepsPerVersion;
         private long warmupSteps = DEFAULT_WARMUP_STEPS;
         private Duration policyWait = DEFAULT_POLICY_WAIT;
         private long maxSteps;
@@ -206,13 +219,19 @@ public record ActorConfig(
                     .noiseDecay(value.noiseDecay()).ouTheta(value.ouTheta());
         }
 
-        /** Both flow-control settings at once. */
+        /** All flow-control settings at once. */
         public Builder pacing(Pacing value) {
-            return maxPolicyLag(value.maxPolicyLag()).warmupSteps(value.warmupSteps());
+            return maxPolicyLag(value.maxPolicyLag()).stepsPerVersion(value.stepsPerVersion())
+                    .warmupSteps(value.warmupSteps());
         }
 
         public Builder maxPolicyLag(long value) {
             maxPolicyLag = value;
+            return this;
+        }
+
+        public Builder stepsPerVersion(long value) {
+            stepsPerVersion = value;
             return this;
         }
 
@@ -256,7 +275,7 @@ public record ActorConfig(
             double sigmaMin = noiseSigmaMin == null ? Math.min(noiseSigma, DEFAULT_NOISE_SIGMA_MIN) : noiseSigmaMin;
             return new ActorConfig(actorId, env, seed, policy,
                     new ExplorationConfig(noise, noiseSigma, sigmaMin, noiseDecay, ouTheta),
-                    maxPolicyLag, warmupSteps, policyWait, maxSteps, metricsHost, metricsPort);
+                    maxPolicyLag, stepsPerVersion, warmupSteps, policyWait, maxSteps, metricsHost, metricsPort);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.streamrl.actor;
 import io.streamrl.core.policy.PolicySnapshot;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
@@ -14,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * policy version the actor waits for a newer one, at most {@code policy-wait}; after a timeout
  * it is granted another allowance of steps, so a slow learner slows the actor and a dead one
  * only throttles it. Before the first policy the allowance is {@code warmup-steps} once, then
- * {@code max-policy-lag} after each wait that timed out. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
+ * {@code max-policy-lag} after each wait that timed out. Each newer version pays for
+ * {@code steps-per-version} of the steps taken (per version it is ahead of the last one), and
+ * what it does not use carries over, so with {@code steps-per-version} below
+ * {@code max-policy-lag} the actor has steps in hand when a version arrives. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
  */
 final class PolicyLagGate {
 
@@ -22,28 +24,33 @@ final class PolicyLagGate {
 
     private final String actorId;
     private final LongUnaryOperator stepAllowance;
+    private final long versionCredit;
     private final Duration policyWait;
-    private final PolicySubscriber policies;
+    private final Versions policies;
     private final PolicyWaitWarning warning;
     private final AtomicLong waitTimeouts = new AtomicLong();
     private long lagVersion = Long.MIN_VALUE;
-    private long stepsOnVersion;
+    /** Steps taken that no version has paid for yet; at the allowance the actor waits. */
+    private long stepsUnpaid;
     private boolean waitTimedOut;
 
     PolicyLagGate(ActorConfig config, PolicySubscriber policies, Clock clock) {
-        this(config.actorId(), config::stepAllowance, config.policyWait(), policies,
+        this(config.actorId(), config::stepAllowance, config.versionCredit(), config.policyWait(), Versions.of(policies),
                 new PolicyWaitWarning(config.actorId(), config.policyWait(), clock));
     }
 
     /**
      * @param stepAllowance steps allowed on a version (-1: no policy yet) before waiting for a
      *     newer one; 0 turns flow control off
+     * @param versionCredit steps each newer version pays for (the allowance of any version, for
+     *     a fresh allowance per version)
      * @param warning what a wait in vain logs
      */
-    PolicyLagGate(String actorId, LongUnaryOperator stepAllowance, Duration policyWait, PolicySubscriber policies,
-                  PolicyWaitWarning warning) {
+    PolicyLagGate(String actorId, LongUnaryOperator stepAllowance, long versionCredit, Duration policyWait,
+                  Versions policies, PolicyWaitWarning warning) {
         this.actorId = actorId;
         this.stepAllowance = stepAllowance;
+        this.versionCredit = versionCredit;
         this.policyWait = policyWait;
         this.policies = policies;
         this.warning = warning;
@@ -63,21 +70,21 @@ final class PolicyLagGate {
             // warm-up's worth of random steps per wait, thousands of steps no one learns from sooner.
             allowance = stepAllowance.applyAsLong(0); // what any version allows: max-policy-lag
         }
-        if (allowance == 0 || stepsOnVersion < allowance || currentVersion() != lagVersion) {
+        if (allowance == 0 || stepsUnpaid < allowance || currentVersion() != lagVersion) {
             return true;
         }
-        Optional<PolicySnapshot> newer;
+        boolean newer;
         try {
             newer = policies.awaitNewerThan(lagVersion, policyWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        if (newer.isPresent()) {
+        if (newer) {
             waitTimedOut = false;
         } else {
             waitTimeouts.incrementAndGet();
-            stepsOnVersion = 0;
+            stepsUnpaid = 0;
             if (lagVersion < 0) {
                 if (!waitTimedOut) {
                     // Expected at start: a learner publishes nothing before it holds learning-starts transitions.
@@ -95,12 +102,15 @@ final class PolicyLagGate {
 
     /** Counts a step taken on {@code version}. */
     void stepped(long version) {
-        if (version == lagVersion) {
-            stepsOnVersion++;
-        } else {
+        if (version != lagVersion) {
+            // The random steps before the first policy are the warm-up's; every later version pays
+            // for versionCredit steps per version it is ahead of the one before.
+            long paid = lagVersion < 0 ? Long.MAX_VALUE
+                    : Math.min(version - lagVersion, Long.MAX_VALUE / Math.max(1, versionCredit)) * versionCredit;
+            stepsUnpaid = Math.max(0, stepsUnpaid - paid);
             lagVersion = version;
-            stepsOnVersion = 1;
         }
+        stepsUnpaid++;
     }
 
     /** Waits for a newer policy that ended without one. */
@@ -109,6 +119,30 @@ final class PolicyLagGate {
     }
 
     private long currentVersion() {
-        return policies.current().map(PolicySnapshot::version).orElse(-1L);
+        return policies.current();
+    }
+
+    /** The versions the actor's policy subscriber holds, as far as flow control needs them. */
+    interface Versions {
+
+        /** The newest version held; -1 before any. */
+        long current();
+
+        /** Waits at most {@code timeout} for a version newer than {@code version}; whether one came. */
+        boolean awaitNewerThan(long version, Duration timeout) throws InterruptedException;
+
+        static Versions of(PolicySubscriber policies) {
+            return new Versions() {
+                @Override
+                public long current() {
+                    return policies.current().map(PolicySnapshot::version).orElse(-1L);
+                }
+
+                @Override
+                public boolean awaitNewerThan(long version, Duration timeout) throws InterruptedException {
+                    return policies.awaitNewerThan(version, timeout).isPresent();
+                }
+            };
+        }
     }
 }

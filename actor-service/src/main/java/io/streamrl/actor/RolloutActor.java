@@ -91,8 +91,8 @@ final class RolloutActor implements ActorLoop {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.gate = new PolicyLagGate(config.actorId(), version -> config.stepAllowance(), config.policyWait(),
-                policies, new PolicyWaitWarning(config.actorId(), config.policyWait(), clock, allowance -> "check that"
+        this.gate = new PolicyLagGate(config.actorId(), version -> config.stepAllowance(), config.stepAllowance(), config.policyWait(),
+                PolicyLagGate.Versions.of(policies), new PolicyWaitWarning(config.actorId(), config.policyWait(), clock, allowance -> "check that"
                 + " the actors send at least the learner's num-envs segments per version (actors x num-envs x"
                 + " rollouts-per-version, of segments it does not discard); raise --rollouts-per-version (now "
                 + config.rolloutsPerVersion() + ") otherwise"));

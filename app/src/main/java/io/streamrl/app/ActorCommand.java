@@ -73,6 +73,13 @@ final class ActorCommand implements Callable<Integer> {
             + " when the actor warns that it waited in vain; 0 = never wait.")
     long maxPolicyLag = ActorConfig.DEFAULT_MAX_POLICY_LAG;
 
+    @Option(names = "--steps-per-version", defaultValue = "0", description = "With --max-policy-lag: steps each"
+            + " newer policy version pays for; what a version leaves unused carries over, up to --max-policy-lag in"
+            + " hand, so that the actor goes on stepping while the next version is on its way (e.g. half of"
+            + " --max-policy-lag; at most --max-policy-lag) (default: 0 = --max-policy-lag: a fresh allowance per"
+            + " version).")
+    long stepsPerVersion;
+
     @Option(names = "--policy-wait-ms", defaultValue = "1000",
             description = "Longest wait for a newer policy (default: ${DEFAULT-VALUE} ms).")
     long policyWaitMs;
@@ -122,7 +129,7 @@ final class ActorCommand implements Callable<Integer> {
         }
         ActorConfig.Builder builder = ActorConfig.builder(actorId, env, seed != null ? seed : actorId.hashCode())
                 .noise(noise).noiseSigma(noiseSigma).noiseDecay(noiseDecay).ouTheta(ouTheta)
-                .maxPolicyLag(maxPolicyLag).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
+                .maxPolicyLag(maxPolicyLag).stepsPerVersion(stepsPerVersion).policyWait(Duration.ofMillis(policyWaitMs)).maxSteps(maxSteps)
                 .warmupSteps(warmupSteps).metricsHost(metrics.host).metricsPort(metrics.port);
         if (policy != null) {
             builder.policyName(policy);
@@ -151,7 +158,7 @@ final class ActorCommand implements Callable<Integer> {
     /** {@code --algo a2c}: an on-policy rollout actor; the noise and warm-up options are DDPG's and refused. */
     private int rolloutActor(String actorId) {
         for (String option : new String[] {"--noise", "--noise-sigma", "--noise-sigma-min", "--noise-decay",
-            "--ou-theta", "--max-policy-lag", "--warmup-steps"}) {
+            "--ou-theta", "--max-policy-lag", "--steps-per-version", "--warmup-steps"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " does not apply to --algo a2c: a rollout actor explores"
                         + " by sampling its stochastic policy and is paced by --rollouts-per-version");

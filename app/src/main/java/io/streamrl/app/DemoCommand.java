@@ -83,8 +83,9 @@ final class DemoCommand implements Callable<Integer> {
     long rolloutsPerVersion;
 
     @Option(names = "--max-policy-lag", description = "Steps an actor takes on one policy version before it waits"
-            + " for the learner (default: publish-every / (actors x replay-ratio), which keeps the learner at its"
-            + " replay ratio).")
+            + " for the learner (default: twice publish-every / (actors x replay-ratio)). Each version pays for"
+            + " publish-every / (actors x replay-ratio) steps, which keeps the learner at its replay ratio; the rest"
+            + " are steps in hand while the next version is on its way.")
     Long maxPolicyLag;
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
@@ -147,7 +148,9 @@ final class DemoCommand implements Callable<Integer> {
                     agent.backendName());
             if (maxPolicyLag != null) {
                 Pacing pacing = ((Pipeline.OffPolicy) settings.algorithm()).pacing();
-                settings = settings.withPacing(new Pacing(maxPolicyLag, pacing.warmupSteps()));
+                // The user's cap; each version still pays for the replay ratio's share.
+                settings = settings.withPacing(new Pacing(maxPolicyLag, pacing.warmupSteps(),
+                        Math.min(maxPolicyLag, pacing.stepsPerVersion())));
             }
         }
         settings = settings.withActorPrefix("demo-actor");

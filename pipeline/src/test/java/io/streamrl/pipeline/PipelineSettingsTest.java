@@ -19,11 +19,12 @@ class PipelineSettingsTest {
         Pipeline.Settings s = Pipeline.Settings.inStep("pendulum", AGENT, 3, 2, 20_000, 100, 1_000, "vector");
 
         assertThat(pacing(s)).isEqualTo(Pacing.inStepWith(AGENT, 100, 2));
-        assertThat(pacing(s).maxPolicyLag()).isEqualTo(50);
+        assertThat(pacing(s).stepsPerVersion()).isEqualTo(50);
+        assertThat(pacing(s).maxPolicyLag()).isEqualTo(100);
         assertThat(s.actorPrefix()).isEqualTo("actor");
         assertThat(s.withActorPrefix("demo-actor").actorPrefix()).isEqualTo("demo-actor");
         assertThat(s.withTimeout(Duration.ofSeconds(5)).timeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(pacing(s.withPacing(new Pacing(7, 9)))).isEqualTo(new Pacing(7, 9));
+        assertThat(pacing(s.withPacing(new Pacing(7, 9, 7)))).isEqualTo(new Pacing(7, 9, 7));
     }
 
     @Test
@@ -31,7 +32,7 @@ class PipelineSettingsTest {
         Pipeline.Settings s = Pipeline.Settings.onPolicy("cartpole", Pipeline.OnPolicy.of(A2cConfig.a2c(),
                 StalenessPolicy.defaults(), 4, 2), 1, 3, 1_000, 1, 50, "scalar");
 
-        assertThatThrownBy(() -> s.withPacing(new Pacing(7, 9))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> s.withPacing(new Pacing(7, 9, 7))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("rollouts-per-version");
         assertThatThrownBy(() -> Pipeline.OnPolicy.of(A2cConfig.a2c(), StalenessPolicy.defaults(), 0, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("envs-per-actor must be in");
