@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Flow control of a simulated actor ({@code max-policy-lag} > 0): after that many steps on one
  * policy version the actor waits for a newer one, at most {@code policy-wait}; after a timeout
  * it is granted another allowance of steps, so a slow learner slows the actor and a dead one
- * only throttles it. Before the first policy the allowance is {@code warmup-steps} once, then
- * {@code max-policy-lag} after each wait that timed out. Each newer version pays for
+ * only throttles it. Before the first policy the allowance is {@code warmup-steps} once. Each
+ * wait that timed out, and each newer version, pays for
  * {@code steps-per-version} of the steps taken (per version it is ahead of the last one), and
  * what it does not use carries over, so with {@code steps-per-version} below
  * {@code max-policy-lag} the actor has steps in hand when a version arrives. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
@@ -84,7 +84,9 @@ final class PolicyLagGate {
             waitTimedOut = false;
         } else {
             waitTimeouts.incrementAndGet();
-            stepsUnpaid = 0;
+            // A wait in vain pays for one version's share, as a version would: a slow or dead
+            // learner throttles the actor to that many steps per policy-wait.
+            stepsUnpaid = Math.max(0, stepAllowance.applyAsLong(Math.max(0, lagVersion)) - versionCredit);
             if (lagVersion < 0) {
                 if (!waitTimedOut) {
                     // Expected at start: a learner publishes nothing before it holds learning-starts transitions.

@@ -91,14 +91,22 @@ class PolicyLagGateTest {
     }
 
     @Test
-    void aWaitInVainGrantsTheAllowanceAgain() {
+    void aWaitInVainPaysForOneVersionsShare() {
         FakeVersions versions = new FakeVersions();
-        versions.current = 0;
         PolicyLagGate gate = gate(versions, 100, 50, 550);
-        // No newer version comes: each wait times out and grants the allowance again.
-        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(100);
-        assertThat(gate.waitTimeouts()).isEqualTo(1);
-        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(100);
+        // No policy comes: after the warm-up, each wait that times out grants one version's share.
+        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(550);
+        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(50);
         assertThat(gate.waitTimeouts()).isEqualTo(2);
+        versions.current = 0;
+        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(100);
+        assertThat(stepsUntilWait(gate, versions, 10_000)).isEqualTo(50);
+        assertThat(gate.waitTimeouts()).isEqualTo(4);
+        // Where each version pays for the whole allowance, a wait in vain grants all of it again.
+        FakeVersions lockStep = new FakeVersions();
+        lockStep.current = 0;
+        PolicyLagGate fresh = gate(lockStep, 50, 50, 550);
+        assertThat(stepsUntilWait(fresh, lockStep, 10_000)).isEqualTo(50);
+        assertThat(stepsUntilWait(fresh, lockStep, 10_000)).isEqualTo(50);
     }
 }
