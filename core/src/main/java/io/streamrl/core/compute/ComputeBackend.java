@@ -3,16 +3,19 @@ package io.streamrl.core.compute;
 /**
  * The small set of dense kernels that the networks and update rules are written against.
  *
- * <p>Two implementations exist: {@code vector} (float arrays and the JDK Vector API, the
- * default on CPU) and {@code nd4j} (ND4J, the reference and the road to GPUs). Both compute the
- * same mathematics; results agree to float32 rounding, not bit for bit.
+ * <p>Three implementations exist: {@code vector} (float arrays and the JDK Vector API, the
+ * default on CPU), {@code scalar} (float arrays and plain Java loops; it shares its storage,
+ * argument checks and element-wise loops with {@code vector} in
+ * {@link io.streamrl.core.compute.array.ArrayBackend}) and {@code nd4j} (ND4J, the reference and
+ * the road to GPUs). All compute the same mathematics; results agree to float32 rounding, not
+ * bit for bit.
  *
  * <p>A backend instance is used by one thread at a time (it may keep scratch buffers).
  * Output matrices must not alias inputs unless an operation says so.
  */
 public interface ComputeBackend extends AutoCloseable {
 
-    /** {@code vector} or {@code nd4j}. */
+    /** {@code vector}, {@code scalar} or {@code nd4j}. */
     String name();
 
     /** A zero-filled matrix. */

@@ -1,12 +1,14 @@
 package io.streamrl.core.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrl.core.compute.scalar.ScalarBackend;
 import io.streamrl.core.compute.vector.VectorBackend;
 import io.streamrl.core.nn.Mlp;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -60,6 +62,22 @@ class ScalarBackendTest extends ComputeBackendContractTest {
         Mlp net = new Mlp(backend(), new int[] {4, 64, 64, 2}, hidden, Activation.IDENTITY, new SplittableRandom(9));
         float[] actual = net.forward(backend().fromArray(40, 4, x)).toArray();
         assertThat(bits(actual)).isEqualTo(bits(expected));
+    }
+
+    /** The two array backends share a matrix class, not matrices: each still refuses the other's. */
+    @Test
+    void eachArrayBackendRefusesTheOthersMatrices() {
+        try (ComputeBackend vector = new VectorBackend()) {
+            Matrix theirs = vector.allocate(2, 2);
+            Matrix ours = backend().allocate(2, 2);
+            assertThatThrownBy(() -> backend().copy(theirs, ours))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the scalar backend cannot use a matrix from another backend: " + theirs);
+            assertThatThrownBy(() -> vector.matmul(theirs, false, ours, false, vector.allocate(2, 2), false))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the vector backend cannot use a matrix from another backend: " + ours);
+            assertThat(ours.toString()).contains("2x2", "ScalarBackend");
+        }
     }
 
     private static float[] product(ComputeBackend be, float[] a, float[] b, float[] c, int m, int k, int n,

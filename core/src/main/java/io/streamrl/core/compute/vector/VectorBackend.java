@@ -2,10 +2,11 @@ package io.streamrl.core.compute.vector;
 
 import io.streamrl.core.compute.Activation;
 import io.streamrl.core.compute.AdamStep;
-import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.compute.Matrix;
 import io.streamrl.core.compute.RmsPropStep;
+import io.streamrl.core.compute.array.ArrayBackend;
+import io.streamrl.core.compute.array.ArrayMatrix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * linear ({@code tanh}) are applied with the scalar {@link Activation#apply} so that a policy
  * evaluated by scalar code gives bit-identical actions.
  */
-public final class VectorBackend implements ComputeBackend {
+public final class VectorBackend extends ArrayBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Doubles with half the lanes of {@link #S}: one float vector widens into two of these. */
@@ -109,11 +110,6 @@ public final class VectorBackend implements ComputeBackend {
     public String packedKernelShape() {
         return panels.chosen().map(k -> k.rows() + "x" + PackedGemm.BLOCK_COLS)
                 .orElse(panels.chosenOrFirst().rows() + "x" + PackedGemm.BLOCK_COLS + " (not chosen)");
-    }
-
-    @Override
-    public Matrix allocate(int rows, int cols) {
-        return new ArrayMatrix(rows, cols);
     }
 
     @Override
@@ -223,31 +219,13 @@ public final class VectorBackend implements ComputeBackend {
     }
 
     @Override
-    public void addBiasActivate(Matrix z, Matrix bias, Activation f, Matrix out) {
-        ArrayMatrix in = cast(z);
-        ArrayMatrix b = cast(bias);
-        ArrayMatrix o = cast(out);
-        requireSameShape(in, o, "addBiasActivate out");
-        if (b.rows != 1 || b.cols != in.cols) {
-            throw new IllegalArgumentException("bias must be 1x" + in.cols + ", got " + b.rows + "x" + b.cols);
-        }
-        int cols = in.cols;
-        int rows = in.rows;
-        float[] src = in.data;
-        float[] dst = o.data;
-        float[] bd = b.data;
+    protected void addBiasActivate(float[] src, float[] bd, Activation f, float[] dst, int rows, int cols) {
         // One loop per activation, chosen once per call: at 64 x 64 a switch per row cost as much
         // as the arithmetic.
         switch (f) {
             case RELU -> addBiasRelu(src, bd, dst, rows, cols);
             case IDENTITY -> addBias(src, bd, dst, rows, cols);
-            default -> {
-                for (int i = 0; i < rows * cols; i += cols) {
-                    for (int j = 0; j < cols; j++) {
-                        dst[i + j] = f.apply(src[i + j] + bd[j]);
-                    }
-                }
-            }
+            default -> super.addBiasActivate(src, bd, f, dst, rows, cols);
         }
     }
 
@@ -279,12 +257,7 @@ public final class VectorBackend implements ComputeBackend {
     }
 
     @Override
-    public void activationBackward(Matrix y, Activation f, Matrix grad) {
-        ArrayMatrix out = cast(y);
-        ArrayMatrix g = cast(grad);
-        requireSameShape(out, g, "activationBackward grad");
-        float[] yd = out.data;
-        float[] gd = g.data;
+    protected void activationBackward(float[] yd, Activation f, float[] gd) {
         int n = yd.length;
         int nv = n - n % L;
         switch (f) {
@@ -307,38 +280,25 @@ public final class VectorBackend implements ComputeBackend {
                     FloatVector yv = FloatVector.fromArray(S, yd, i);
                     FloatVector.fromArray(S, gd, i).mul(yv.mul(yv).neg().add(1f)).intoArray(gd, i);
                 }
-                for (; i < n; i++) {
-                    gd[i] *= Activation.TANH.derivativeFromOutput(yd[i]);
-                }
+                scalarTanhBackward(yd, gd, i);
             }
         }
     }
 
     @Override
-    public void columnSums(Matrix m, Matrix out, boolean accumulate) {
-        ArrayMatrix x = cast(m);
-        ArrayMatrix o = cast(out);
-        if (o.rows != 1 || o.cols != x.cols) {
-            throw new IllegalArgumentException("columnSums out must be 1x" + x.cols + ", got " + o.rows + "x" + o.cols);
-        }
-        int cols = x.cols;
+    protected void addColumnSums(float[] xd, int rows, int cols, float[] od) {
         int cv = cols - cols % L;
-        float[] xd = x.data;
-        float[] od = o.data;
-        if (!accumulate) {
-            java.util.Arrays.fill(od, 0f);
-        }
         int j = 0;
         for (; j < cv; j += L) {
             FloatVector s = FloatVector.fromArray(S, od, j);
-            for (int r = 0; r < x.rows; r++) {
+            for (int r = 0; r < rows; r++) {
                 s = s.add(FloatVector.fromArray(S, xd, r * cols + j));
             }
             s.intoArray(od, j);
         }
         for (; j < cols; j++) {
             float s = od[j];
-            for (int r = 0; r < x.rows; r++) {
+            for (int r = 0; r < rows; r++) {
                 s += xd[r * cols + j];
             }
             od[j] = s;
@@ -346,18 +306,7 @@ public final class VectorBackend implements ComputeBackend {
     }
 
     @Override
-    public void adam(Matrix param, Matrix grad, Matrix firstMoment, Matrix secondMoment, AdamStep step) {
-        ArrayMatrix p = cast(param);
-        ArrayMatrix g = cast(grad);
-        ArrayMatrix m1 = cast(firstMoment);
-        ArrayMatrix m2 = cast(secondMoment);
-        requireSameShape(p, g, "adam grad");
-        requireSameShape(p, m1, "adam first moment");
-        requireSameShape(p, m2, "adam second moment");
-        float[] pd = p.data;
-        float[] gd = g.data;
-        float[] md = m1.data;
-        float[] vd = m2.data;
+    protected void adam(float[] pd, float[] gd, float[] md, float[] vd, AdamStep step) {
         float b1 = step.beta1();
         float b2 = step.beta2();
         float c1 = 1f - b1;
@@ -382,26 +331,11 @@ public final class VectorBackend implements ComputeBackend {
             FloatVector denom = vv.sqrt().mul(invSqrtBc2).add(eps);
             pv.sub(mv.mul(lr).div(denom)).intoArray(pd, i);
         }
-        for (; i < n; i++) {
-            float gi = wd != 0f ? gd[i] + pd[i] * wd : gd[i];
-            float mi = md[i] * b1 + gi * c1;
-            float vi = vd[i] * b2 + gi * gi * c2;
-            md[i] = mi;
-            vd[i] = vi;
-            pd[i] -= mi * lr / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
-        }
+        scalarAdam(pd, gd, md, vd, step, i);
     }
 
     @Override
-    public void rmsprop(Matrix param, Matrix grad, Matrix squareAverage, RmsPropStep step) {
-        ArrayMatrix p = cast(param);
-        ArrayMatrix g = cast(grad);
-        ArrayMatrix sq = cast(squareAverage);
-        requireSameShape(p, g, "rmsprop grad");
-        requireSameShape(p, sq, "rmsprop square average");
-        float[] pd = p.data;
-        float[] gd = g.data;
-        float[] vd = sq.data;
+    protected void rmsprop(float[] pd, float[] gd, float[] vd, RmsPropStep step) {
         float scale = step.gradScale();
         float alpha = step.alpha();
         float keep = 1f - alpha;
@@ -410,7 +344,7 @@ public final class VectorBackend implements ComputeBackend {
         int n = pd.length;
         int nv = n - n % L;
         int i = 0;
-        // PyTorch's order: g *= clip; v = v * alpha + (1 - alpha) * g * g; p += -lr * (g / (sqrt(v) + eps)).
+        // PyTorch's order, as ArrayBackend.scalarRmsprop.
         for (; i < nv; i += L) {
             FloatVector gv = FloatVector.fromArray(S, gd, i).mul(scale);
             FloatVector vv = FloatVector.fromArray(S, vd, i).mul(alpha).add(gv.mul(gv).mul(keep));
@@ -418,21 +352,11 @@ public final class VectorBackend implements ComputeBackend {
             FloatVector update = gv.div(vv.sqrt().add(eps));
             FloatVector.fromArray(S, pd, i).sub(update.mul(lr)).intoArray(pd, i);
         }
-        for (; i < n; i++) {
-            float gi = gd[i] * scale;
-            float vi = vd[i] * alpha + gi * gi * keep;
-            vd[i] = vi;
-            pd[i] -= gi / ((float) Math.sqrt(vi) + eps) * lr;
-        }
+        scalarRmsprop(pd, gd, vd, step, i);
     }
 
     @Override
-    public void polyak(Matrix source, Matrix target, float tau) {
-        ArrayMatrix s = cast(source);
-        ArrayMatrix t = cast(target);
-        requireSameShape(s, t, "polyak target");
-        float[] sd = s.data;
-        float[] td = t.data;
+    protected void polyak(float[] sd, float[] td, float tau) {
         float keep = 1f - tau;
         int n = sd.length;
         int nv = n - n % L;
@@ -440,118 +364,11 @@ public final class VectorBackend implements ComputeBackend {
         for (; i < nv; i += L) {
             FloatVector.fromArray(S, td, i).mul(keep).add(FloatVector.fromArray(S, sd, i).mul(tau)).intoArray(td, i);
         }
-        for (; i < n; i++) {
-            td[i] = td[i] * keep + sd[i] * tau;
-        }
+        scalarPolyak(sd, td, tau, i);
     }
 
     @Override
-    public void copy(Matrix src, Matrix dst) {
-        ArrayMatrix s = cast(src);
-        ArrayMatrix d = cast(dst);
-        requireSameShape(s, d, "copy dst");
-        System.arraycopy(s.data, 0, d.data, 0, s.data.length);
-    }
-
-    @Override
-    public void transpose(Matrix src, Matrix dst) {
-        ArrayMatrix s = cast(src);
-        ArrayMatrix d = cast(dst);
-        if (d.rows != s.cols || d.cols != s.rows) {
-            throw new IllegalArgumentException("transpose of " + s.rows + "x" + s.cols + " needs a " + s.cols + "x"
-                    + s.rows + " destination, got " + d.rows + "x" + d.cols);
-        }
-        if (s == d) {
-            throw new IllegalArgumentException("transpose output must not alias its input");
-        }
-        transposeArray(s.data, s.rows, s.cols, d.data);
-    }
-
-    @Override
-    public void copyColumns(Matrix src, int srcCol, Matrix dst, int dstCol, int count) {
-        ArrayMatrix s = cast(src);
-        ArrayMatrix d = cast(dst);
-        if (s.rows != d.rows || srcCol < 0 || dstCol < 0 || count < 0 || srcCol + count > s.cols
-                || dstCol + count > d.cols) {
-            throw new IllegalArgumentException("copyColumns out of range: " + count + " columns from " + srcCol
-                    + " of " + s.rows + "x" + s.cols + " to " + dstCol + " of " + d.rows + "x" + d.cols);
-        }
-        for (int r = 0; r < s.rows; r++) {
-            System.arraycopy(s.data, r * s.cols + srcCol, d.data, r * d.cols + dstCol, count);
-        }
-    }
-
-    @Override
-    public void bellmanTarget(Matrix reward, Matrix terminated, Matrix nextValue, float gamma, Matrix out) {
-        ArrayMatrix r = cast(reward);
-        ArrayMatrix d = cast(terminated);
-        ArrayMatrix q = cast(nextValue);
-        ArrayMatrix o = cast(out);
-        requireSameShape(r, d, "bellmanTarget terminated");
-        requireSameShape(r, q, "bellmanTarget nextValue");
-        requireSameShape(r, o, "bellmanTarget out");
-        for (int i = 0; i < r.data.length; i++) {
-            o.data[i] = r.data[i] + gamma * (1f - d.data[i]) * q.data[i];
-        }
-    }
-
-    @Override
-    public void scaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix y = cast(b);
-        ArrayMatrix o = cast(out);
-        requireSameShape(x, y, "scaledDifference b");
-        requireSameShape(x, o, "scaledDifference out");
-        for (int i = 0; i < x.data.length; i++) {
-            o.data[i] = scale * (x.data[i] - y.data[i]);
-        }
-    }
-
-    @Override
-    public void addScaledDifference(Matrix a, Matrix b, float scale, Matrix out) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix y = cast(b);
-        ArrayMatrix o = cast(out);
-        requireSameShape(x, y, "addScaledDifference b");
-        requireSameShape(x, o, "addScaledDifference out");
-        if (o == x || o == y) {
-            throw new IllegalArgumentException("addScaledDifference out must be neither a nor b");
-        }
-        for (int i = 0; i < x.data.length; i++) {
-            o.data[i] += scale * (x.data[i] - y.data[i]);
-        }
-    }
-
-    @Override
-    public void fill(Matrix m, float value) {
-        java.util.Arrays.fill(cast(m).data, value);
-    }
-
-    @Override
-    public void minimum(Matrix a, Matrix b, Matrix out) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix y = cast(b);
-        ArrayMatrix o = cast(out);
-        requireSameShape(x, y, "minimum b");
-        requireSameShape(x, o, "minimum out");
-        for (int i = 0; i < x.data.length; i++) {
-            o.data[i] = Math.min(x.data[i], y.data[i]);
-        }
-    }
-
-    @Override
-    public void addClamped(Matrix a, Matrix noise, float lo, float hi) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix e = cast(noise);
-        requireSameShape(x, e, "addClamped noise");
-        for (int i = 0; i < x.data.length; i++) {
-            x.data[i] = Math.min(Math.max(x.data[i] + e.data[i], lo), hi);
-        }
-    }
-
-    @Override
-    public double sumOfSquares(Matrix m) {
-        float[] d = cast(m).data;
+    protected double sumOfSquares(float[] d) {
         int n = d.length;
         int nv = n - n % L;
         // Widen to double before squaring (the contract: no float32 overflow or lost small terms).
@@ -565,11 +382,7 @@ public final class VectorBackend implements ComputeBackend {
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }
-        double total = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            total += (double) d[i] * d[i];
-        }
-        return total;
+        return scalarSumOfSquares(d, i, s0.add(s1).reduceLanes(VectorOperators.ADD));
     }
 
     @Override
@@ -587,28 +400,5 @@ public final class VectorBackend implements ComputeBackend {
 
     private static float[] ensure(float[] buffer, int size) {
         return buffer.length >= size ? buffer : new float[size];
-    }
-
-    private static void transposeArray(float[] src, int rows, int cols, float[] dst) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = src[base + c];
-            }
-        }
-    }
-
-    private static ArrayMatrix cast(Matrix m) {
-        if (m instanceof ArrayMatrix a) {
-            return a;
-        }
-        throw new IllegalArgumentException("the vector backend cannot use a matrix from another backend: " + m);
-    }
-
-    private static void requireSameShape(ArrayMatrix expected, ArrayMatrix actual, String what) {
-        if (expected.rows != actual.rows || expected.cols != actual.cols) {
-            throw new IllegalArgumentException(what + " must be " + expected.rows + "x" + expected.cols + ", got "
-                    + actual.rows + "x" + actual.cols);
-        }
     }
 }

@@ -1,21 +1,28 @@
-package io.streamrl.core.compute.vector;
+package io.streamrl.core.compute.array;
 
 import io.streamrl.core.compute.Matrix;
 
-/** A row-major matrix backed by a plain float array; the storage of {@link VectorBackend}. */
-final class ArrayMatrix implements Matrix {
+/**
+ * A row-major matrix backed by a plain float array: the storage of the backends that extend
+ * {@link ArrayBackend}. The fields are public for those backends' kernels in other packages;
+ * everything else reads and writes through {@link Matrix}.
+ */
+public final class ArrayMatrix implements Matrix {
 
-    final int rows;
-    final int cols;
-    final float[] data;
+    public final int rows;
+    public final int cols;
+    public final float[] data;
+    /** The backend class that allocated it: the array backends share storage, not each other's matrices. */
+    final Class<? extends ArrayBackend> owner;
 
-    ArrayMatrix(int rows, int cols) {
+    ArrayMatrix(int rows, int cols, Class<? extends ArrayBackend> owner) {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("matrix dimensions must be >= 1, got " + rows + "x" + cols);
         }
         this.rows = rows;
         this.cols = cols;
         this.data = new float[Math.multiplyExact(rows, cols)];
+        this.owner = owner;
     }
 
     @Override
@@ -49,6 +56,6 @@ final class ArrayMatrix implements Matrix {
 
     @Override
     public String toString() {
-        return "ArrayMatrix[" + rows + "x" + cols + "]";
+        return "ArrayMatrix[" + rows + "x" + cols + " of " + owner.getSimpleName() + "]";
     }
 }
