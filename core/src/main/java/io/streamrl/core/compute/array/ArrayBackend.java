@@ -344,6 +344,36 @@ public abstract class ArrayBackend implements ComputeBackend {
         }
     }
 
+    // ---------------------------------------------------------------- products
+
+    @Override
+    public final void matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB, Matrix c,
+                             boolean accumulate) {
+        ArrayMatrix x = cast(a);
+        ArrayMatrix y = cast(b);
+        ArrayMatrix z = cast(c);
+        int m = transposeA ? x.cols : x.rows;
+        int k = transposeA ? x.rows : x.cols;
+        int kb = transposeB ? y.cols : y.rows;
+        int n = transposeB ? y.rows : y.cols;
+        if (k != kb || z.rows != m || z.cols != n) {
+            throw new IllegalArgumentException("matmul shapes do not fit: op(a) " + m + "x" + k + ", op(b) " + kb
+                    + "x" + n + ", c " + z.rows + "x" + z.cols);
+        }
+        if (z == x || z == y) {
+            throw new IllegalArgumentException("matmul output must not alias an input");
+        }
+        multiply(x, transposeA, y, transposeB, z, m, n, k, accumulate);
+    }
+
+    /**
+     * {@code z = op(x) op(y)}, or {@code z += ...} when {@code accumulate}; {@link #matmul} has
+     * checked that op(x) is {@code m x k}, op(y) {@code k x n}, z {@code m x n} and that z is
+     * neither input.
+     */
+    protected abstract void multiply(ArrayMatrix x, boolean transposeA, ArrayMatrix y, boolean transposeB,
+                                     ArrayMatrix z, int m, int n, int k, boolean accumulate);
+
     // ---------------------------------------------------------------- checks
 
     /** {@code m} as this backend's storage; a matrix another backend allocated is refused. */

@@ -44,21 +44,8 @@ public final class ScalarBackend extends ArrayBackend {
     }
 
     @Override
-    public void matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB, Matrix c, boolean accumulate) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix y = cast(b);
-        ArrayMatrix z = cast(c);
-        int m = transposeA ? x.cols : x.rows;
-        int k = transposeA ? x.rows : x.cols;
-        int kb = transposeB ? y.cols : y.rows;
-        int n = transposeB ? y.rows : y.cols;
-        if (k != kb || z.rows != m || z.cols != n) {
-            throw new IllegalArgumentException("matmul shapes do not fit: op(a) " + m + "x" + k + ", op(b) " + kb
-                    + "x" + n + ", c " + z.rows + "x" + z.cols);
-        }
-        if (z == x || z == y) {
-            throw new IllegalArgumentException("matmul output must not alias an input");
-        }
+    protected void multiply(ArrayMatrix x, boolean transposeA, ArrayMatrix y, boolean transposeB, ArrayMatrix z, int m,
+                            int n, int k, boolean accumulate) {
         ScalarGemm.multiply(x.data, transposeA ? 1 : x.cols, transposeA ? x.cols : 1, y.data,
                 transposeB ? 1 : y.cols, transposeB ? y.cols : 1, z.data, m, n, k, accumulate);
     }

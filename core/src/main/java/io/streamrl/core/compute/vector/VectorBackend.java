@@ -113,21 +113,8 @@ public final class VectorBackend extends ArrayBackend {
     }
 
     @Override
-    public void matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB, Matrix c, boolean accumulate) {
-        ArrayMatrix x = cast(a);
-        ArrayMatrix y = cast(b);
-        ArrayMatrix z = cast(c);
-        int m = transposeA ? x.cols : x.rows;
-        int k = transposeA ? x.rows : x.cols;
-        int kb = transposeB ? y.cols : y.rows;
-        int n = transposeB ? y.rows : y.cols;
-        if (k != kb || z.rows != m || z.cols != n) {
-            throw new IllegalArgumentException("matmul shapes do not fit: op(a) " + m + "x" + k + ", op(b) " + kb
-                    + "x" + n + ", c " + z.rows + "x" + z.cols);
-        }
-        if (z == x || z == y) {
-            throw new IllegalArgumentException("matmul output must not alias an input");
-        }
+    protected void multiply(ArrayMatrix x, boolean transposeA, ArrayMatrix y, boolean transposeB, ArrayMatrix z, int m,
+                            int n, int k, boolean accumulate) {
         int aRow = transposeA ? 1 : x.cols;
         int aCol = transposeA ? x.cols : 1;
         int bRow = transposeB ? 1 : y.cols;
