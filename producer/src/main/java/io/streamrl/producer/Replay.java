@@ -7,6 +7,7 @@ import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
+import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.TransitionWriter;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
@@ -271,8 +272,8 @@ public final class Replay implements AutoCloseable {
                 return new Prepared(stopped ? null : deadLetter(deadLetters, row, problem, source), problem,
                         bytesRead);
             }
-            Transition t = row.transition();
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.getActorId()),
+            TransitionFields t = row.transition();
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.actorId()),
                     writer.encode(transitions.name(), t));
             ReplayHeaders.add(record.headers(), source, row.line());
             return new Prepared(record, null, bytesRead);
