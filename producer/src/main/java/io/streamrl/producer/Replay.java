@@ -12,6 +12,7 @@ import io.streamrl.schemas.TransitionWriter;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -145,13 +148,21 @@ public final class Replay implements AutoCloseable {
     public Summary run(Consumer<Progress> progress) throws IOException {
         long start = clock.millis();
         Path file = settings.file();
-        String sourceId = ReplayHeaders.sourceId(file);
-        Counts counts = new Counts(sourceId.getBytes(StandardCharsets.US_ASCII), Files.size(file), progress);
+        // Hashing the whole file for its source id takes about as long as checking the topics
+        // (a tenth of a second for 100 MB): the two overlap.
+        FutureTask<String> hashing = new FutureTask<>(() -> ReplayHeaders.sourceId(file));
+        Thread hasher = new Thread(hashing, "streamrl-replay-hash");
+        hasher.setDaemon(true);
+        hasher.start();
+        String sourceId;
+        Counts counts;
         TransitionFile.Defaults defaults = new TransitionFile.Defaults(settings.actorId(), start);
         // The file first: a header without a required column is the user's to fix, and says so before Kafka is tried.
         try (TransitionFile rows = TransitionFile.open(file, settings.format(), settings.shape(), defaults)) {
             Topics topics = kafka.topics();
             TopicBootstrap.ensureTopics(kafka, List.of(topics.transitions(), topics.deadLetter()), clock);
+            sourceId = await(hashing);
+            counts = new Counts(sourceId.getBytes(StandardCharsets.US_ASCII), Files.size(file), progress);
             BitSet done = new BitSet();
             if (settings.resume()) {
                 done = alreadyPublished(counts.source, List.of(topics.transitions().name(),
@@ -163,6 +174,8 @@ public final class Replay implements AutoCloseable {
                 publishRows(rows, producer, done, counts);
                 producer.flush();
             }
+        } finally {
+            hashing.cancel(true); // when the file or Kafka failed first
         }
         Summary summary = new Summary(file, sourceId, counts.read, counts.published.get(), counts.skipped,
                 counts.rejected, counts.lettered.get(), counts.failed.get(), counts.firstFailure.get(),
@@ -170,6 +183,23 @@ public final class Replay implements AutoCloseable {
         progress.accept(new Progress(counts.read, summary.published(), summary.rejectedTotal(), counts.skipped,
                 counts.totalBytes, counts.totalBytes, summary.elapsedMillis()));
         return summary;
+    }
+
+    private static String await(FutureTask<String> hashing) throws IOException {
+        try {
+            return hashing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while hashing the file for its source id");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e.getCause();
+        }
     }
 
     /** Rows a hand-off between the reading and the sending thread carries, and hand-offs the reader may be ahead. */
