@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +265,7 @@ public final class Replay implements AutoCloseable {
 
         private final TransitionFile rows;
         private final BitSet done;
-        private final byte[] source;
+        private final Header source;
         private final TopicSpec<String, Transition> transitions = kafka.topics().transitions();
         private final TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
         /** One buffer for every row: this thread is the only one encoding. */
@@ -279,7 +280,7 @@ public final class Replay implements AutoCloseable {
         Prepare(TransitionFile rows, BitSet done, byte[] source) {
             this.rows = rows;
             this.done = done;
-            this.source = source;
+            this.source = ReplayHeaders.source(source);
         }
 
         @Override
@@ -375,7 +376,7 @@ public final class Replay implements AutoCloseable {
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(TopicSpec<byte[], DeadLetter> topic, TransitionFile.Row row,
-                                                      BadRowException problem, byte[] source) {
+                                                      BadRowException problem, Header source) {
         byte[] key = settings.actorId().getBytes(StandardCharsets.UTF_8);
         DeadLetter letter = DeadLetters.of("file:" + settings.file(), -1, row.line(), key,
                 row.text().getBytes(StandardCharsets.UTF_8), problem, clock.instant());
