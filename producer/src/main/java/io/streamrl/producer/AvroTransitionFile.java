@@ -1,6 +1,7 @@
 package io.streamrl.producer;
 
 import io.streamrl.schemas.TransitionDatumReader;
+import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class AvroTransitionFile implements TransitionFile {
             }
             Transition t = reader.next();
             record++;
-            return new Row(record, t::toString, t, null);
+            return new Row(record, t::toString, TransitionFields.of(t), null);
         } catch (AvroRuntimeException e) {
             throw new BadFileException(path + " is corrupt or truncated after record " + record + " (the block"
                     + " after byte " + reader.previousSync() + " of " + Files.size(path) + "): " + e.getMessage(), e);

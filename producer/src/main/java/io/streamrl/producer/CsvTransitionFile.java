@@ -1,7 +1,7 @@
 package io.streamrl.producer;
 
 import io.streamrl.producer.BadRowException.Reason;
-import io.streamrl.schemas.avro.Transition;
+import io.streamrl.schemas.TransitionFields;
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +31,9 @@ import java.util.function.Supplier;
  * stripped of surrounding spaces when they are read.
  */
 final class CsvTransitionFile implements TransitionFile {
+
+    /** A CSV file has no exploration noise column; views are read-only, so every row shares this. */
+    private static final float[] NO_NOISE = new float[0];
 
     private final Path path;
     private final TransitionShape shape;
@@ -137,18 +139,17 @@ final class CsvTransitionFile implements TransitionFile {
             if (record == null) {
                 return null;
             }
-        } while (record.values.length == 1 && record.values[0].isEmpty());
+        } while (record.ends.length == 1 && record.ends[0] == 0);
         dataRows++;
         long line = record.line;
         values.line(line);
-        String[] parsed = record.values;
-        Supplier<String> text = () -> String.join(",", parsed);
+        Supplier<String> text = record::text;
         try {
-            if (parsed.length != headerSize) {
-                throw values.bad(Reason.COLUMN_COUNT, "the row has " + parsed.length + " fields; the header has "
+            if (record.ends.length != headerSize) {
+                throw values.bad(Reason.COLUMN_COUNT, "the row has " + record.ends.length + " fields; the header has "
                         + headerSize);
             }
-            return new Row(line, text, transition(parsed), null);
+            return new Row(line, text, transition(record), null);
         } catch (BadRowException e) {
             return new Row(line, text, null, e);
         }
@@ -198,44 +199,40 @@ final class CsvTransitionFile implements TransitionFile {
         }
     }
 
-    private Transition transition(String[] r) throws BadRowException {
-        String episode = optional(r, episodeColumn);
-        String step = optional(r, stepColumn);
-        String timestamp = optional(r, timestampColumn);
-        String density = optional(r, densityColumn);
-        String actor = optional(r, actorColumn);
-        String version = optional(r, versionColumn);
-        return Transition.newBuilder()
-                .setActorId(actor.isEmpty() ? defaults.actorId() : actor)
-                .setEnvId(shape.envId())
-                .setEpisode(episode.isEmpty() ? 0 : values.toLong(CsvColumns.EPISODE, episode))
-                .setStep(step.isEmpty() ? (int) Math.min(Integer.MAX_VALUE, dataRows)
-                        : (int) values.toLong(CsvColumns.STEP, step))
-                .setObservation(vector(r, observation, observationNames))
-                .setAction(vector(r, action, actionNames))
-                .setReward(values.toDouble(CsvColumns.REWARD, r[reward]))
-                .setNextObservation(vector(r, nextObservation, nextObservationNames))
-                .setTerminated(values.toBoolean(CsvColumns.TERMINATED, r[terminated]))
-                .setTruncated(values.toBoolean(CsvColumns.TRUNCATED, r[truncated]))
-                .setPolicyVersion(version.isEmpty() ? -1 : values.toLong(CsvColumns.POLICY_VERSION, version))
-                .setExplorationNoise(List.of())
-                .setEventTime(Instant.ofEpochMilli(timestamp.isEmpty() ? defaults.eventTimeMillis()
-                        : values.toEpochMillis(CsvColumns.TIMESTAMP, timestamp)))
-                .setDecisionId(null)
-                .setLogDensity(density.isEmpty() ? null : values.toDouble(CsvColumns.LOG_DENSITY, density))
-                .setJoin(null)
-                .build();
+    /** The row's values in the order of the schema's fields, so that the first bad one is the one named. */
+    private TransitionFields transition(Fields r) throws BadRowException {
+        char[] c = r.chars;
+        String actor = absent(r, actorColumn) ? defaults.actorId() : r.value(actorColumn).strip();
+        long episode = absent(r, episodeColumn) ? 0
+                : values.toLong(CsvColumns.EPISODE, c, r.start(episodeColumn), r.end(episodeColumn));
+        int step = absent(r, stepColumn) ? (int) Math.min(Integer.MAX_VALUE, dataRows)
+                : (int) values.toLong(CsvColumns.STEP, c, r.start(stepColumn), r.end(stepColumn));
+        float[] obs = vector(r, observation, observationNames);
+        float[] act = vector(r, action, actionNames);
+        double rew = values.toDouble(CsvColumns.REWARD, c, r.start(reward), r.end(reward));
+        float[] next = vector(r, nextObservation, nextObservationNames);
+        boolean term = values.toBoolean(CsvColumns.TERMINATED, c, r.start(terminated), r.end(terminated));
+        boolean trunc = values.toBoolean(CsvColumns.TRUNCATED, c, r.start(truncated), r.end(truncated));
+        long version = absent(r, versionColumn) ? -1
+                : values.toLong(CsvColumns.POLICY_VERSION, c, r.start(versionColumn), r.end(versionColumn));
+        long time = absent(r, timestampColumn) ? defaults.eventTimeMillis()
+                : values.toEpochMillis(CsvColumns.TIMESTAMP, c, r.start(timestampColumn), r.end(timestampColumn));
+        // NaN is the view's "none"; a NaN read from the column is none as well.
+        double density = absent(r, densityColumn) ? Double.NaN
+                : values.toDouble(CsvColumns.LOG_DENSITY, c, r.start(densityColumn), r.end(densityColumn));
+        return new TransitionFields(actor, shape.envId(), episode, step, obs, act, rew, next, term, trunc, version,
+                NO_NOISE, time, null, density, null, 0, 0);
     }
 
-    /** An optional column's value, stripped; empty when the column is absent or the field blank (its default). */
-    private static String optional(String[] r, int index) {
-        return index < 0 ? "" : r[index].strip();
+    /** Whether an optional column is absent from the file or blank in this row: either way it takes its default. */
+    private static boolean absent(Fields r, int index) {
+        return index < 0 || RowValues.isBlank(r.chars, r.start(index), r.end(index));
     }
 
-    private List<Float> vector(String[] r, int[] columns, String[] names) throws BadRowException {
-        List<Float> out = new ArrayList<>(columns.length);
+    private float[] vector(Fields r, int[] columns, String[] names) throws BadRowException {
+        float[] out = new float[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            out.add(values.toFloat(names[i], r[columns[i]]));
+            out[i] = values.toFloat(names[i], r.chars, r.start(columns[i]), r.end(columns[i]));
         }
         return out;
     }
@@ -246,7 +243,11 @@ final class CsvTransitionFile implements TransitionFile {
             throw new BadFileException(path + " is empty; line 1 must be the header "
                     + String.join(",", CsvColumns.required(shape.observationDim(), shape.actionDim())));
         }
-        return Arrays.stream(header.values).map(String::strip).toList();
+        List<String> names = new ArrayList<>(header.ends.length);
+        for (int i = 0; i < header.ends.length; i++) {
+            names.add(header.value(i).strip());
+        }
+        return names;
     }
 
     private static String[] names(IntFunction<String> name, int n) {
@@ -280,8 +281,28 @@ final class CsvTransitionFile implements TransitionFile {
         reader.close();
     }
 
-    /** One record: the line it starts on and its fields, unquoted. */
-    private record Fields(long line, String[] values) {
+    /**
+     * One record: the line it starts on and its fields, unquoted, one after the other in
+     * {@code chars} with a comma between two: field {@code i} ends at {@code ends[i]}. The
+     * characters are the row's text as a dead letter carries it.
+     */
+    private record Fields(long line, char[] chars, int[] ends) {
+
+        int start(int field) {
+            return field == 0 ? 0 : ends[field - 1] + 1;
+        }
+
+        int end(int field) {
+            return ends[field];
+        }
+
+        String value(int field) {
+            return new String(chars, start(field), end(field) - start(field));
+        }
+
+        String text() {
+            return new String(chars);
+        }
     }
 
     /**
@@ -292,29 +313,44 @@ final class CsvTransitionFile implements TransitionFile {
 
         private long line = 1;
         private long quotes;
-        private String[] values = new String[16];
+        /** The record being read: its fields so far, as in {@link Fields}. */
+        private char[] chars = new char[256];
+        private int size;
+        private int[] ends = new int[16];
 
         @Override
         protected void handleBegin(long startingLineNumber) {
             line = startingLineNumber;
+            size = 0;
         }
 
         @Override
         protected void handleField(int index, char[] buf, int offset, int length, boolean quoted) {
-            if (index == values.length) {
-                values = Arrays.copyOf(values, values.length * 2);
+            if (index == ends.length) {
+                ends = Arrays.copyOf(ends, ends.length * 2);
             }
-            String value = new String(buf, offset, length);
-            values[index] = value;
-            // A quote in a quoted value was written doubled, one elsewhere as it is. Most values
-            // hold none: indexOf (vectorised) finds that out faster than a loop.
-            long inValue = value.indexOf('"') < 0 ? 0 : value.chars().filter(c -> c == '"').count();
-            quotes += quoted ? 2 + 2 * inValue : inValue;
+            if (size + length + 1 > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(2 * chars.length, size + length + 1));
+            }
+            if (index > 0) {
+                chars[size++] = ',';
+            }
+            int inValue = 0;
+            for (int i = offset; i < offset + length; i++) {
+                char c = buf[i];
+                chars[size++] = c;
+                if (c == '"') {
+                    inValue++;
+                }
+            }
+            ends[index] = size;
+            // A quote in a quoted value was written doubled, one elsewhere as it is.
+            quotes += quoted ? 2 + 2L * inValue : inValue;
         }
 
         @Override
         protected RecordWrapper<Fields> buildRecord() {
-            return wrapRecord(new Fields(line, Arrays.copyOf(values, getFieldCount())));
+            return wrapRecord(new Fields(line, Arrays.copyOf(chars, size), Arrays.copyOf(ends, getFieldCount())));
         }
     }
 

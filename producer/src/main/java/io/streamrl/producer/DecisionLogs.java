@@ -6,6 +6,8 @@ import io.streamrl.kafka.KafkaSettings;
 import io.streamrl.kafka.TopicBootstrap;
 import io.streamrl.schemas.RecordDecodingException;
 import io.streamrl.schemas.TopicSpec;
+import io.streamrl.schemas.TransitionFields;
+import io.streamrl.schemas.TransitionView;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -113,8 +115,9 @@ public final class DecisionLogs {
                     others.merge(t.getEnvId(), 1L, Long::sum);
                     return;
                 }
+                TransitionFields fields = TransitionFields.of(t);
                 try {
-                    shape.check(t, source, r.offset());
+                    shape.check(fields, source, r.offset());
                 } catch (BadRowException e) {
                     counts[2]++;
                     if (firstInvalid[0] == null) {
@@ -122,22 +125,14 @@ public final class DecisionLogs {
                     }
                     return;
                 }
-                add(log, t);
+                add(log, fields);
             }, stop);
         }
         return new TopicLog(log.build(), counts[0], counts[1], others, counts[2], firstInvalid[0]);
     }
 
-    private static void add(LoggedDecisions.Builder log, Transition t) {
-        log.add(t.getActorId(), t.getEpisode(), floats(t.getObservation()), floats(t.getAction()), t.getReward(),
-                t.getLogDensity());
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
+    /** A NaN log-density (the view's "none") is one that is not finite: none for the log too. */
+    private static void add(LoggedDecisions.Builder log, TransitionView t) {
+        log.add(t.actorId(), t.episode(), t.observation(), t.action(), t.reward(), t.logDensity());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.streamrl.producer.BadRowException.Reason;
+import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.avro.JoinOutcome;
 import io.streamrl.schemas.avro.JoinResult;
 import io.streamrl.schemas.avro.Transition;
@@ -63,7 +64,7 @@ final class JsonLinesTransitionFile implements TransitionFile {
         values.line(line);
         String read = text;
         try {
-            return new Row(line, () -> read, transition(text), null);
+            return new Row(line, () -> read, TransitionFields.of(transition(text)), null);
         } catch (BadRowException e) {
             return new Row(line, () -> read, null, e);
         }

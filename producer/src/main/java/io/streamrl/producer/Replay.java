@@ -7,10 +7,12 @@ import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.DeadLetters;
 import io.streamrl.schemas.TopicSpec;
 import io.streamrl.schemas.Topics;
+import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.TransitionWriter;
 import io.streamrl.schemas.avro.DeadLetter;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,13 +149,21 @@ public final class Replay implements AutoCloseable {
     public Summary run(Consumer<Progress> progress) throws IOException {
         long start = clock.millis();
         Path file = settings.file();
-        String sourceId = ReplayHeaders.sourceId(file);
-        Counts counts = new Counts(sourceId.getBytes(StandardCharsets.US_ASCII), Files.size(file), progress);
+        // Hashing the whole file for its source id takes about as long as checking the topics
+        // (a tenth of a second for 100 MB): the two overlap.
+        FutureTask<String> hashing = new FutureTask<>(() -> ReplayHeaders.sourceId(file));
+        Thread hasher = new Thread(hashing, "streamrl-replay-hash");
+        hasher.setDaemon(true);
+        hasher.start();
+        String sourceId;
+        Counts counts;
         TransitionFile.Defaults defaults = new TransitionFile.Defaults(settings.actorId(), start);
         // The file first: a header without a required column is the user's to fix, and says so before Kafka is tried.
         try (TransitionFile rows = TransitionFile.open(file, settings.format(), settings.shape(), defaults)) {
             Topics topics = kafka.topics();
             TopicBootstrap.ensureTopics(kafka, List.of(topics.transitions(), topics.deadLetter()), clock);
+            sourceId = await(hashing);
+            counts = new Counts(sourceId.getBytes(StandardCharsets.US_ASCII), Files.size(file), progress);
             BitSet done = new BitSet();
             if (settings.resume()) {
                 done = alreadyPublished(counts.source, List.of(topics.transitions().name(),
@@ -162,6 +175,8 @@ public final class Replay implements AutoCloseable {
                 publishRows(rows, producer, done, counts);
                 producer.flush();
             }
+        } finally {
+            hashing.cancel(true); // when the file or Kafka failed first
         }
         Summary summary = new Summary(file, sourceId, counts.read, counts.published.get(), counts.skipped,
                 counts.rejected, counts.lettered.get(), counts.failed.get(), counts.firstFailure.get(),
@@ -169,6 +184,23 @@ public final class Replay implements AutoCloseable {
         progress.accept(new Progress(counts.read, summary.published(), summary.rejectedTotal(), counts.skipped,
                 counts.totalBytes, counts.totalBytes, summary.elapsedMillis()));
         return summary;
+    }
+
+    private static String await(FutureTask<String> hashing) throws IOException {
+        try {
+            return hashing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while hashing the file for its source id");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e.getCause();
+        }
     }
 
     /** Rows a hand-off between the reading and the sending thread carries, and hand-offs the reader may be ahead. */
@@ -233,7 +265,7 @@ public final class Replay implements AutoCloseable {
 
         private final TransitionFile rows;
         private final BitSet done;
-        private final byte[] source;
+        private final Header source;
         private final TopicSpec<String, Transition> transitions = kafka.topics().transitions();
         private final TopicSpec<byte[], DeadLetter> deadLetters = kafka.topics().deadLetter();
         /** One buffer for every row: this thread is the only one encoding. */
@@ -248,7 +280,7 @@ public final class Replay implements AutoCloseable {
         Prepare(TransitionFile rows, BitSet done, byte[] source) {
             this.rows = rows;
             this.done = done;
-            this.source = source;
+            this.source = ReplayHeaders.source(source);
         }
 
         @Override
@@ -271,8 +303,8 @@ public final class Replay implements AutoCloseable {
                 return new Prepared(stopped ? null : deadLetter(deadLetters, row, problem, source), problem,
                         bytesRead);
             }
-            Transition t = row.transition();
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.getActorId()),
+            TransitionFields t = row.transition();
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(transitions.name(), key(t.actorId()),
                     writer.encode(transitions.name(), t));
             ReplayHeaders.add(record.headers(), source, row.line());
             return new Prepared(record, null, bytesRead);
@@ -344,7 +376,7 @@ public final class Replay implements AutoCloseable {
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(TopicSpec<byte[], DeadLetter> topic, TransitionFile.Row row,
-                                                      BadRowException problem, byte[] source) {
+                                                      BadRowException problem, Header source) {
         byte[] key = settings.actorId().getBytes(StandardCharsets.UTF_8);
         DeadLetter letter = DeadLetters.of("file:" + settings.file(), -1, row.line(), key,
                 row.text().getBytes(StandardCharsets.UTF_8), problem, clock.instant());

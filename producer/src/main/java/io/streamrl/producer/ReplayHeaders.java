@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * The headers that tie a replayed record (or its dead letter) to its origin: the file's content
@@ -45,8 +46,13 @@ final class ReplayHeaders {
         return HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 
-    static void add(Headers headers, byte[] source, long line) {
-        headers.add(SOURCE, source);
+    /** The source header of every record of one file: made once, a header being immutable. */
+    static Header source(byte[] source) {
+        return new RecordHeader(SOURCE, source);
+    }
+
+    static void add(Headers headers, Header source, long line) {
+        headers.add(source);
         headers.add(LINE, Long.toString(line).getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -3,9 +3,11 @@ package io.streamrl.producer;
 import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import io.streamrl.producer.BadRowException.Reason;
+import java.nio.CharBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Locale;
  * JDK 17 parsers' cost, which was the largest part of reading a CSV row.
  */
 final class RowValues {
+
+    private static final char[] TRUE = "true".toCharArray();
+    private static final char[] FALSE = "false".toCharArray();
 
     private final Path file;
     private long line;
@@ -30,22 +35,28 @@ final class RowValues {
         line = value;
     }
 
-    /** Parsed straight to float: through a double, a decimal could round twice and land on the other neighbour. */
-    float toFloat(String column, String text) throws BadRowException {
-        String v = required(column, text);
+    /**
+     * The value in {@code text[from, to)}, parsed straight to float: through a double, a decimal
+     * could round twice and land on the other neighbour. Values are read from the row's characters
+     * where they lie: a String per field cost more than the parsing.
+     */
+    float toFloat(String column, char[] text, int from, int to) throws BadRowException {
+        int start = required(column, text, from, to);
+        int end = stripEnd(text, start, to);
         try {
-            return JavaFloatParser.parseFloat(v);
+            return JavaFloatParser.parseFloat(text, start, end - start);
         } catch (NumberFormatException e) {
-            return (float) special(column, v);
+            return (float) special(column, new String(text, start, end - start));
         }
     }
 
-    double toDouble(String column, String text) throws BadRowException {
-        String v = required(column, text);
+    double toDouble(String column, char[] text, int from, int to) throws BadRowException {
+        int start = required(column, text, from, to);
+        int end = stripEnd(text, start, to);
         try {
-            return JavaDoubleParser.parseDouble(v);
+            return JavaDoubleParser.parseDouble(text, start, end - start);
         } catch (NumberFormatException e) {
-            return special(column, v);
+            return special(column, new String(text, start, end - start));
         }
     }
 
@@ -58,17 +69,28 @@ final class RowValues {
         };
     }
 
-    long toLong(String column, String text) throws BadRowException {
-        String v = required(column, text);
+    long toLong(String column, char[] text, int from, int to) throws BadRowException {
+        int start = required(column, text, from, to);
+        int end = stripEnd(text, start, to);
         try {
-            return Long.parseLong(v);
+            return Long.parseLong(CharBuffer.wrap(text), start, end, 10);
         } catch (NumberFormatException e) {
-            throw bad(Reason.NOT_A_NUMBER, column + " is '" + shorten(v) + "'; allowed: a whole number");
+            throw bad(Reason.NOT_A_NUMBER, column + " is '" + shorten(new String(text, start, end - start))
+                    + "'; allowed: a whole number");
         }
     }
 
-    boolean toBoolean(String column, String text) throws BadRowException {
-        String v = required(column, text);
+    boolean toBoolean(String column, char[] text, int from, int to) throws BadRowException {
+        int start = required(column, text, from, to);
+        int end = stripEnd(text, start, to);
+        // The spellings files nearly always use, without a String; any other case goes the long way.
+        if (Arrays.equals(text, start, end, TRUE, 0, TRUE.length)) {
+            return true;
+        }
+        if (Arrays.equals(text, start, end, FALSE, 0, FALSE.length)) {
+            return false;
+        }
+        String v = new String(text, start, end - start);
         if (v.equalsIgnoreCase("true")) {
             return true;
         }
@@ -79,11 +101,13 @@ final class RowValues {
     }
 
     /** Epoch milliseconds, or an ISO-8601 instant such as {@code 2026-12-07T10:15:30Z}. */
-    long toEpochMillis(String column, String text) throws BadRowException {
-        String v = required(column, text);
-        if (isWholeNumber(v)) {
-            return toLong(column, v);
+    long toEpochMillis(String column, char[] text, int from, int to) throws BadRowException {
+        int start = required(column, text, from, to);
+        int end = stripEnd(text, start, to);
+        if (isWholeNumber(text, start, end)) {
+            return toLong(column, text, start, end);
         }
+        String v = new String(text, start, end - start);
         try {
             return Instant.parse(v).toEpochMilli();
         } catch (DateTimeParseException e) {
@@ -92,10 +116,15 @@ final class RowValues {
         }
     }
 
-    /** Digits and minus signs only; a loop, since a stream per row cost as much as the parse. */
-    private static boolean isWholeNumber(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
+    /** Whether {@code text[from, to)} holds nothing but white space (an optional column's default). */
+    static boolean isBlank(char[] text, int from, int to) {
+        return stripStart(text, from, to) == to;
+    }
+
+    /** Digits and minus signs only. */
+    private static boolean isWholeNumber(char[] text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text[i];
             if (c != '-' && !Character.isDigit(c)) {
                 return false;
             }
@@ -107,11 +136,31 @@ final class RowValues {
         return new BadRowException(file, line, reason, detail);
     }
 
-    private String required(String column, String text) throws BadRowException {
-        if (text == null || text.isBlank()) {
+    /** Where the value in {@code text[from, to)} starts once stripped; a blank one is missing. */
+    private int required(String column, char[] text, int from, int to) throws BadRowException {
+        int start = stripStart(text, from, to);
+        if (start == to) {
             throw bad(Reason.MISSING_VALUE, column + " is empty; allowed: a value");
         }
-        return text.strip();
+        return start;
+    }
+
+    /**
+     * {@link String#strip}'s white space: no supplementary character is white space, so looking at
+     * single chars finds the same.
+     */
+    private static int stripStart(char[] text, int from, int to) {
+        while (from < to && Character.isWhitespace(text[from])) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int stripEnd(char[] text, int from, int to) {
+        while (to > from && Character.isWhitespace(text[to - 1])) {
+            to--;
+        }
+        return to;
     }
 
     static String shorten(String text) {

@@ -1,6 +1,6 @@
 package io.streamrl.producer;
 
-import io.streamrl.schemas.avro.Transition;
+import io.streamrl.schemas.TransitionFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -15,9 +15,10 @@ public interface TransitionFile extends AutoCloseable {
     /**
      * One row: its line (or record number), its text, and either the transition or why there is
      * none. The text is made only when asked for (a dead letter needs it; a good row does not):
-     * rendering every Avro record as text cost more than publishing it.
+     * rendering every Avro record as text cost more than publishing it. The transition's lists
+     * are primitive arrays: what replay checks and encodes, without a boxed float per value.
      */
-    record Row(long line, Supplier<String> textSource, Transition transition, BadRowException problem) {
+    record Row(long line, Supplier<String> textSource, TransitionFields transition, BadRowException problem) {
 
         public boolean ok() {
             return problem == null;

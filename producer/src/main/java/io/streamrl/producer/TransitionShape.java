@@ -4,7 +4,7 @@ import io.streamrl.core.env.ActionSpace;
 import io.streamrl.core.env.EnvSpec;
 import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.TransitionValidator;
-import io.streamrl.schemas.avro.Transition;
+import io.streamrl.schemas.TransitionView;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,24 +45,24 @@ public record TransitionShape(String envId, int observationDim, int actionDim, d
      *
      * @throws BadRowException naming the first problem found
      */
-    public void check(Transition t, Path file, long line) throws BadRowException {
-        if (!envId.equals(t.getEnvId())) {
-            throw new BadRowException(file, line, Reason.INVALID, "env_id is '" + t.getEnvId() + "', but this replay"
+    public void check(TransitionView t, Path file, long line) throws BadRowException {
+        if (!envId.equals(t.envId())) {
+            throw new BadRowException(file, line, Reason.INVALID, "env_id is '" + t.envId() + "', but this replay"
                     + " is for " + envId);
         }
-        checkVector(t.getObservation(), "observation", observationDim, file, line);
-        checkVector(t.getNextObservation(), "next_observation", observationDim, file, line);
-        List<Float> action = t.getAction();
+        checkVector(t.observation(), "observation", observationDim, file, line);
+        checkVector(t.nextObservation(), "next_observation", observationDim, file, line);
+        float[] action = t.action();
         checkVector(action, "action", actionDim, file, line);
         for (int i = 0; i < actionDim; i++) {
-            float a = action.get(i);
+            float a = action[i];
             if (a < actionLow[i] || a > actionHigh[i]) {
                 throw new BadRowException(file, line, Reason.OUT_OF_BOUNDS, "action_" + i + " is " + a
                         + "; allowed: [" + actionLow[i] + ", " + actionHigh[i] + "] for " + envId);
             }
         }
-        if (!Double.isFinite(t.getReward())) {
-            throw new BadRowException(file, line, Reason.NOT_FINITE, "reward is " + t.getReward()
+        if (!Double.isFinite(t.reward())) {
+            throw new BadRowException(file, line, Reason.NOT_FINITE, "reward is " + t.reward()
                     + "; allowed: a finite number");
         }
         List<String> problems = SCHEMA_RULES.validate(t);
@@ -71,15 +71,15 @@ public record TransitionShape(String envId, int observationDim, int actionDim, d
         }
     }
 
-    private static void checkVector(List<Float> values, String name, int size, Path file, long line)
+    private static void checkVector(float[] values, String name, int size, Path file, long line)
             throws BadRowException {
-        if (values.size() != size) {
-            throw new BadRowException(file, line, Reason.WRONG_LENGTH, name + " has " + values.size()
+        if (values.length != size) {
+            throw new BadRowException(file, line, Reason.WRONG_LENGTH, name + " has " + values.length
                     + " values; allowed: " + size);
         }
         for (int i = 0; i < size; i++) {
-            if (!Float.isFinite(values.get(i))) {
-                throw new BadRowException(file, line, Reason.NOT_FINITE, name + "[" + i + "] is " + values.get(i)
+            if (!Float.isFinite(values[i])) {
+                throw new BadRowException(file, line, Reason.NOT_FINITE, name + "[" + i + "] is " + values[i]
                         + "; allowed: a finite number");
             }
         }

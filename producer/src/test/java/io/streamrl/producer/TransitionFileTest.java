@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamrl.core.env.Envs;
 import io.streamrl.producer.BadRowException.Reason;
 import io.streamrl.schemas.RecordCodec;
+import io.streamrl.schemas.TransitionFields;
 import io.streamrl.schemas.avro.Transition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,27 +37,28 @@ class TransitionFileTest {
         List<TransitionFile.Row> rows = readAll(csv, FileFormat.CSV);
 
         assertThat(rows).hasSize(2).allMatch(TransitionFile.Row::ok);
-        Transition first = rows.get(0).transition();
+        TransitionFields first = rows.get(0).transition();
         assertThat(rows.get(0).line()).isEqualTo(2);
-        assertThat(first.getObservation()).containsExactly(0.5f, -0.5f, 1.25f);
-        assertThat(first.getAction()).containsExactly(1.5f);
-        assertThat(first.getReward()).isEqualTo(-3.75);
-        assertThat(first.getNextObservation()).containsExactly(0.25f, 0.75f, -2f);
-        assertThat(first.getEpisode()).isEqualTo(3);
-        assertThat(first.getStep()).isEqualTo(7);
-        assertThat(first.getEventTime().toEpochMilli()).isEqualTo(1_700_000_000_000L);
-        assertThat(first.getLogDensity()).isEqualTo(-1.25);
-        assertThat(first.getActorId()).isEqualTo("replay-test");
-        assertThat(first.getEnvId()).isEqualTo("Pendulum-v1");
-        assertThat(first.getPolicyVersion()).isEqualTo(-1);
+        assertThat(first.observation()).containsExactly(0.5f, -0.5f, 1.25f);
+        assertThat(first.action()).containsExactly(1.5f);
+        assertThat(first.reward()).isEqualTo(-3.75);
+        assertThat(first.nextObservation()).containsExactly(0.25f, 0.75f, -2f);
+        assertThat(first.episode()).isEqualTo(3);
+        assertThat(first.step()).isEqualTo(7);
+        assertThat(first.eventTimeMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(first.logDensity()).isEqualTo(-1.25);
+        assertThat(first.actorId()).isEqualTo("replay-test");
+        assertThat(first.envId()).isEqualTo("Pendulum-v1");
+        assertThat(first.policyVersion()).isEqualTo(-1);
         // The empty line 3 is skipped; line numbers stay those of the file.
         TransitionFile.Row second = rows.get(1);
         assertThat(second.line()).isEqualTo(4);
-        assertThat(second.transition().getTerminated()).isTrue();
-        assertThat(second.transition().getEpisode()).isZero(); // empty optional: its default
-        assertThat(second.transition().getStep()).isEqualTo(2); // the data row's number
-        assertThat(second.transition().getEventTime().toString()).isEqualTo("2026-12-07T10:15:30Z");
-        assertThat(second.transition().getLogDensity()).isNull();
+        assertThat(second.transition().terminated()).isTrue();
+        assertThat(second.transition().episode()).isZero(); // empty optional: its default
+        assertThat(second.transition().step()).isEqualTo(2); // the data row's number
+        assertThat(second.transition().eventTimeMillis())
+                .isEqualTo(java.time.Instant.parse("2026-12-07T10:15:30Z").toEpochMilli());
+        assertThat(second.transition().logDensity()).isNaN(); // none
         try (CsvTransitionFile file = new CsvTransitionFile(csv, PENDULUM, DEFAULTS)) {
             assertThat(file.ignoredColumns()).containsExactly("comment");
         }
@@ -149,18 +151,18 @@ class TransitionFileTest {
             assertThat(row.ok()).as("'%s': %s", v, row.problem()).isTrue();
             float wantFloat = asFloat != null ? asFloat : special.floatValue();
             double wantDouble = asDouble != null ? asDouble : special;
-            Transition t = row.transition();
-            assertThat(Float.floatToRawIntBits(t.getObservation().get(0))).as("obs_0 '%s'", v)
+            TransitionFields t = row.transition();
+            assertThat(Float.floatToRawIntBits(t.observation()[0])).as("obs_0 '%s'", v)
                     .isEqualTo(Float.floatToRawIntBits(wantFloat));
-            assertThat(Double.doubleToRawLongBits(t.getReward())).as("reward '%s'", v)
+            assertThat(Double.doubleToRawLongBits(t.reward())).as("reward '%s'", v)
                     .isEqualTo(Double.doubleToRawLongBits(wantDouble));
-            assertThat(Double.doubleToRawLongBits(t.getLogDensity())).as("log_density '%s'", v)
+            assertThat(Double.doubleToRawLongBits(t.logDensity())).as("log_density '%s'", v)
                     .isEqualTo(Double.doubleToRawLongBits(wantDouble));
         }
         // The cases that matter most, stated outright: a float rounded once, not through a double.
-        assertThat(rows.get(13).transition().getObservation().get(0)).isEqualTo(1.0000001f);
-        assertThat(rows.get(14).transition().getObservation().get(0)).isEqualTo(Float.MIN_VALUE);
-        assertThat(rows.get(7).transition().getObservation().get(0)).isEqualTo(0.25f);
+        assertThat(rows.get(13).transition().observation()[0]).isEqualTo(1.0000001f);
+        assertThat(rows.get(14).transition().observation()[0]).isEqualTo(Float.MIN_VALUE);
+        assertThat(rows.get(7).transition().observation()[0]).isEqualTo(0.25f);
     }
 
     @Test
@@ -173,9 +175,9 @@ class TransitionFileTest {
                 + "0,0,0,0,-1,0,0,0,false\r\n");                                     // line 6: short
         List<TransitionFile.Row> rows = readAll(csv, FileFormat.CSV);
         assertThat(rows).extracting(TransitionFile.Row::line).containsExactly(2L, 5L, 6L);
-        assertThat(rows.get(0).transition().getActorId()).isEqualTo("a,\"b\"\r\nc");
-        assertThat(rows.get(0).transition().getObservation().get(0)).isEqualTo(0.5f);
-        assertThat(rows.get(1).transition().getActorId()).isEqualTo("x");
+        assertThat(rows.get(0).transition().actorId()).isEqualTo("a,\"b\"\r\nc");
+        assertThat(rows.get(0).transition().observation()[0]).isEqualTo(0.5f);
+        assertThat(rows.get(1).transition().actorId()).isEqualTo("x");
         assertProblem(rows.get(2), 6, Reason.COLUMN_COUNT, "the row has 9 fields; the header has 11");
 
         Path after = write("after.csv", HEADER, "0,0,0,0,-1,0,0,0,false,false", "\"0\"x,0,0,0,-1,0,0,0,false,false");
@@ -197,14 +199,14 @@ class TransitionFileTest {
 
         // A quote closed by the last character of the file, and one left open after an escaped quote.
         Path closed = write("closed.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,\"a\"\"\"");
-        assertThat(readAll(closed, FileFormat.CSV).get(0).transition().getActorId()).isEqualTo("a\"");
+        assertThat(readAll(closed, FileFormat.CSV).get(0).transition().actorId()).isEqualTo("a\"");
         Path open = write("open.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,\"a\"\"");
         assertThatThrownBy(() -> readAll(open, FileFormat.CSV)).isInstanceOf(BadFileException.class)
                 .hasMessage(open + " breaks off after line 1: the quoted field opened in the record of line 2 is not"
                         + " closed at the end of the file");
         // A quote inside an unquoted value is kept as it is and breaks nothing.
         Path inner = write("inner.csv", HEADER + ",actor_id", "0,0,0,0,-1,0,0,0,false,false,a\"b");
-        assertThat(readAll(inner, FileFormat.CSV).get(0).transition().getActorId()).isEqualTo("a\"b");
+        assertThat(readAll(inner, FileFormat.CSV).get(0).transition().actorId()).isEqualTo("a\"b");
     }
 
     private static <T> T jdk(java.util.concurrent.Callable<T> parse) {
@@ -232,11 +234,11 @@ class TransitionFileTest {
                 "[1,2]");
         List<TransitionFile.Row> rows = readAll(jsonl, FileFormat.JSONL);
 
-        Transition first = rows.get(0).transition();
+        TransitionFields first = rows.get(0).transition();
         assertThat(checked(rows.get(0))).isNull();
-        assertThat(first.getActorId()).isEqualTo("a");
-        assertThat(first.getTruncated()).isTrue();
-        assertThat(first.getJoin().getWaitMs()).isEqualTo(20);
+        assertThat(first.actorId()).isEqualTo("a");
+        assertThat(first.truncated()).isTrue();
+        assertThat(first.joinWaitMillis()).isEqualTo(20);
         assertProblem(rows.get(1), 2, Reason.NOT_FINITE, "reward is NaN");
         assertProblem(rows.get(2), 3, Reason.WRONG_LENGTH, "observation has 2 values; allowed: 3");
         assertProblem(rows.get(3), 4, Reason.MISSING_VALUE, "truncated is missing");
@@ -257,7 +259,9 @@ class TransitionFileTest {
                 out.append(t);
             }
         }
-        assertThat(readAll(avro, FileFormat.AVRO)).extracting(TransitionFile.Row::transition).isEqualTo(written);
+        assertThat(readAll(avro, FileFormat.AVRO)).extracting(TransitionFile.Row::transition)
+                .usingRecursiveComparison().withEqualsForType((x, y) -> Double.compare(x, y) == 0, Double.class)
+                .isEqualTo(written.stream().map(TransitionFields::of).toList());
 
         byte[] bytes = Files.readAllBytes(avro);
         Path cut = Files.write(dir.resolve("cut.avro"), Arrays.copyOf(bytes, bytes.length * 2 / 3));

@@ -12,8 +12,6 @@ import io.streamrl.schemas.avro.Transition;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +19,9 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -219,89 +215,6 @@ public final class RecordCodec<T extends SpecificRecord> {
         return new SerializationException("Cannot encode " + recordType + destination(topic) + ": " + e.getMessage()
                 + " (a required field is null or has the wrong type; build records with newBuilder(),"
                 + " which checks every field)", e);
-    }
-
-    /**
-     * A writer of this record's single-object encoding for one thread: the same bytes as
-     * {@link #encode(String, SpecificRecord)}, through one reused buffer and Avro encoder, where
-     * {@code encode} builds a synchronized stream and Avro's per-message machinery for every
-     * record (a third of a replayed row's cost).
-     */
-    public Writer newWriter() {
-        return new Writer();
-    }
-
-    /** See {@link #newWriter()}; not thread-safe. */
-    public final class Writer {
-
-        private final DatumWriter<T> datum;
-        private final Buffer out = new Buffer();
-        private BinaryEncoder binary;
-
-        private Writer() {
-            @SuppressWarnings("unchecked")
-            DatumWriter<T> writer = model.createDatumWriter(current);
-            this.datum = writer;
-        }
-
-        /** As {@link RecordCodec#encode(String, SpecificRecord)}. */
-        public byte[] encode(String topic, T record) {
-            if (record == null) {
-                return RecordCodec.this.encode(topic, null);
-            }
-            out.reset();
-            out.writeHeader(newestFingerprint);
-            try {
-                binary = EncoderFactory.get().directBinaryEncoder(out, binary);
-                datum.write(record, binary);
-            } catch (IOException | RuntimeException e) {
-                throw encodingFailure(topic, e);
-            }
-            return out.toByteArray();
-        }
-    }
-
-    /** An unsynchronized growable byte buffer: ByteArrayOutputStream takes a lock for every byte Avro writes. */
-    private static final class Buffer extends OutputStream {
-
-        private byte[] bytes = new byte[256];
-        private int size;
-
-        void reset() {
-            size = 0;
-        }
-
-        /** Marker and fingerprint, little-endian, as the single-object encoding begins. */
-        void writeHeader(long fingerprint) {
-            write(MARKER_0);
-            write(MARKER_1);
-            for (int i = 0; i < 8; i++) {
-                write((int) (fingerprint >>> (8 * i)));
-            }
-        }
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int offset, int length) {
-            ensure(length);
-            System.arraycopy(b, offset, bytes, size, length);
-            size += length;
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
-        }
     }
 
     /** Built only for an error message: every record sent goes through {@code encode}. */

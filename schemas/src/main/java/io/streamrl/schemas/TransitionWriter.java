@@ -3,18 +3,18 @@ package io.streamrl.schemas;
 import io.streamrl.schemas.avro.Transition;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Encodes transitions at the rate a producer sends them: the counterpart of
- * {@link TransitionReader}. A transition without a join outcome (every one a simulation actor or
- * a replayed file produces) is written in one pass into a reused buffer, following Avro's binary
- * encoding (zig-zag varints, little-endian IEEE floats, length-prefixed UTF-8, array blocks,
- * union index) after the single-object header; Avro's generic writer (a field lookup, a boxed
- * float and a logical-type conversion per value) cost a replayed row more than its send. Any
- * other transition (one with a join outcome, or a null where the schema needs a value, which
- * Avro refuses with its own message) goes through {@link RecordCodec.Writer}. The bytes are
- * {@link RecordCodec#encode}'s, byte for byte ({@code TransitionWriterTest}).
+ * {@link TransitionReader}, from the same {@link TransitionView}. A transition is written in one
+ * pass into a reused buffer, following Avro's binary encoding (zig-zag varints, little-endian
+ * IEEE floats, length-prefixed UTF-8, array blocks, union index, enum index) after the
+ * single-object header; Avro's generic writer (a field lookup, a boxed float and a logical-type
+ * conversion per value) cost a replayed row more than its send, and a view spares the reader
+ * the boxed lists of a generated {@link Transition}. The bytes are {@link RecordCodec#encode}'s
+ * for the same content, byte for byte ({@code TransitionWriterTest}); as in the view, a NaN log
+ * density is written as none.
  *
  * <p>The field order below is the current Transition layout; like the reader, the writer
  * refuses to start once the schema has a newer version, until it is updated.
@@ -26,7 +26,7 @@ public final class TransitionWriter {
     /** The version whose layout {@link #writeCurrent} implements. */
     private static final int LAYOUT_VERSION = 3;
 
-    private final RecordCodec<Transition>.Writer generic;
+    private final String recordType = Transition.getClassSchema().getFullName();
     private final byte[] header = new byte[RecordCodec.HEADER_LENGTH];
     private final LastBytes actorIds = new LastBytes();
     private final LastBytes envIds = new LastBytes();
@@ -40,7 +40,6 @@ public final class TransitionWriter {
             throw new IllegalStateException("TransitionWriter writes Transition v" + LAYOUT_VERSION + " but the newest"
                     + " version is v" + newest.version() + ": update writeCurrent to the new layout");
         }
-        this.generic = codec.newWriter();
         header[0] = RecordCodec.MARKER_0;
         header[1] = RecordCodec.MARKER_1;
         long fingerprint = newest.fingerprint();
@@ -53,11 +52,18 @@ public final class TransitionWriter {
      * The single-object encoding of {@code t}.
      *
      * @param topic named in an error message; may be null
-     * @throws org.apache.kafka.common.errors.SerializationException as {@link RecordCodec#encode}
+     * @throws SerializationException as {@link RecordCodec#encode} when {@code t} is null or lacks a
+     *     value the schema requires (an id, an array, the event time)
      */
-    public byte[] encode(String topic, Transition t) {
-        if (t == null || !fastPathTakes(t)) {
-            return generic.encode(topic, t);
+    public byte[] encode(String topic, TransitionView t) {
+        String missing = t == null ? null : missing(t);
+        if (t == null || missing != null) {
+            String destination = topic == null ? "" : " for topic '" + topic + "'";
+            throw new SerializationException(t == null
+                    ? "Cannot encode a null " + recordType + destination + ": a null value is a tombstone; send it"
+                            + " without this codec"
+                    : "Cannot encode " + recordType + destination + ": " + missing + " is missing; the schema"
+                            + " requires it");
         }
         size = 0;
         writeBytes(header);
@@ -65,63 +71,74 @@ public final class TransitionWriter {
         return Arrays.copyOf(buffer, size);
     }
 
-    /** Whether {@code t} has no join outcome and every value the schema requires. */
-    private static boolean fastPathTakes(Transition t) {
-        return t.getJoin() == null && t.getActorId() != null && t.getEnvId() != null && t.getEventTime() != null
-                && noNulls(t.getObservation()) && noNulls(t.getAction()) && noNulls(t.getNextObservation())
-                && noNulls(t.getExplorationNoise());
-    }
-
-    private static boolean noNulls(List<Float> values) {
-        if (values == null) {
-            return false;
+    /** The first value the schema requires that {@code t} lacks, or null. */
+    private static String missing(TransitionView t) {
+        if (t.actorId() == null) {
+            return "actor_id";
         }
-        for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) == null) {
-                return false;
-            }
+        if (t.envId() == null) {
+            return "env_id";
         }
-        return true;
+        if (t.observation() == null) {
+            return "observation";
+        }
+        if (t.action() == null) {
+            return "action";
+        }
+        if (t.nextObservation() == null) {
+            return "next_observation";
+        }
+        if (t.explorationNoise() == null) {
+            return "exploration_noise";
+        }
+        return t.eventTimeMillis() == Long.MIN_VALUE ? "event_time" : null;
     }
 
     /** Transition v3, in field order. */
-    private void writeCurrent(Transition t) {
-        writeString(actorIds.of(t.getActorId()));
-        writeString(envIds.of(t.getEnvId()));
-        writeLong(t.getEpisode());
-        writeLong(t.getStep());
-        writeFloats(t.getObservation());
-        writeFloats(t.getAction());
-        writeDouble(t.getReward());
-        writeFloats(t.getNextObservation());
-        writeByte(t.getTerminated() ? 1 : 0);
-        writeByte(t.getTruncated() ? 1 : 0);
-        writeLong(t.getPolicyVersion());
-        writeFloats(t.getExplorationNoise());
-        writeLong(t.getEventTime().toEpochMilli());
-        if (t.getDecisionId() == null) {
+    private void writeCurrent(TransitionView t) {
+        writeString(actorIds.of(t.actorId()));
+        writeString(envIds.of(t.envId()));
+        writeLong(t.episode());
+        writeLong(t.step());
+        writeFloats(t.observation());
+        writeFloats(t.action());
+        writeDouble(t.reward());
+        writeFloats(t.nextObservation());
+        writeByte(t.terminated() ? 1 : 0);
+        writeByte(t.truncated() ? 1 : 0);
+        writeLong(t.policyVersion());
+        writeFloats(t.explorationNoise());
+        writeLong(t.eventTimeMillis());
+        if (t.decisionId() == null) {
             writeLong(0);
         } else {
             writeLong(1);
-            writeString(t.getDecisionId().getBytes(StandardCharsets.UTF_8));
+            writeString(t.decisionId().getBytes(StandardCharsets.UTF_8));
         }
-        if (t.getLogDensity() == null) {
+        if (Double.isNaN(t.logDensity())) {
             writeLong(0);
         } else {
             writeLong(1);
-            writeDouble(t.getLogDensity());
+            writeDouble(t.logDensity());
         }
-        writeLong(0); // join: null (fastPathTakes)
+        if (t.joinResult() == null) {
+            writeLong(0);
+        } else {
+            writeLong(1);
+            writeLong(t.joinResult().ordinal()); // an enum is its symbol's index
+            writeLong(t.joinRewardCount());
+            writeLong(t.joinWaitMillis());
+        }
     }
 
     /** An array as Avro writes one: a block of all items (when there are any), then the empty block. */
-    private void writeFloats(List<Float> values) {
-        int n = values.size();
+    private void writeFloats(float[] values) {
+        int n = values.length;
         if (n > 0) {
             writeLong(n);
             ensure(4 * n);
             for (int i = 0; i < n; i++) {
-                int bits = Float.floatToRawIntBits(values.get(i));
+                int bits = Float.floatToRawIntBits(values[i]);
                 buffer[size++] = (byte) bits;
                 buffer[size++] = (byte) (bits >>> 8);
                 buffer[size++] = (byte) (bits >>> 16);

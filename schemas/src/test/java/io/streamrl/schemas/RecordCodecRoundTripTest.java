@@ -50,23 +50,6 @@ class RecordCodecRoundTripTest {
     }
 
     @Test
-    void aReusedWriterWritesTheSameBytesAsEncodeRecordAfterRecord() {
-        RecordCodec<Transition> codec = RecordCodec.transition();
-        RecordCodec<Transition>.Writer writer = codec.newWriter();
-        Transition longer = SampleRecords.transition();
-        Transition shorter = SampleRecords.transitionBuilder()
-                .setDecisionId(null).setExplorationNoise(List.of()).setActorId("a").build();
-        // Longer then shorter: a reused buffer must not leak the tail of the record before.
-        for (Transition t : List.of(longer, shorter, longer)) {
-            byte[] written = writer.encode(TOPIC, t);
-            assertThat(written).isEqualTo(codec.encode(TOPIC, t));
-            assertThat(codec.decode(TOPIC, written)).isEqualTo(t);
-        }
-        assertThatThrownBy(() -> writer.encode(TOPIC, null)).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("tombstone");
-    }
-
-    @Test
     void policyEnvelopeSurvivesTheSerdeWithItsPayloadIntact() {
         PolicyEnvelope sent = SampleRecords.policyEnvelope();
         PolicyEnvelope received = roundTrip(AvroSerde.policyEnvelope(), sent);
