@@ -208,11 +208,6 @@ final class LearnerMetrics {
         return guardTrips.get(reason).get();
     }
 
-    /** Updates so far (cheaper than a {@link #snapshot()}, for a check per update). */
-    long updates() {
-        return updates.get();
-    }
-
     long received() {
         return received.get();
     }

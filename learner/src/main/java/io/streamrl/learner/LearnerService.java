@@ -2,7 +2,6 @@ package io.streamrl.learner;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrl.core.agent.Ddpg;
-import io.streamrl.core.agent.UpdateWarmUp;
 import io.streamrl.core.compute.ComputeBackend;
 import io.streamrl.core.compute.ComputeBackends;
 import io.streamrl.core.env.ActionSpace;
@@ -73,8 +72,6 @@ public final class LearnerService implements Learner {
      */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
-    /** Enough for C2 to have compiled the update path; a learner with no data yet stops warming there. */
-    private static final int WARM_UP_UPDATES = 1_000;
     private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaSettings kafka;
@@ -172,7 +169,6 @@ public final class LearnerService implements Learner {
             return result(LearnerResult.Outcome.STOPPED, "closed before it started");
         }
         List<AutoCloseable> resources = new ArrayList<>();
-        resources.add(startWarmUp());
         TrainingLoop.Failure failure;
         try {
             if (config.metricsPort() != LearnerConfig.NO_METRICS_PORT) {
@@ -205,23 +201,6 @@ public final class LearnerService implements Learner {
         return result(LearnerResult.Outcome.STOPPED, "stopped on request after " + metrics.snapshot().updates()
                 + " updates" + (config.offline() ? String.format(Locale.ROOT, " of the %,d of the offline run",
                 config.offlineUpdates()) : ""));
-    }
-
-    /**
-     * Starts throwaway updates on a thread of its own while this learner connects and waits for
-     * {@code learning-starts} transitions: in a fresh JVM they get the update path compiled
-     * before the real updates need it (the first 1,000 updates of a 64-64 learner took 4.1-4.5 s
-     * cold against 0.6-0.7 s warm). It ends when the real updates begin; closing it ends it too.
-     */
-    private AutoCloseable startWarmUp() {
-        EnvSpec spec = config.envSpec();
-        UpdateWarmUp warmUp = new UpdateWarmUp(config.algorithm(), spec.observationDim(), config.actionBox().dim(),
-                () -> ComputeBackends.create(config.backend()), config.seed(), WARM_UP_UPDATES,
-                () -> stopRequested || metrics.updates() > 0);
-        Thread thread = new Thread(warmUp, "learner-warm-up-" + config.policyName());
-        thread.setDaemon(true);
-        thread.start();
-        return warmUp::stop;
     }
 
     /** Builds the engine and the Kafka clients, runs both threads to their end; null when nothing failed. */
