@@ -60,7 +60,8 @@ final class PolicyLagGate {
      * Once the allowance of steps on the held version is spent, waits for a newer one for at
      * most {@code policy-wait}.
      *
-     * @return false when the wait was interrupted and the actor is to stop instead of stepping
+     * @return false when the wait was interrupted or the subscriber closed, and the actor is to
+     *     stop instead of stepping
      */
     boolean awaitFreshEnoughPolicy() {
         long allowance = stepAllowance.applyAsLong(lagVersion);
@@ -79,6 +80,9 @@ final class PolicyLagGate {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+        if (!newer && policies.closed()) {
+            return false; // the actor is closing: no wait timed out, and no step is to follow
         }
         if (newer) {
             waitTimedOut = false;
@@ -133,6 +137,9 @@ final class PolicyLagGate {
         /** Waits at most {@code timeout} for a version newer than {@code version}; whether one came. */
         boolean awaitNewerThan(long version, Duration timeout) throws InterruptedException;
 
+        /** Whether the subscriber was closed, which ends a wait early. */
+        boolean closed();
+
         static Versions of(PolicySubscriber policies) {
             return new Versions() {
                 @Override
@@ -143,6 +150,11 @@ final class PolicyLagGate {
                 @Override
                 public boolean awaitNewerThan(long version, Duration timeout) throws InterruptedException {
                     return policies.awaitNewerThan(version, timeout).isPresent();
+                }
+
+                @Override
+                public boolean closed() {
+                    return policies.closed();
                 }
             };
         }

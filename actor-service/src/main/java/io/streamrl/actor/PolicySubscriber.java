@@ -111,6 +111,11 @@ public final class PolicySubscriber implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean closed() {
+        return closed;
+    }
+
     /**
      * Waits until the subscriber has read the policy topic up to where it ended when the
      * subscriber started, so that a restarted actor begins with the newest policy.

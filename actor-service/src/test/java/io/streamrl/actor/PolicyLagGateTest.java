@@ -14,6 +14,12 @@ class PolicyLagGateTest {
     private static final class FakeVersions implements PolicyLagGate.Versions {
         long current = -1;
         int waits;
+        boolean closed;
+
+        @Override
+        public boolean closed() {
+            return closed;
+        }
 
         @Override
         public long current() {
@@ -108,5 +114,19 @@ class PolicyLagGateTest {
         PolicyLagGate fresh = gate(lockStep, 50, 50, 550);
         assertThat(stepsUntilWait(fresh, lockStep, 10_000)).isEqualTo(50);
         assertThat(stepsUntilWait(fresh, lockStep, 10_000)).isEqualTo(50);
+    }
+
+    @Test
+    void aWaitEndedByClosingStopsTheActorWithoutCountingATimeout() {
+        FakeVersions versions = new FakeVersions();
+        versions.current = 0;
+        PolicyLagGate gate = gate(versions, 100, 50, 550);
+        for (int i = 0; i < 100; i++) {
+            assertThat(gate.awaitFreshEnoughPolicy()).isTrue();
+            gate.stepped(0);
+        }
+        versions.closed = true;
+        assertThat(gate.awaitFreshEnoughPolicy()).isFalse();
+        assertThat(gate.waitTimeouts()).isZero();
     }
 }
