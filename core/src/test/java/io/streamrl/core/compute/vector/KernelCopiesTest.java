@@ -138,6 +138,13 @@ class KernelCopiesTest {
         assertThat(KernelCopies.tileKernels()).hasSize(KernelCopies.DEFAULT_COPIES);
     }
 
+    /** The first candidate is the one small products use for good: the shape tuned for the width. */
+    @Test
+    void theFirstShapeIsTheDefaultAtEveryWidth() {
+        assertThat(KernelCopies.panelRows(16).get(0)).isEqualTo(PanelKernel.DEFAULT_ROWS);
+        assertThat(KernelCopies.panelRows(8).get(0)).isEqualTo(PanelKernel.DEFAULT_ROWS);
+    }
+
     @Test
     void refusesZeroCopies() {
         assertThatThrownBy(() -> KernelCopies.load(PanelKernel.class, PackedGemm.Kernel.class, 0))
