@@ -78,14 +78,17 @@ public abstract class ArrayBackend implements ComputeBackend {
             case IDENTITY -> {
             }
             // Zero where the output is not positive (not g * 0, which keeps a sign and NaN), as the vector lanes do.
-            case RELU -> {
-                for (int i = 0; i < grad.length; i++) {
-                    if (y[i] <= 0f) {
-                        grad[i] = 0f;
-                    }
-                }
-            }
+            case RELU -> scalarReluBackward(y, grad, 0);
             case TANH -> scalarTanhBackward(y, grad, 0);
+        }
+    }
+
+    /** The ReLU backward pass on entries {@code from} to the end. */
+    protected static void scalarReluBackward(float[] y, float[] grad, int from) {
+        for (int i = from; i < grad.length; i++) {
+            if (y[i] <= 0f) {
+                grad[i] = 0f;
+            }
         }
     }
 

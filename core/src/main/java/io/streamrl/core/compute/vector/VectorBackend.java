@@ -257,9 +257,7 @@ public final class VectorBackend extends ArrayBackend {
                     gv.blend(0f, FloatVector.fromArray(S, yd, i).compare(VectorOperators.LE, 0f))
                             .intoArray(gd, i);
                 }
-                for (; i < n; i++) {
-                    gd[i] *= Activation.RELU.derivativeFromOutput(yd[i]);
-                }
+                scalarReluBackward(yd, gd, i);
             }
             case TANH -> {
                 int i = 0;
