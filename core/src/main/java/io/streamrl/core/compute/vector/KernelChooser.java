@@ -48,6 +48,17 @@ final class KernelChooser<K> {
      */
     static final int MIN_PRODUCTS = 3;
 
+    /**
+     * Only products of at least this many multiply-adds take part in the choice; smaller ones use
+     * the chosen kernel, or the first until one is chosen. One product this size holds tens of
+     * thousands of iterations of a candidate's inner loop (C2 compiles a loop after some 40,000),
+     * so a candidate runs uncompiled for its first few turns only. Below it a candidate stays
+     * interpreted for hundreds of turns, at a hundredth of its speed: a 64-64 network's products
+     * (at most 2^20) kept the learner taking such turns for 1.0-1.2 s of every start, and the
+     * choice then fell on the one candidate that had been compiled, whichever that was.
+     */
+    static final long MIN_MACS = 1L << 23;
+
     private static final Logger log = LoggerFactory.getLogger(KernelChooser.class);
 
     private final String name;
@@ -66,6 +77,8 @@ final class KernelChooser<K> {
     private long position;
     private int turn;
     private long started;
+    /** Whether the product in hand takes part in the choice (it is large enough, and none is chosen yet). */
+    private boolean timing;
 
     KernelChooser(String name, List<K> copies, LongSupplier nanoTime) {
         this(name, copies, nanoTime, DEFAULT_WARMUP_NANOS, DEFAULT_MEASURE_NANOS);
@@ -86,18 +99,22 @@ final class KernelChooser<K> {
         this.chosen = copies.size() == 1 ? copies.get(0) : null;
     }
 
-    /** The kernel for the next product; pair it with {@link #end(long)}. */
-    K begin() {
-        if (chosen != null) {
-            return chosen;
+    /**
+     * The kernel for the next product, of {@code macs} multiply-adds (0 for one that is to take no
+     * part in the choice whatever its size); pair it with {@link #end(long)}.
+     */
+    K begin(long macs) {
+        timing = chosen == null && macs >= MIN_MACS;
+        if (!timing) {
+            return chosenOrFirst();
         }
         started = nanoTime.getAsLong();
         return copies.get(turn);
     }
 
-    /** Records the product that {@link #begin()} started, with its FLOPs; chooses once measured enough. */
+    /** Records the product that {@link #begin} started, with its FLOPs; chooses once measured enough. */
     void end(long productFlops) {
-        if (chosen != null) {
+        if (!timing) {
             return;
         }
         long elapsed = nanoTime.getAsLong() - started;

@@ -45,17 +45,6 @@ public final class VectorBackend extends ArrayBackend {
     /** Below this many output columns a transposed-B product is computed as row dot products. */
     private static final int DOT_PRODUCT_MAX_COLUMNS = 2 * L;
 
-    /**
-     * Only products of at least this many multiply-adds take part in the kernels' timed choice
-     * ({@link KernelChooser}); smaller ones use the chosen kernel, or the first until one is
-     * chosen. One product this size holds tens of thousands of iterations of a candidate's inner
-     * loop (C2 compiles a loop after some 40,000), so a candidate runs uncompiled for its first
-     * few turns only. Below it a candidate stays interpreted for hundreds of turns, at a
-     * hundredth of its speed: a 64-64 network's products (at most 2^20) kept the learner taking
-     * such turns for 1.0-1.2 s of every start, and the choice then fell on the one candidate that
-     * had been compiled, whichever that was.
-     */
-    private static final long CHOICE_MIN_MACS = 1L << 23;
     /** Products below this many multiply-adds run on the calling thread: a fork costs microseconds. */
     private static final long PARALLEL_MIN_MACS = 1L << 20;
 
@@ -134,12 +123,9 @@ public final class VectorBackend extends ArrayBackend {
 
     private void unpackedProduct(float[] a, int aRow, int aCol, float[] b, int ldb, float[] c, int ldc, int m, int n,
                                  int k, boolean accumulate) {
-        boolean timed = (long) m * n * k >= CHOICE_MIN_MACS;
-        Gemm.Tile tile = timed ? tiles.begin() : tiles.chosenOrFirst();
+        Gemm.Tile tile = tiles.begin((long) m * n * k);
         Gemm.multiply(tile, a, aRow, aCol, b, ldb, c, ldc, m, n, k, accumulate);
-        if (timed) {
-            tiles.end(2L * m * n * k);
-        }
+        tiles.end(2L * m * n * k);
     }
 
     /**
@@ -151,9 +137,9 @@ public final class VectorBackend extends ArrayBackend {
                                int k, boolean accumulate) {
         // A thin product (a first layer's few inputs) is all stores, whatever the shape; it runs
         // too little of a kernel for the JIT to compile sixteen candidates soon, and timed turns
-        // would keep it on uncompiled ones, so it takes no part in the choice; nor does a small one.
-        boolean timed = k > THIN_K && (long) m * n * k >= CHOICE_MIN_MACS;
-        PackedGemm.Kernel kernel = timed ? panels.begin() : panels.chosenOrFirst();
+        // would keep it on uncompiled ones, so it takes no part in the choice (nor, in the
+        // chooser, does a small one).
+        PackedGemm.Kernel kernel = panels.begin(k > THIN_K ? (long) m * n * k : 0);
         int panelRows = kernel.rows();
         packedA = ensure(packedA, PackedGemm.packedASize(m, k, panelRows));
         PackedGemm.packA(a, aRow, aCol, m, k, panelRows, packedA);
@@ -184,9 +170,7 @@ public final class VectorBackend extends ArrayBackend {
             }
             awaitAll(futures);
         }
-        if (timed) {
-            panels.end(2L * m * wideEnd * k);
-        }
+        panels.end(2L * m * wideEnd * k);
         if (wideEnd < n) {
             PackedGemm.multiplyNarrowBlock(pa, m, k, panelRows, b, bRow, bCol, c, n, wideEnd, n - wideEnd, accumulate, strips[0]);
         }

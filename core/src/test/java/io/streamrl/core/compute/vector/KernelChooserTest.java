@@ -19,7 +19,7 @@ class KernelChooserTest {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b", "c"), () -> now, 1_000, 3_000);
         List<String> used = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             used.add(copy);
             now += nanosPerProduct.get(copy);
             chooser.end(100);
@@ -31,11 +31,26 @@ class KernelChooserTest {
     }
 
     @Test
+    void aProductBelowTheMinimumRunsOnTheFirstCandidateAndTakesNoTurn() {
+        KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b", "c"), () -> now, 1_000, 3_000);
+        for (int i = 0; i < 5_000; i++) {
+            assertThat(chooser.begin(KernelChooser.MIN_MACS - 1)).isEqualTo("a");
+            now += 1_000;
+            chooser.end(100);
+        }
+        assertThat(chooser.chosen()).isEmpty();
+        // Turns start where they would have without the small products.
+        assertThat(chooser.begin(KernelChooser.MIN_MACS)).isEqualTo("a");
+        chooser.end(100);
+        assertThat(chooser.begin(KernelChooser.MIN_MACS)).isEqualTo("b");
+    }
+
+    @Test
     void weighsEachProductByItsFlops() {
         // "a" does four times the work per product in twice the time: it is the faster kernel.
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 1_000);
         while (chooser.chosen().isEmpty()) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             now += copy.equals("a") ? 20 : 10;
             chooser.end(copy.equals("a") ? 400 : 100);
         }
@@ -48,7 +63,7 @@ class KernelChooserTest {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 1_000, 1_000);
         int products = 0;
         while (chooser.chosen().isEmpty()) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             now += copy.equals("a") ? (products < 10 ? 200 : 10) : 15;
             chooser.end(100);
             products++;
@@ -63,7 +78,7 @@ class KernelChooserTest {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 1_000, 1_000);
         int aProducts = 0;
         while (chooser.chosen().isEmpty()) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             if (copy.equals("a")) {
                 now += aProducts++ < KernelChooser.MIN_PRODUCTS ? 10_000 : 10;
             } else {
@@ -82,7 +97,7 @@ class KernelChooserTest {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 10_000);
         int product = 0;
         while (chooser.chosen().isEmpty()) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             now += copy.equals("a") ? 12 : 10;
             chooser.end(product++ % 2 == 0 ? 1_000 : 1);
         }
@@ -94,7 +109,7 @@ class KernelChooserTest {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("a", "b"), () -> now, 0, 100);
         assertThat(chooser.chosenOrFirst()).isEqualTo("a");
         while (chooser.chosen().isEmpty()) {
-            String copy = chooser.begin();
+            String copy = chooser.begin(KernelChooser.MIN_MACS);
             now += copy.equals("a") ? 20 : 10;
             chooser.end(100);
         }
@@ -105,7 +120,7 @@ class KernelChooserTest {
     void aSingleCopyIsChosenAtOnce() {
         KernelChooser<String> chooser = new KernelChooser<>("test", List.of("only"), () -> now);
         assertThat(chooser.chosen()).contains("only");
-        assertThat(chooser.begin()).isEqualTo("only");
+        assertThat(chooser.begin(KernelChooser.MIN_MACS)).isEqualTo("only");
     }
 
     @Test
