@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * wait that timed out, and each newer version, pays for
  * {@code steps-per-version} of the steps taken (per version it is ahead of the last one), and
  * what it does not use carries over, so with {@code steps-per-version} below
- * {@code max-policy-lag} the actor has steps in hand when a version arrives. Used by the actor's own thread only, except for {@link #waitTimeouts()}.
+ * {@code max-policy-lag} the actor has steps in hand when a version arrives. Used by the actor's
+ * own thread only, except for {@link #waitTimeouts()}.
  */
 final class PolicyLagGate {
 
@@ -71,7 +72,7 @@ final class PolicyLagGate {
             // warm-up's worth of random steps per wait, thousands of steps no one learns from sooner.
             allowance = stepAllowance.applyAsLong(0); // what any version allows: max-policy-lag
         }
-        if (allowance == 0 || stepsUnpaid < allowance || currentVersion() != lagVersion) {
+        if (allowance == 0 || stepsUnpaid < allowance || policies.current() != lagVersion) {
             return true;
         }
         boolean newer;
@@ -122,10 +123,6 @@ final class PolicyLagGate {
     /** Waits for a newer policy that ended without one. */
     long waitTimeouts() {
         return waitTimeouts.get();
-    }
-
-    private long currentVersion() {
-        return policies.current();
     }
 
     /** The versions the actor's policy subscriber holds, as far as flow control needs them. */
